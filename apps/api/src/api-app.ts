@@ -1,0 +1,32 @@
+import { VersioningType } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from '#libs/config';
+import { configureHttpApp, createFastifyAdapter } from '#libs/platform';
+import { AppModule } from './app.module.js';
+import { buildOpenApiDocument } from './openapi-document.js';
+
+/** Everything main.ts and the e2e harness do alike to an api app before it listens. */
+export async function configureApiApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  await configureHttpApp(app, config);
+  // Routes are /v1/...; health and docs are unversioned.
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, config), {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'FlashCart API',
+  });
+}
+
+export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    createFastifyAdapter(config),
+    { bufferLogs: true },
+  );
+  await configureApiApp(app, config);
+  return app;
+}

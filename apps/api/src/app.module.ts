@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '#libs/config';
+import { DatabaseModule } from '#libs/database';
+import { PlatformModule } from '#libs/platform';
+import { RedisModule } from '#libs/redis';
+
+@Module({
+  imports: [ConfigModule, PlatformModule.forRoot('api'), DatabaseModule, RedisModule],
+})
+export class AppModule {}

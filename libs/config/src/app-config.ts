@@ -1,0 +1,109 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Environment, INSECURE_SECRET_MARKER } from './environment.js';
+
+/** Typed, validated configuration; the only view of the environment the rest of the code gets. */
+export interface AppConfig {
+  env: Environment['NODE_ENV'];
+  version: string;
+  http: {
+    host: string;
+    port: number;
+    corsOrigins: string[];
+    bodyLimit: number;
+    trustProxy: boolean;
+    shutdownTimeoutMs: number;
+  };
+  worker: { healthPort: number };
+  database: { url: string };
+  redis: { url: string; prefix: string };
+  auth: {
+    accessSecret: string;
+    refreshSecret: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    issuer: string;
+    audience: string;
+    rateLimitPerIp: number;
+    rateLimitPerAccount: number;
+  };
+  log: { level: Environment['LOG_LEVEL'] };
+  admin: { email?: string; password?: string };
+}
+
+/** Thrown when the environment is invalid; its message is one line per bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const SECRETS = ['JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET'] as const;
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.map(
+    (e) => `${e.property} ${Object.values(e.constraints ?? {}).join(', ') || 'is invalid'}`,
+  );
+}
+
+/** VERSION sits at the project root, which is the working directory of every process we start. */
+function readVersion(): string {
+  try {
+    return readFileSync(join(process.cwd(), 'VERSION'), 'utf8').trim();
+  } catch {
+    return '0.0.0-unknown';
+  }
+}
+
+/** Builds the configuration from an environment (process.env by default) or throws ConfigError. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings mean "unset" so that `FOO=` in an .env file falls back to the default.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const env = plainToInstance(Environment, present, { exposeDefaultValues: true });
+  const problems = describe(validateSync(env, { whitelist: false }));
+
+  if (env.NODE_ENV === 'production') {
+    for (const name of SECRETS) {
+      if (!source[name] || env[name].includes(INSECURE_SECRET_MARKER)) {
+        problems.push(`${name} must be set to a real secret in production (not the example)`);
+      }
+    }
+  }
+  if (env.JWT_ACCESS_SECRET === env.JWT_REFRESH_SECRET) {
+    problems.push('JWT_REFRESH_SECRET must differ from JWT_ACCESS_SECRET');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: env.NODE_ENV,
+    version: readVersion(),
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      corsOrigins: env.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+      bodyLimit: env.BODY_LIMIT,
+      trustProxy: env.TRUST_PROXY === 'true',
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    worker: { healthPort: env.WORKER_HEALTH_PORT },
+    database: { url: env.DATABASE_URL },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    auth: {
+      accessSecret: env.JWT_ACCESS_SECRET,
+      refreshSecret: env.JWT_REFRESH_SECRET,
+      accessTtlSeconds: env.JWT_ACCESS_TTL,
+      refreshTtlSeconds: env.REFRESH_TOKEN_TTL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      rateLimitPerIp: env.AUTH_RATE_LIMIT_IP,
+      rateLimitPerAccount: env.AUTH_RATE_LIMIT_ACCOUNT,
+    },
+    log: { level: env.LOG_LEVEL },
+    admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
+  };
+}

@@ -1,0 +1,100 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Secrets that ship in `.env.example` / defaults contain this marker; production refuses them. */
+export const INSECURE_SECRET_MARKER = 'insecure-change-me';
+
+const trimmed = Transform(({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() : value,
+);
+
+/**
+ * Every environment variable FlashCart reads, with its default.
+ * This class is the documentation: `.env.example` and the README table mirror it.
+ */
+export class Environment {
+  /** development | test | production. Production forbids default secrets. */
+  @IsIn(NODE_ENVS) @trimmed NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  /** Interface the HTTP servers bind to. */
+  @IsString() @trimmed HOST = '0.0.0.0';
+
+  /** API HTTP port. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535) PORT = 3000;
+
+  /** Worker health/metrics port (the worker serves nothing else). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535) WORKER_HEALTH_PORT = 3001;
+
+  /** PostgreSQL connection URL. */
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  @trimmed
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/flashcart';
+
+  /** Redis connection URL (BullMQ needs `maxmemory-policy noeviction`). */
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// URL' })
+  @trimmed
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key (queues, cache, sockets, auth state); one per deployment/test run. */
+  @Matches(/^[a-zA-Z0-9_.-]{1,64}$/, { message: 'must be 1-64 of [a-zA-Z0-9_.-]' })
+  @trimmed
+  REDIS_PREFIX = 'fc';
+
+  /** HMAC secret of access tokens (at least 32 characters). */
+  @IsString() @MinLength(32) JWT_ACCESS_SECRET = `dev-${INSECURE_SECRET_MARKER}-access-0123456789abcdef`;
+
+  /** Secret that keys the hashes of stored refresh tokens (at least 32 characters). */
+  @IsString() @MinLength(32) JWT_REFRESH_SECRET = `dev-${INSECURE_SECRET_MARKER}-refresh-0123456789abcdef`;
+
+  /** Access token lifetime, seconds. */
+  @Type(() => Number) @IsInt() @Min(30) @Max(86400) JWT_ACCESS_TTL = 900;
+
+  /** Refresh token lifetime, seconds (30 days). */
+  @Type(() => Number) @IsInt() @Min(60) REFRESH_TOKEN_TTL = 2_592_000;
+
+  /** `iss` claim of issued tokens, checked on every request. */
+  @IsString() @MinLength(1) @trimmed JWT_ISSUER = 'flashcart';
+
+  /** `aud` claim of issued tokens, checked on every request. */
+  @IsString() @MinLength(1) @trimmed JWT_AUDIENCE = 'flashcart-api';
+
+  /** Requests per minute per client IP on login/signup/refresh. */
+  @Type(() => Number) @IsInt() @Min(1) AUTH_RATE_LIMIT_IP = 60;
+
+  /** Requests per minute per account (email) on login/signup/refresh. */
+  @Type(() => Number) @IsInt() @Min(1) AUTH_RATE_LIMIT_ACCOUNT = 10;
+
+  /** pino level. */
+  @IsIn(LOG_LEVELS) @trimmed LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Comma-separated allowed browser origins; empty = no cross-origin access. */
+  @IsString() @trimmed CORS_ORIGINS = 'http://localhost:3000,http://localhost:5173';
+
+  /** Largest accepted request body, bytes. */
+  @Type(() => Number) @IsInt() @Min(1024) @Max(10_485_760) BODY_LIMIT = 102_400;
+
+  /** Trust X-Forwarded-* from a reverse proxy (needed for per-IP rate limits behind one). */
+  @IsIn(['true', 'false']) @trimmed TRUST_PROXY: 'true' | 'false' = 'false';
+
+  /** Milliseconds allowed for in-flight work to finish on SIGTERM before exiting anyway. */
+  @Type(() => Number) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  /** First admin, created by `make seed` / `npm run cli -- create-admin`. */
+  @IsOptional() @IsString() @MaxLength(254) @trimmed ADMIN_EMAIL?: string;
+
+  /** Password of the first admin (8..128 characters). */
+  @IsOptional() @IsString() @MinLength(8) @MaxLength(128) ADMIN_PASSWORD?: string;
+}

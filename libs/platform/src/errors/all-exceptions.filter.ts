@@ -1,0 +1,52 @@
+import { type ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, httpStatusOf } from './domain-error.js';
+import { errorBody, type ErrorBody } from './error-body.js';
+
+/** Errors fastify raises itself (bad JSON, body too large, wrong content type) carry a 4xx statusCode. */
+function isClientError(e: unknown): e is Error & { statusCode: number } {
+  const status = (e as { statusCode?: unknown } | null)?.statusCode;
+  return e instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** Maps anything thrown while handling an HTTP request to the one error body shape. */
+export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
+  if (exception instanceof DomainError) {
+    return errorBody(httpStatusOf(exception.code), exception.message, requestId, {
+      code: exception.code,
+      ...exception.details,
+    });
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    if (typeof response === 'string') return errorBody(status, response, requestId);
+    const { message, statusCode: _s, error: _e, ...extra } = response as Record<string, unknown>;
+    const text =
+      typeof message === 'string' || Array.isArray(message) ? (message as string | string[]) : exception.message;
+    return errorBody(status, text, requestId, extra);
+  }
+  if (isClientError(exception)) {
+    return errorBody(exception.statusCode, exception.message, requestId);
+  }
+  return errorBody(500, 'Internal server error', requestId);
+}
+
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const body = toErrorBody(exception, String(request.id));
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: exception, requestId: request.id }, 'unhandled error');
+    }
+    if (body.statusCode === 429 && typeof body.retryAfter === 'number') {
+      void reply.header('retry-after', String(body.retryAfter));
+    }
+    void reply.status(body.statusCode).send(body);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Stable, machine-readable error codes. A client branches on these, so never rename one.
+ * Every code maps to exactly one HTTP status in `httpStatusOf` (an exhaustive switch).
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'EMAIL_TAKEN'
+  | 'INVALID_CREDENTIALS'
+  | 'INVALID_REFRESH_TOKEN'
+  | 'REFRESH_TOKEN_REUSED'
+  | 'ACCOUNT_DISABLED';
+
+/** A failure of the domain rules, thrown by services in libs and mapped to HTTP at the edge. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra, client-safe fields merged into the error body (e.g. `items`, `available`). */
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string) {
+    super('NOT_FOUND', `${what} not found`);
+  }
+}
+
+function assertUnreachable(value: never): never {
+  throw new Error(`Unmapped error code: ${String(value)}`);
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+      return 400;
+    case 'UNAUTHORIZED':
+    case 'INVALID_CREDENTIALS':
+    case 'INVALID_REFRESH_TOKEN':
+    case 'REFRESH_TOKEN_REUSED':
+    case 'ACCOUNT_DISABLED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'NOT_FOUND':
+      return 404;
+    case 'CONFLICT':
+    case 'EMAIL_TAKEN':
+      return 409;
+    case 'RATE_LIMITED':
+      return 429;
+    default:
+      return assertUnreachable(code);
+  }
+}

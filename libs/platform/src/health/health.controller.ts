@@ -1,0 +1,73 @@
+import {
+  Controller,
+  Get,
+  Inject,
+  ServiceUnavailableException,
+  VERSION_NEUTRAL,
+} from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { REDIS } from '#libs/redis';
+
+const CHECK_TIMEOUT_MS = 1_500;
+
+@ApiTags('health')
+@Controller({ path: 'health', version: VERSION_NEUTRAL })
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly db: TypeOrmHealthIndicator,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Liveness: the process is up and its event loop answers. */
+  @Get('live')
+  @ApiOkResponse({ description: 'The process is up.' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: PostgreSQL and Redis both answer. */
+  @Get('ready')
+  @ApiOkResponse({ description: 'PostgreSQL and Redis answer.' })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down; the message names it.' })
+  async ready(): Promise<{ status: 'ok'; version: string; checks: Record<string, unknown> }> {
+    const version = this.config.version;
+    try {
+      const result = await this.health.check([
+        () => this.db.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
+        () => this.pingRedis(),
+      ]);
+      return { status: 'ok', version, checks: result.details };
+    } catch (e) {
+      const response = (e as ServiceUnavailableException).getResponse?.() as
+        | { error?: Record<string, unknown>; details?: Record<string, unknown> }
+        | undefined;
+      const down = Object.keys(response?.error ?? {});
+      throw new ServiceUnavailableException({
+        message: `Not ready: ${down.join(', ') || 'unknown'} down`,
+        version,
+        checks: response?.details ?? {},
+      });
+    }
+  }
+
+  private async pingRedis(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('redis');
+    try {
+      await this.redis.ping();
+      return check.up();
+    } catch (e) {
+      return check.down({ message: (e as Error).message });
+    }
+  }
+}

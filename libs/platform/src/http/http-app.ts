@@ -1,0 +1,71 @@
+import helmet from '@fastify/helmet';
+import { type INestApplication, Logger } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '#libs/config';
+import { requestIdOf } from './request-id.js';
+
+/** The Fastify adapter every FlashCart HTTP server uses (api and the worker's health port). */
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: config.http.bodyLimit,
+    trustProxy: config.http.trustProxy,
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+    return503OnClosing: true,
+  });
+}
+
+/** Security headers, CORS and the request-id echo; the same for every process and for tests. */
+export async function configureHttpApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  await app.register(helmet, {
+    // Swagger UI (served at /docs) needs inline styles and its bundled scripts.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: [`'self'`],
+        styleSrc: [`'self'`, `'unsafe-inline'`],
+        imgSrc: [`'self'`, 'data:'],
+        scriptSrc: [`'self'`, `'unsafe-inline'`],
+      },
+    },
+  });
+  app.enableCors({
+    origin: config.http.corsOrigins,
+    credentials: true,
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  });
+}
+
+/**
+ * Stops on SIGTERM/SIGINT: the server stops accepting, in-flight requests finish, module
+ * shutdown hooks close PostgreSQL/Redis/queues; then exit 0. A hung shutdown is cut off.
+ */
+export function closeOnSignals(app: INestApplication, timeoutMs: number): void {
+  const logger = new Logger('Shutdown');
+  let closing = false;
+  const close = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received, shutting down`);
+    const timer = setTimeout(() => {
+      logger.error(`shutdown took longer than ${timeoutMs} ms, exiting`);
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    app.close().then(
+      () => {
+        logger.log('shutdown complete');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
+}

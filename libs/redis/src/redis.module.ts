@@ -1,0 +1,40 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis, type RedisOptions } from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+
+/** Injection token of the shared ioredis client (keys are prefixed with REDIS_PREFIX). */
+export const REDIS = Symbol('REDIS');
+
+/**
+ * Options for every ioredis connection we open. Commands time out instead of queueing forever
+ * while Redis is away, and the client reconnects by itself when it comes back.
+ */
+export function redisOptions(extra: RedisOptions = {}): RedisOptions {
+  return {
+    connectTimeout: 2_000,
+    commandTimeout: 1_000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    ...extra,
+  };
+}
+
+export function createRedis(config: AppConfig, extra: RedisOptions = {}): Redis {
+  return new Redis(
+    config.redis.url,
+    redisOptions({ keyPrefix: `${config.redis.prefix}:`, connectionName: 'flashcart', ...extra }),
+  );
+}
+
+@Global()
+@Module({
+  providers: [{ provide: REDIS, inject: [APP_CONFIG], useFactory: createRedis }],
+  exports: [REDIS],
+})
+export class RedisModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
