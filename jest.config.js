@@ -17,24 +17,29 @@ const swc = [
 
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '^.+/node_modules/(content-disposition|cookie)/.+\\.js$': swc },
+  // ESM-only packages that CommonJS dependencies require() (@fastify/static, light-my-request):
+  // jest on Node 20 cannot require ESM, so these few are transpiled to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
   moduleNameMapper: {
     '^#libs/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
+  setupFiles: ['reflect-metadata'],
 };
 
 export default {
+  testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/harness/global-setup.ts',
-      globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-      testTimeout: 30_000,
+      globalSetup: '<rootDir>/test/harness/global-setup.js',
+      setupFilesAfterEnv: ['<rootDir>/test/harness/migrate.ts'],
+      globalTeardown: '<rootDir>/test/harness/global-teardown.js',
     },
   ],
 };

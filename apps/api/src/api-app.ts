@@ -9,7 +9,10 @@ import { AppModule } from './app.module.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 
 /** Everything main.ts and the e2e harness do alike to an api app before it listens. */
-export async function configureApiApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+export async function configureApiApp(
+  app: NestFastifyApplication,
+  config: AppConfig,
+): Promise<void> {
   app.useLogger(app.get(Logger));
   app.flushLogs();
   await configureHttpApp(app, config);

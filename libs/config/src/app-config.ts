@@ -44,8 +44,9 @@ export class ConfigError extends Error {
 const SECRETS = ['JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET'] as const;
 
 function describe(errors: ValidationError[]): string[] {
+  // class-validator messages start with the property name ("PORT must be an integer number").
   return errors.map(
-    (e) => `${e.property} ${Object.values(e.constraints ?? {}).join(', ') || 'is invalid'}`,
+    (e) => Object.values(e.constraints ?? {}).join(', ') || `${e.property} is invalid`,
   );
 }
 

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
 import {
   IsIn,
@@ -39,25 +40,27 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(0) @Max(65535) WORKER_HEALTH_PORT = 3001;
 
   /** PostgreSQL connection URL. */
-  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: '$property must be a postgres:// URL' })
   @trimmed
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/flashcart';
 
   /** Redis connection URL (BullMQ needs `maxmemory-policy noeviction`). */
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// URL' })
+  @Matches(/^rediss?:\/\/\S+$/, { message: '$property must be a redis:// URL' })
   @trimmed
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Prefix of every Redis key (queues, cache, sockets, auth state); one per deployment/test run. */
-  @Matches(/^[a-zA-Z0-9_.-]{1,64}$/, { message: 'must be 1-64 of [a-zA-Z0-9_.-]' })
+  @Matches(/^[a-zA-Z0-9_.-]{1,64}$/, { message: '$property must be 1-64 of [a-zA-Z0-9_.-]' })
   @trimmed
   REDIS_PREFIX = 'fc';
 
   /** HMAC secret of access tokens (at least 32 characters). */
-  @IsString() @MinLength(32) JWT_ACCESS_SECRET = `dev-${INSECURE_SECRET_MARKER}-access-0123456789abcdef`;
+  @IsString() @MinLength(32) JWT_ACCESS_SECRET =
+    `dev-${INSECURE_SECRET_MARKER}-access-0123456789abcdef`;
 
   /** Secret that keys the hashes of stored refresh tokens (at least 32 characters). */
-  @IsString() @MinLength(32) JWT_REFRESH_SECRET = `dev-${INSECURE_SECRET_MARKER}-refresh-0123456789abcdef`;
+  @IsString() @MinLength(32) JWT_REFRESH_SECRET =
+    `dev-${INSECURE_SECRET_MARKER}-refresh-0123456789abcdef`;
 
   /** Access token lifetime, seconds. */
   @Type(() => Number) @IsInt() @Min(30) @Max(86400) JWT_ACCESS_TTL = 900;

@@ -1,4 +1,10 @@
-import { type ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  HttpException,
+  Logger,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, httpStatusOf } from './domain-error.js';
 import { errorBody, type ErrorBody } from './error-body.js';
@@ -23,7 +29,9 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
     if (typeof response === 'string') return errorBody(status, response, requestId);
     const { message, statusCode: _s, error: _e, ...extra } = response as Record<string, unknown>;
     const text =
-      typeof message === 'string' || Array.isArray(message) ? (message as string | string[]) : exception.message;
+      typeof message === 'string' || Array.isArray(message)
+        ? (message as string | string[])
+        : exception.message;
     return errorBody(status, text, requestId, extra);
   }
   if (isClientError(exception)) {

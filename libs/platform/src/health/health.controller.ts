@@ -50,8 +50,7 @@ export class HealthController {
       return { status: 'ok', version, checks: result.details };
     } catch (e) {
       const response = (e as ServiceUnavailableException).getResponse?.() as
-        | { error?: Record<string, unknown>; details?: Record<string, unknown> }
-        | undefined;
+        { error?: Record<string, unknown>; details?: Record<string, unknown> } | undefined;
       const down = Object.keys(response?.error ?? {});
       throw new ServiceUnavailableException({
         message: `Not ready: ${down.join(', ') || 'unknown'} down`,

@@ -16,7 +16,10 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 }
 
 /** Security headers, CORS and the request-id echo; the same for every process and for tests. */
-export async function configureHttpApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+export async function configureHttpApp(
+  app: NestFastifyApplication,
+  config: AppConfig,
+): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -9,32 +9,32 @@ export class LoggingModule {
     return {
       module: LoggingModule,
       imports: [
-    LoggerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.log.level,
-          transport:
-            config.env === 'development'
-              ? { target: 'pino-pretty', options: { singleLine: true } }
-              : undefined,
-          redact: {
-            paths: [
-              'req.headers.authorization',
-              'req.headers.cookie',
-              'res.headers["set-cookie"]',
-              '*.password',
-              '*.refreshToken',
-              '*.accessToken',
-            ],
-            censor: '[redacted]',
-          },
-          // Probes would drown everything else.
-          autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
-          base: { app },
-        },
-      }),
-    }),
+        LoggerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => ({
+            pinoHttp: {
+              level: config.log.level,
+              transport:
+                config.env === 'development'
+                  ? { target: 'pino-pretty', options: { singleLine: true } }
+                  : undefined,
+              redact: {
+                paths: [
+                  'req.headers.authorization',
+                  'req.headers.cookie',
+                  'res.headers["set-cookie"]',
+                  '*.password',
+                  '*.refreshToken',
+                  '*.accessToken',
+                ],
+                censor: '[redacted]',
+              },
+              // Probes would drown everything else.
+              autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+              base: { app },
+            },
+          }),
+        }),
       ],
     };
   }

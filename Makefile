@@ -1,0 +1,74 @@
+# FlashCart. The two commands: `make up` (run it) and `make test` (check it).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+ENV := source scripts/env.sh &&
+
+.PHONY: help up test install services services-stop build db migrate migrate-revert seed \
+        start-api start-worker lint format typecheck unit e2e openapi compose-check clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+up: install services build db migrate seed ## install, start services, migrate, seed, run api + worker
+	@$(ENV) FC_DEMO=$${FC_DEMO:-1} scripts/run.sh
+
+test: install services ## lint, unit and e2e tests on a throwaway database; ends with "N passed, N failed"
+	@$(ENV) scripts/test.sh
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.installed ## npm ci (only when package-lock.json changed)
+
+services: ## make PostgreSQL and Redis available (see scripts/services.sh)
+	@scripts/services.sh up
+
+services-stop: ## stop the PostgreSQL/Redis this project started (never the system's)
+	@scripts/services.sh down
+
+build: install ## compile apps and libs to dist/
+	npm run build --silent
+
+db: install ## create the database named in DATABASE_URL if missing
+	@$(ENV) node scripts/create-database.mjs
+
+migrate: build db ## apply pending migrations
+	@$(ENV) npm run migrate --silent
+
+migrate-revert: build ## revert the last migration
+	@$(ENV) npm run migrate:revert --silent
+
+seed: build ## load the demo data (idempotent) and the first admin
+	@$(ENV) npm run seed --silent
+
+start-api: build ## run only the api (foreground)
+	@$(ENV) npm run start:api --silent
+
+start-worker: build ## run only the worker (foreground)
+	@$(ENV) npm run start:worker --silent
+
+lint: install ## eslint, prettier and the TypeScript type check
+	npx eslint . --max-warnings 0
+	npx prettier --check . --log-level warn
+	npx tsc -p tsconfig.json --noEmit
+
+format: install ## rewrite files with prettier and eslint --fix
+	npx prettier --write . --log-level warn
+	npx eslint . --fix
+
+unit: install ## unit tests only
+	npm run test:unit --silent
+
+e2e: install services ## e2e tests only (fresh database and Redis prefix)
+	@$(ENV) npm run test:e2e --silent
+
+openapi: build ## write openapi.json from the code (no database needed)
+	@node dist/apps/api/src/openapi.js openapi.json && echo "openapi.json written"
+
+compose-check: ## validate docker-compose.yml
+	@scripts/compose-check.sh
+
+clean: ## remove build output
+	rm -rf dist coverage

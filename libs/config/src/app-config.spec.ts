@@ -1,0 +1,72 @@
+import { ConfigError, loadConfig } from './app-config.js';
+
+const realSecrets = {
+  JWT_ACCESS_SECRET: 'a'.repeat(40),
+  JWT_REFRESH_SECRET: 'b'.repeat(40),
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('has working local defaults for every variable', () => {
+    const config = loadConfig({});
+    expect(config.env).toBe('development');
+    expect(config.http.port).toBe(3000);
+    expect(config.worker.healthPort).toBe(3001);
+    expect(config.auth.accessTtlSeconds).toBe(900);
+    expect(config.redis.prefix).toBe('fc');
+  });
+
+  it('parses numbers and lists', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      CORS_ORIGINS: ' https://a.example , https://b.example,',
+    });
+    expect(config.http.port).toBe(8080);
+    expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).http.port).toBe(3000);
+  });
+
+  it('names each malformed variable in one line', () => {
+    const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    expect(problems).toHaveLength(3);
+    expect(problems.find((p) => p.startsWith('PORT '))).toBeDefined();
+    expect(
+      problems.find((p) => p.startsWith('DATABASE_URL must be a postgres:// URL')),
+    ).toBeDefined();
+    expect(problems.find((p) => p.startsWith('LOG_LEVEL '))).toBeDefined();
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^Invalid configuration: PORT /);
+  });
+
+  it('refuses to start in production with missing or example secrets', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'JWT_ACCESS_SECRET must be set to a real secret in production (not the example)',
+      'JWT_REFRESH_SECRET must be set to a real secret in production (not the example)',
+    ]);
+    const example = loadConfig({}).auth.accessSecret;
+    expect(
+      problemsOf({ NODE_ENV: 'production', ...realSecrets, JWT_ACCESS_SECRET: example }),
+    ).toEqual(['JWT_ACCESS_SECRET must be set to a real secret in production (not the example)']);
+    expect(loadConfig({ NODE_ENV: 'production', ...realSecrets }).env).toBe('production');
+  });
+
+  it('rejects short secrets and identical access/refresh secrets', () => {
+    expect(problemsOf({ JWT_ACCESS_SECRET: 'short' })[0]).toMatch(
+      /^JWT_ACCESS_SECRET must be longer/,
+    );
+    expect(
+      problemsOf({ JWT_ACCESS_SECRET: 'c'.repeat(40), JWT_REFRESH_SECRET: 'c'.repeat(40) }),
+    ).toEqual(['JWT_REFRESH_SECRET must differ from JWT_ACCESS_SECRET']);
+  });
+});

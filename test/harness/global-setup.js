@@ -1,0 +1,36 @@
+// Plain JavaScript: jest loads global setup outside its ESM/TypeScript pipeline.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** The server that hosts each run's throwaway database. */
+export function serverUrl() {
+  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  return withDatabase(base, 'postgres');
+}
+
+export function withDatabase(url, name) {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+/**
+ * One fresh database and one Redis key prefix per e2e run, so runs never see each other's data.
+ * Jest workers inherit these variables; each worker applies migrations once (see migrate.ts).
+ */
+export default async function globalSetup() {
+  const id = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const database = `fc_test_${id}`;
+  const client = new pg.Client({ connectionString: serverUrl() });
+  await client.connect();
+  await client.query(`CREATE DATABASE "${database}"`);
+  await client.end();
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: withDatabase(serverUrl(), database),
+    REDIS_PREFIX: `fctest_${id}`,
+    FC_TEST_DATABASE: database,
+    FC_TEST_SERVER_URL: serverUrl(),
+  });
+}

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { startApi, type RunningApp } from './harness/apps.js';
+import { expectErrorShape, HttpClient } from './harness/http-client.js';
+import { PrivateRedis } from './harness/redis-server.js';
+
+describe('platform: health, errors, request ids, docs', () => {
+  let api: RunningApp;
+  let http: HttpClient;
+
+  beforeAll(async () => {
+    api = await startApi();
+    http = new HttpClient(api.url);
+  });
+  afterAll(() => api.close());
+
+  it('reports ready with the version when PostgreSQL and Redis answer', async () => {
+    const res = await http.get('/health/ready');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      status: 'ok',
+      version: readFileSync('VERSION', 'utf8').trim(),
+      checks: {
+        database: expect.objectContaining({ status: 'up' }),
+        redis: { status: 'up' },
+      },
+    });
+  });
+
+  it('answers liveness', async () => {
+    const res = await http.get('/health/live');
+    expect(res).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('gives unknown routes a 404 with the error shape and a request id', async () => {
+    const res = await http.get('/v1/no-such-thing');
+    expectErrorShape(res, 404);
+    expect(res.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('keeps a sane caller request id and replaces a hostile one', async () => {
+    const given = await http.get('/v1/nope', { headers: { 'x-request-id': 'trace-123.abc' } });
+    expect(given.body.requestId).toBe('trace-123.abc');
+    expect(given.headers.get('x-request-id')).toBe('trace-123.abc');
+
+    const hostile = await http.get('/v1/nope', { headers: { 'x-request-id': 'a b<script>' } });
+    expect(hostile.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('rejects malformed JSON with a 400 in the error shape', async () => {
+    const res = await http.post('/health/live', undefined, { raw: '{"oops":' });
+    expectErrorShape(res, 400);
+    expect(res.body.message).toMatch(/JSON/);
+  });
+
+  it('rejects a body over the size limit with 413', async () => {
+    const res = await http.post('/health/live', undefined, {
+      raw: JSON.stringify({ blob: 'x'.repeat(api.config.http.bodyLimit + 1) }),
+    });
+    expectErrorShape(res, 413);
+  });
+
+  it('sends security headers', async () => {
+    const res = await http.get('/health/live');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
+  it('serves Swagger UI and an OpenAPI document equal to the committed openapi.json', async () => {
+    const ui = await http.get('/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.body).toContain('swagger-ui');
+
+    const doc = await http.get('/docs-json');
+    expect(doc.body.info).toMatchObject({ title: 'FlashCart API', version: api.config.version });
+    expect(doc.body.components.securitySchemes.bearer).toMatchObject({ scheme: 'bearer' });
+    const committed = JSON.parse(readFileSync('openapi.json', 'utf8'));
+    // Stale? Run `make openapi` and commit the file.
+    expect(doc.body).toEqual(committed);
+  });
+});
+
+describe('platform: Redis goes away and comes back', () => {
+  let redis: PrivateRedis;
+  let api: RunningApp;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    api = await startApi({ REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    await api.close();
+    await redis.stop();
+  });
+
+  it('turns not-ready naming redis, then ready again without a restart', async () => {
+    const http = new HttpClient(api.url);
+    expect((await http.get('/health/ready')).status).toBe(200);
+
+    await redis.stop();
+    const down = await http.get('/health/ready');
+    expectErrorShape(down, 503);
+    expect(down.body.message).toBe('Not ready: redis down');
+    expect(down.body.checks.redis.status).toBe('down');
+    expect(down.body.checks.database.status).toBe('up');
+
+    await redis.start();
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await http.get('/health/ready')).status;
+    }
+    expect(status).toBe(200);
+  });
+});
