@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '#libs/config';
 import { configureHttpApp, createFastifyAdapter } from '#libs/platform';
 import { AppModule } from './app.module.js';
-import { buildOpenApiDocument } from './openapi-document.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
 /** Everything main.ts and the e2e harness do alike to an api app before it listens. */
 export async function configureApiApp(

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { loadConfig } from '#libs/config';
 import { createFastifyAdapter } from '#libs/platform';
 import { AppModule } from './app.module.js';
-import { buildOpenApiDocument } from './openapi-document.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
 /**
  * `make openapi`: writes openapi.json from the code alone. Preview mode wires the modules

@@ -24,6 +24,7 @@ export interface AppConfig {
     refreshSecret: string;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
+    refreshGraceSeconds: number;
     issuer: string;
     audience: string;
     rateLimitPerIp: number;
@@ -99,6 +100,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       refreshSecret: env.JWT_REFRESH_SECRET,
       accessTtlSeconds: env.JWT_ACCESS_TTL,
       refreshTtlSeconds: env.REFRESH_TOKEN_TTL,
+      refreshGraceSeconds: env.REFRESH_GRACE_SECONDS,
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
       rateLimitPerIp: env.AUTH_RATE_LIMIT_IP,

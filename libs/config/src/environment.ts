@@ -68,6 +68,9 @@ export class Environment {
   /** Refresh token lifetime, seconds (30 days). */
   @Type(() => Number) @IsInt() @Min(60) REFRESH_TOKEN_TTL = 2_592_000;
 
+  /** Seconds in which a spent refresh token may be replayed for the same new pair (lost responses). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(60) REFRESH_GRACE_SECONDS = 10;
+
   /** `iss` claim of issued tokens, checked on every request. */
   @IsString() @MinLength(1) @trimmed JWT_ISSUER = 'flashcart';
 

@@ -16,6 +16,8 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     namingStrategy: new SnakeNamingStrategy(),
     // Pool sized for a 2-core box; fail fast when the database is unreachable.
     extra: { max: 20, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 30_000 },
-    logging: ['error', 'warn'],
+    // Expected failures (unique violations we map to 409) are not noise; slow queries are.
+    logging: ['warn'],
+    maxQueryExecutionTime: 1_000,
   };
 }

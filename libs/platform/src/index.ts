@@ -5,3 +5,5 @@ export * from './http/http-app.js';
 export * from './http/request-id.js';
 export * from './platform.module.js';
 export * from './errors/validation.js';
+export * from './pagination/cursor.js';
+export * from './http/public.decorator.js';

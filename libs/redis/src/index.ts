@@ -1,1 +1,3 @@
+export * from './redis.token.js';
 export * from './redis.module.js';
+export * from './rate-limiter.js';

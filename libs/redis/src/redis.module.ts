@@ -1,9 +1,8 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-
-/** Injection token of the shared ioredis client (keys are prefixed with REDIS_PREFIX). */
-export const REDIS = Symbol('REDIS');
+import { RateLimiter } from './rate-limiter.js';
+import { REDIS } from './redis.token.js';
 
 /**
  * Options for every ioredis connection we open. Commands time out instead of queueing forever
@@ -28,8 +27,8 @@ export function createRedis(config: AppConfig, extra: RedisOptions = {}): Redis 
 
 @Global()
 @Module({
-  providers: [{ provide: REDIS, inject: [APP_CONFIG], useFactory: createRedis }],
-  exports: [REDIS],
+  providers: [{ provide: REDIS, inject: [APP_CONFIG], useFactory: createRedis }, RateLimiter],
+  exports: [REDIS, RateLimiter],
 })
 export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { CreateAuthTables1764150000000 } from './1764150000000-CreateAuthTables.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
-export const migrations: (new () => MigrationInterface)[] = [];
+export const migrations: (new () => MigrationInterface)[] = [CreateAuthTables1764150000000];

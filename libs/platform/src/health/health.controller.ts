@@ -15,10 +15,12 @@ import {
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { REDIS } from '#libs/redis';
+import { Public } from '../http/public.decorator.js';
 
 const CHECK_TIMEOUT_MS = 1_500;
 
 @ApiTags('health')
+@Public()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(

@@ -1,0 +1,35 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { toUserView, UsersService, type UserView } from '#libs/auth';
+import type { Page } from '#libs/platform';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import { ListUsersQuery, UpdateUserDto, UserPageDto } from './dto/admin-users.dto.js';
+import { UserDto } from './dto/auth.dto.js';
+import { CurrentUser, Roles, type Principal } from './principal.js';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('admin')
+@ApiErrors(401, 403)
+@Controller('admin/users')
+export class AdminUsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOkResponse({ type: UserPageDto })
+  @ApiErrors(400)
+  list(@Query() query: ListUsersQuery): Promise<Page<UserView>> {
+    return this.users.list(query);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: UserDto })
+  @ApiErrors(400, 404, 409)
+  async update(
+    @CurrentUser() me: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserView> {
+    return toUserView(await this.users.update(me.userId, id, body));
+  }
+}

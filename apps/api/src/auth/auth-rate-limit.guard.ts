@@ -1,0 +1,44 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { DomainError } from '#libs/platform';
+import { RateLimiter } from '#libs/redis';
+
+const WINDOW_SECONDS = 60;
+
+/** The account a request is about: its email, or (refresh) its token. */
+function accountOf(body: unknown): string | undefined {
+  const { email, refreshToken } = (body ?? {}) as { email?: unknown; refreshToken?: unknown };
+  if (typeof email === 'string') return `email:${email.trim().toLowerCase()}`;
+  if (typeof refreshToken === 'string') {
+    return `refresh:${createHash('sha256').update(refreshToken).digest('hex')}`;
+  }
+  return undefined;
+}
+
+/** Per IP and per account, counted in Redis so limits hold across api instances. */
+@Injectable()
+export class AuthRateLimitGuard implements CanActivate {
+  constructor(
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const { rateLimitPerIp, rateLimitPerAccount } = this.config.auth;
+    const checks = [this.limiter.hit(`auth:ip:${request.ip}`, rateLimitPerIp, WINDOW_SECONDS)];
+    const account = accountOf(request.body);
+    if (account) {
+      checks.push(this.limiter.hit(`auth:acct:${account}`, rateLimitPerAccount, WINDOW_SECONDS));
+    }
+    const refused = (await Promise.all(checks)).find((result) => !result.allowed);
+    if (refused) {
+      throw new DomainError('RATE_LIMITED', `Too many attempts; retry in ${refused.retryAfter} s`, {
+        retryAfter: refused.retryAfter,
+      });
+    }
+    return true;
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthService } from './auth.service.js';
+import { PasswordHasher } from './passwords/password-hasher.js';
+import { AuthSession } from './sessions/auth-session.entity.js';
+import { RefreshToken } from './sessions/refresh-token.entity.js';
+import { SessionsService } from './sessions/sessions.service.js';
+import { AccessTokens } from './tokens/access-tokens.js';
+import { RefreshGrace } from './tokens/refresh-grace.js';
+import { User } from './users/user.entity.js';
+import { UsersService } from './users/users.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([User, AuthSession, RefreshToken]), JwtModule.register({})],
+  providers: [
+    AuthService,
+    SessionsService,
+    UsersService,
+    PasswordHasher,
+    AccessTokens,
+    RefreshGrace,
+  ],
+  exports: [AuthService, SessionsService, UsersService, AccessTokens],
+})
+export class AuthModule {}

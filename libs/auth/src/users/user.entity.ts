@@ -1,0 +1,24 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+
+export const ROLES = ['customer', 'rider', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  /** Trimmed, lower case, unique. */
+  @Column({ type: 'varchar', length: 254 }) email!: string;
+  @Column({ type: 'text', select: false }) passwordHash!: string;
+  @Column({ type: 'varchar', length: 100 }) name!: string;
+  @Column({ type: 'varchar', length: 20, nullable: true }) phone!: string | null;
+  @Column({ type: 'text' }) role!: Role;
+  @Column({ type: 'boolean' }) disabled!: boolean;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+}

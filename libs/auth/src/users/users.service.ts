@@ -1,0 +1,153 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
+import { isUniqueViolation } from '#libs/database';
+import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
+import { PasswordHasher } from '../passwords/password-hasher.js';
+import { normalizeEmail, passwordProblems } from '../passwords/password-policy.js';
+import { AuthSession } from '../sessions/auth-session.entity.js';
+import { User, type Role } from './user.entity.js';
+import { toUserView, type UserView } from './user-view.js';
+
+export interface UserFilter {
+  role?: Role;
+  email?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface NewUser {
+  email: string;
+  password: string;
+  name: string;
+  phone?: string;
+  role?: Role;
+}
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  /** Creates a user; 400 naming the field for a weak password, 409 for a taken email. */
+  async create(input: NewUser): Promise<User> {
+    const email = normalizeEmail(input.email);
+    const problems = passwordProblems(input.password, email);
+    if (problems.length > 0) throw new DomainError('VALIDATION_FAILED', problems.join('; '));
+    const user = this.users.create({
+      email,
+      passwordHash: await this.hasher.hash(input.password),
+      name: input.name.trim(),
+      phone: input.phone ?? null,
+      role: input.role ?? 'customer',
+      disabled: false,
+    });
+    try {
+      return await this.users.save(user);
+    } catch (e) {
+      if (isUniqueViolation(e, 'users_email_key')) {
+        throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists');
+      }
+      throw e;
+    }
+  }
+
+  /** Creates the user or brings an existing one to this role and password (CLI, seed). */
+  async upsert(input: NewUser & { role: Role }): Promise<{ user: User; created: boolean }> {
+    const existing = await this.users.findOneBy({ email: normalizeEmail(input.email) });
+    if (!existing) return { user: await this.create(input), created: true };
+    const problems = passwordProblems(input.password, existing.email);
+    if (problems.length > 0) throw new DomainError('VALIDATION_FAILED', problems.join('; '));
+    await this.users.update(existing.id, {
+      role: input.role,
+      disabled: false,
+      passwordHash: await this.hasher.hash(input.password),
+    });
+    return { user: await this.users.findOneByOrFail({ id: existing.id }), created: false };
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw new NotFoundError('User');
+    return user;
+  }
+
+  /** With the password hash, for login only. */
+  findForLogin(email: string): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email: normalizeEmail(email) })
+      .getOne();
+  }
+
+  /** Newest first, keyset paginated on (created_at, id). */
+  async list(filter: UserFilter): Promise<Page<UserView>> {
+    const query = this.users
+      .createQueryBuilder('u')
+      .orderBy('u.created_at', 'DESC')
+      .addOrderBy('u.id', 'DESC')
+      .limit(filter.limit + 1);
+    if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
+    if (filter.email) {
+      query.andWhere(`u.email LIKE :email ESCAPE '\\'`, {
+        email: `%${normalizeEmail(filter.email).replace(/[\\%_]/g, '\\$&')}%`,
+      });
+    }
+    if (filter.cursor) {
+      const [createdAt, id] = decodeCursor(filter.cursor, 2);
+      query.andWhere('(u.created_at, u.id) < (:createdAt, :id)', { createdAt, id });
+    }
+    const page = toPage(await query.getMany(), filter.limit, (u) => [
+      u.createdAt.toISOString(),
+      u.id,
+    ]);
+    return { items: page.items.map(toUserView), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Admin change of role / disabled. Disabling revokes every session, so the user's live access
+   * tokens fail from the next request. An admin cannot lock themselves out.
+   */
+  async update(
+    actorId: string,
+    id: string,
+    change: { role?: Role; disabled?: boolean },
+  ): Promise<User> {
+    if (actorId === id && (change.disabled === true || (change.role && change.role !== 'admin'))) {
+      throw new DomainError('CONFLICT', 'Admins cannot disable or demote themselves');
+    }
+    const user = await this.dataSource.transaction(async (m) => {
+      const before = await m.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!before) throw new NotFoundError('User');
+      await m.update(User, id, change);
+      if (change.disabled) {
+        await m.update(
+          AuthSession,
+          { userId: id, revokedAt: IsNull() },
+          { revokedAt: new Date(), revokedReason: 'user_disabled' },
+        );
+      }
+      const after = await m.findOneByOrFail(User, { id });
+      if (before.role !== after.role || before.disabled !== after.disabled) {
+        this.logger.log(
+          {
+            event: 'user.changed',
+            actorId,
+            userId: id,
+            from: { role: before.role, disabled: before.disabled },
+            to: change,
+          },
+          'user role/status changed',
+        );
+      }
+      return after;
+    });
+    return user;
+  }
+}
