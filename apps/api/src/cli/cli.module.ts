@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '#libs/auth';
+import { ConfigModule } from '#libs/config';
+import { DatabaseModule } from '#libs/database';
+import { RedisModule } from '#libs/redis';
+import { DemoSeeder } from './demo-seeder.js';
+
+/** The domain libs without HTTP, for one-shot commands. */
+@Module({
+  imports: [ConfigModule, DatabaseModule, RedisModule, AuthModule],
+  providers: [DemoSeeder],
+})
+export class CliModule {}
