@@ -2,8 +2,9 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
 import { PlatformModule } from '#libs/platform';
-import { RedisModule } from '#libs/redis';
+import { ReadCacheModule, RedisModule } from '#libs/redis';
 import { AuthHttpModule } from './auth/auth-http.module.js';
+import { CatalogHttpModule } from './catalog/catalog-http.module.js';
 
 @Module({
   imports: [
@@ -11,7 +12,9 @@ import { AuthHttpModule } from './auth/auth-http.module.js';
     PlatformModule.forRoot('api'),
     DatabaseModule,
     RedisModule,
+    ReadCacheModule,
     AuthHttpModule,
+    CatalogHttpModule,
   ],
 })
 export class AppModule {}

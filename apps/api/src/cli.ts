@@ -27,13 +27,16 @@ async function main(): Promise<void> {
     if (command === 'seed') {
       const credentials = await seeder.seed();
       console.log('Seeded. Demo credentials:');
-      for (const c of credentials) console.log(`  ${c.role.padEnd(8)} ${c.email}  /  ${c.password}`);
+      for (const c of credentials)
+        console.log(`  ${c.role.padEnd(8)} ${c.email}  /  ${c.password}`);
     } else {
       const config = app.get<AppConfig>(APP_CONFIG);
       const email = values.email ?? config.admin.email;
       const password = values.password ?? config.admin.password;
       if (!email || !password) {
-        throw new Error('create-admin needs --email and --password (or ADMIN_EMAIL/ADMIN_PASSWORD)');
+        throw new Error(
+          'create-admin needs --email and --password (or ADMIN_EMAIL/ADMIN_PASSWORD)',
+        );
       }
       await seeder.createAdmin(email, password, values.name);
       console.log(`Admin ready: ${email.trim().toLowerCase()}`);

@@ -1,3 +1,5 @@
 export * from './redis.token.js';
 export * from './redis.module.js';
 export * from './rate-limiter.js';
+export * from './read-cache.js';
+export * from './read-cache.module.js';

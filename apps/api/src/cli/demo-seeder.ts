@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { UsersService, type Role } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { StockService } from '#libs/inventory';
+import { ReadCache } from '#libs/redis';
+import { CATALOG_CACHE } from '#libs/products';
+import { DEMO_CATEGORIES, DEMO_STORES, demoQuantity } from './demo-catalog.js';
 
 export interface Credential {
   role: Role;
@@ -10,9 +16,24 @@ export interface Credential {
 
 /** Demo accounts exist only outside production; there, only the env-configured admin is made. */
 const DEMO_USERS: (Credential & { name: string })[] = [
-  { role: 'admin', email: 'admin@flashcart.local', password: 'flashcart-admin', name: 'Demo Admin' },
-  { role: 'customer', email: 'customer@flashcart.local', password: 'flashcart-customer', name: 'Demo Customer' },
-  { role: 'rider', email: 'rider@flashcart.local', password: 'flashcart-rider', name: 'Demo Rider' },
+  {
+    role: 'admin',
+    email: 'admin@flashcart.local',
+    password: 'flashcart-admin',
+    name: 'Demo Admin',
+  },
+  {
+    role: 'customer',
+    email: 'customer@flashcart.local',
+    password: 'flashcart-customer',
+    name: 'Demo Customer',
+  },
+  {
+    role: 'rider',
+    email: 'rider@flashcart.local',
+    password: 'flashcart-rider',
+    name: 'Demo Rider',
+  },
 ];
 
 /** `make seed`: idempotent demo data. */
@@ -20,6 +41,9 @@ const DEMO_USERS: (Credential & { name: string })[] = [
 export class DemoSeeder {
   constructor(
     private readonly users: UsersService,
+    private readonly stock: StockService,
+    private readonly cache: ReadCache,
+    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -31,12 +55,53 @@ export class DemoSeeder {
       credentials.push({ role: 'admin', email, password });
     }
     if (this.config.env !== 'production') {
+      let adminId: string | undefined;
       for (const demo of DEMO_USERS) {
-        await this.users.upsert(demo);
+        const { user } = await this.users.upsert(demo);
+        if (demo.role === 'admin') adminId = user.id;
         credentials.push({ role: demo.role, email: demo.email, password: demo.password });
       }
+      await this.seedCatalog(adminId!);
     }
     return credentials;
+  }
+
+  /** Upserts stores, categories and products by their natural keys; sets demo stock levels. */
+  private async seedCatalog(actorId: string): Promise<void> {
+    const q = (sql: string, params: unknown[]) => this.dataSource.query(sql, params);
+    const storeIds: [string, string][] = [];
+    for (const s of DEMO_STORES) {
+      const [row] = await q(
+        `INSERT INTO stores (code, name, latitude, longitude, service_radius_m, opens_at, closes_at)
+         VALUES ($1, $2, $3, $4, $5, '00:00', '00:00')
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+        [s.code, s.name, s.latitude, s.longitude, s.serviceRadiusM],
+      );
+      storeIds.push([s.code, row.id]);
+    }
+    for (const [order, category] of DEMO_CATEGORIES.entries()) {
+      const [cat] = await q(
+        `INSERT INTO categories (slug, name, sort_order) VALUES ($1, $2, $3)
+         ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+        [category.slug, category.name, order],
+      );
+      for (const [itemIndex, [name, packs]] of category.items.entries()) {
+        for (const [packIndex, [unit, paise]] of packs.entries()) {
+          const sku = `${category.slug}-${itemIndex + 1}-${packIndex + 1}`.toUpperCase();
+          const [product] = await q(
+            `INSERT INTO products (sku, name, category_id, price_minor, unit_label, description, max_per_order)
+             VALUES ($1, $2, $3, $4, $5, $6, 10)
+             ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, price_minor = EXCLUDED.price_minor
+             RETURNING id`,
+            [sku, name, cat.id, paise, unit, `${name}, ${unit}.`],
+          );
+          for (const [code, storeId] of storeIds) {
+            await this.stock.set(storeId, product.id, demoQuantity(code, sku), 'restock', actorId);
+          }
+        }
+      }
+    }
+    await this.cache.invalidate(CATALOG_CACHE);
   }
 
   async createAdmin(email: string, password: string, name = 'Administrator'): Promise<void> {

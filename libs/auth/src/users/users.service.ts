@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, Repository } from 'typeorm';
-import { isUniqueViolation } from '#libs/database';
+import { conflictOnUnique } from '#libs/database';
 import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { normalizeEmail, passwordProblems } from '../passwords/password-policy.js';
@@ -47,14 +47,12 @@ export class UsersService {
       role: input.role ?? 'customer',
       disabled: false,
     });
-    try {
-      return await this.users.save(user);
-    } catch (e) {
-      if (isUniqueViolation(e, 'users_email_key')) {
-        throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists');
-      }
-      throw e;
-    }
+    return conflictOnUnique(
+      () => this.users.save(user),
+      'users_email_key',
+      'An account with this email already exists',
+      'EMAIL_TAKEN',
+    );
   }
 
   /** Creates the user or brings an existing one to this role and password (CLI, seed). */

@@ -1,5 +1,9 @@
 import type { MigrationInterface } from 'typeorm';
 import { CreateAuthTables1764150000000 } from './1764150000000-CreateAuthTables.js';
+import { CreateCatalogAndInventory1764150100000 } from './1764150100000-CreateCatalogAndInventory.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
-export const migrations: (new () => MigrationInterface)[] = [CreateAuthTables1764150000000];
+export const migrations: (new () => MigrationInterface)[] = [
+  CreateAuthTables1764150000000,
+  CreateCatalogAndInventory1764150100000,
+];

@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'INVALID_CREDENTIALS'
   | 'INVALID_REFRESH_TOKEN'
   | 'REFRESH_TOKEN_REUSED'
-  | 'ACCOUNT_DISABLED';
+  | 'ACCOUNT_DISABLED'
+  | 'INSUFFICIENT_STOCK';
 
 /** A failure of the domain rules, thrown by services in libs and mapped to HTTP at the edge. */
 export class DomainError extends Error {
@@ -54,6 +55,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 404;
     case 'CONFLICT':
     case 'EMAIL_TAKEN':
+    case 'INSUFFICIENT_STOCK':
       return 409;
     case 'RATE_LIMITED':
       return 429;

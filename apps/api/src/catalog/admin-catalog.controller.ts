@@ -1,0 +1,133 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { StoresService, type Store } from '#libs/inventory';
+import {
+  CategoriesService,
+  ProductsService,
+  toProductView,
+  type Category,
+  type ProductView,
+} from '#libs/products';
+import { Roles } from '../auth/principal.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import {
+  CreateCategoryDto,
+  CreateProductDto,
+  CreateStoreDto,
+  StoreDto,
+  UpdateCategoryDto,
+  UpdateProductDto,
+  UpdateStoreDto,
+} from './dto/admin-catalog.dto.js';
+import { CategoryNodeDto, ProductDto } from './dto/catalog.dto.js';
+
+const uuid = new ParseUUIDPipe();
+
+/** Admin CRUD for categories, products and stores. Every write invalidates the public cache. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('admin')
+@ApiErrors(400, 401, 403)
+@Controller('admin')
+export class AdminCatalogController {
+  constructor(
+    private readonly categories: CategoriesService,
+    private readonly products: ProductsService,
+    private readonly stores: StoresService,
+  ) {}
+
+  @Post('categories')
+  @ApiCreatedResponse({ type: CategoryNodeDto })
+  @ApiErrors(404, 409)
+  createCategory(@Body() body: CreateCategoryDto): Promise<Category> {
+    return this.categories.create(body);
+  }
+
+  @Patch('categories/:id')
+  @ApiOkResponse({ type: CategoryNodeDto })
+  @ApiErrors(404, 409)
+  updateCategory(
+    @Param('id', uuid) id: string,
+    @Body() body: UpdateCategoryDto,
+  ): Promise<Category> {
+    return this.categories.update(id, body);
+  }
+
+  @Delete('categories/:id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted (only when it has no products or subcategories)' })
+  @ApiErrors(404, 409)
+  async deleteCategory(@Param('id', uuid) id: string): Promise<void> {
+    await this.categories.remove(id);
+  }
+
+  @Post('products')
+  @ApiCreatedResponse({ type: ProductDto })
+  @ApiErrors(404, 409)
+  async createProduct(@Body() body: CreateProductDto): Promise<ProductView> {
+    return toProductView(await this.products.create(body));
+  }
+
+  @Get('products/:id')
+  @ApiOkResponse({ type: ProductDto, description: 'Also inactive products' })
+  @ApiErrors(404)
+  async getProduct(@Param('id', uuid) id: string): Promise<ProductView> {
+    return toProductView(await this.products.get(id));
+  }
+
+  @Patch('products/:id')
+  @ApiOkResponse({ type: ProductDto })
+  @ApiErrors(404, 409)
+  async updateProduct(
+    @Param('id', uuid) id: string,
+    @Body() body: UpdateProductDto,
+  ): Promise<ProductView> {
+    return toProductView(await this.products.update(id, body));
+  }
+
+  @Delete('products/:id')
+  @ApiOkResponse({
+    type: ProductDto,
+    description: 'Deactivated (products are never deleted: orders keep them)',
+  })
+  @ApiErrors(404)
+  async deactivateProduct(@Param('id', uuid) id: string): Promise<ProductView> {
+    return toProductView(await this.products.deactivate(id));
+  }
+
+  @Get('stores')
+  @ApiOkResponse({ type: [StoreDto] })
+  listStores(): Promise<Store[]> {
+    return this.stores.list();
+  }
+
+  @Post('stores')
+  @ApiCreatedResponse({ type: StoreDto })
+  @ApiErrors(409)
+  createStore(@Body() body: CreateStoreDto): Promise<Store> {
+    return this.stores.create(body);
+  }
+
+  @Patch('stores/:id')
+  @ApiOkResponse({ type: StoreDto })
+  @ApiErrors(404, 409)
+  updateStore(@Param('id', uuid) id: string, @Body() body: UpdateStoreDto): Promise<Store> {
+    return this.stores.update(id, body);
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { InventoryModule } from '#libs/inventory';
+import { AdminCatalogController } from './admin-catalog.controller.js';
+import { AdminStockController } from './admin-stock.controller.js';
+import { CatalogController } from './catalog.controller.js';
+
+@Module({
+  imports: [InventoryModule],
+  controllers: [CatalogController, AdminCatalogController, AdminStockController],
+})
+export class CatalogHttpModule {}

@@ -1,0 +1,132 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsLatitude,
+  IsLongitude,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  NotEquals,
+} from 'class-validator';
+import { PageQuery } from '../../pagination/page-query.dto.js';
+
+const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/;
+
+export class CreateCategoryDto {
+  @ApiProperty({ example: 'Dairy & Eggs' }) @IsString() @Length(1, 100) name!: string;
+  @ApiProperty({ example: 'dairy-eggs' })
+  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, {
+    message: 'slug must be lower-case words joined by hyphens',
+  })
+  @MaxLength(100)
+  slug!: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) @IsOptional() @IsUUID() parentId?:
+    string | null;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000) sortOrder?: number;
+}
+export class UpdateCategoryDto extends PartialType(CreateCategoryDto) {}
+
+export class CreateProductDto {
+  @ApiProperty({ example: 'DAIRY-MILK-500' })
+  @Matches(/^[A-Za-z0-9-]{2,64}$/, { message: 'sku must be 2-64 letters, digits or hyphens' })
+  sku!: string;
+  @ApiProperty() @IsString() @Length(1, 200) name!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() categoryId!: string;
+  @ApiProperty({ example: 4500, description: 'Integer paise' })
+  @IsInt({ message: 'priceMinor must be an integer number of paise' })
+  @Min(0)
+  @Max(10_000_000)
+  priceMinor!: number;
+  @ApiProperty({ example: '500 ml' }) @IsString() @Length(1, 40) unitLabel!: string;
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true })
+  @MaxLength(2000)
+  imageUrl?: string | null;
+  @ApiPropertyOptional({ default: 10 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  maxPerOrder?: number;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+}
+export class UpdateProductDto extends PartialType(CreateProductDto) {}
+
+export class CreateStoreDto {
+  @ApiProperty({ example: 'Indiranagar' }) @IsString() @Length(1, 100) name!: string;
+  @ApiProperty({ example: 'BLR-IND' })
+  @Matches(/^[A-Za-z0-9-]{2,32}$/, { message: 'code must be 2-32 letters, digits or hyphens' })
+  code!: string;
+  @ApiProperty({ example: 12.9719 }) @IsNumber() @IsLatitude() latitude!: number;
+  @ApiProperty({ example: 77.6412 }) @IsNumber() @IsLongitude() longitude!: number;
+  @ApiProperty({ example: 3000 }) @IsInt() @Min(100) @Max(50_000) serviceRadiusM!: number;
+  @ApiPropertyOptional({ example: '07:00', description: 'Local time; equal to closesAt = 24 h' })
+  @IsOptional()
+  @Matches(TIME, { message: 'opensAt must be HH:MM' })
+  opensAt?: string;
+  @ApiPropertyOptional({ example: '23:00' })
+  @IsOptional()
+  @Matches(TIME, { message: 'closesAt must be HH:MM' })
+  closesAt?: string;
+  @ApiPropertyOptional({ example: 'Asia/Kolkata' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timezone?: string;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+}
+export class UpdateStoreDto extends PartialType(CreateStoreDto) {}
+
+export class StoreDto extends CreateStoreDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+}
+
+const ADMIN_REASONS = ['restock', 'adjustment'] as const;
+
+export class SetStockDto {
+  @ApiProperty({ example: 40 }) @IsInt() @Min(0) @Max(1_000_000) quantity!: number;
+  @ApiProperty({ enum: ADMIN_REASONS })
+  @IsIn(ADMIN_REASONS)
+  reason!: (typeof ADMIN_REASONS)[number];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
+}
+
+export class AdjustStockDto {
+  @ApiProperty({ example: -3, description: 'Non-zero change' })
+  @IsInt()
+  @NotEquals(0)
+  @Min(-1_000_000)
+  @Max(1_000_000)
+  delta!: number;
+  @ApiProperty({ enum: ADMIN_REASONS })
+  @IsIn(ADMIN_REASONS)
+  reason!: (typeof ADMIN_REASONS)[number];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
+}
+
+export class StockLevelDto {
+  @ApiProperty({ format: 'uuid' }) storeId!: string;
+  @ApiProperty({ format: 'uuid' }) productId!: string;
+  @ApiProperty() quantity!: number;
+}
+
+export class StockListQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Only rows with quantity at or below this' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  lowStock?: number;
+}

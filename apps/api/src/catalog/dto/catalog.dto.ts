@@ -1,0 +1,114 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsLatitude,
+  IsLongitude,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+} from 'class-validator';
+import { PageQuery } from '../../pagination/page-query.dto.js';
+
+/** Query strings are text: "true"/"false" become booleans, anything else is rejected. */
+export const QueryBoolean = () =>
+  Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  );
+
+export class MoneyDto {
+  @ApiProperty({ example: 4500, description: 'Integer minor units (paise)' }) amount!: number;
+  @ApiProperty({ example: 'INR' }) currency!: string;
+}
+
+export class ProductDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'DAIRY-MILK-500' }) sku!: string;
+  @ApiProperty({ example: 'Toned Milk' }) name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ format: 'uuid' }) categoryId!: string;
+  @ApiProperty({ type: MoneyDto }) price!: MoneyDto;
+  @ApiProperty({ example: '500 ml' }) unit!: string;
+  @ApiProperty({ nullable: true, type: String }) imageUrl!: string | null;
+  @ApiProperty({ example: 10 }) maxPerOrder!: number;
+  @ApiProperty() active!: boolean;
+  @ApiPropertyOptional({ description: 'Units at the requested store (with storeId)' })
+  available?: number;
+}
+
+export class ProductPageDto {
+  @ApiProperty({ type: [ProductDto] }) items!: ProductDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class BrowseProductsQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description: 'Name search: case-insensitive prefix of the name or of a word',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'Category slug or id (includes subcategories)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  category?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Adds `available` for this store' })
+  @IsOptional()
+  @IsUUID()
+  storeId?: string;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'Only products the store has (needs storeId)',
+  })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  inStock?: boolean;
+}
+
+export class ProductQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  storeId?: string;
+}
+
+export class ServiceableQuery {
+  @ApiProperty({ example: 12.9716 })
+  @Type(() => Number)
+  @IsNumber()
+  @IsLatitude()
+  lat!: number;
+
+  @ApiProperty({ example: 77.5946 })
+  @Type(() => Number)
+  @IsNumber()
+  @IsLongitude()
+  lng!: number;
+}
+
+export class ServiceableStoreDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() code!: string;
+  @ApiProperty() latitude!: number;
+  @ApiProperty() longitude!: number;
+  @ApiProperty() serviceRadiusM!: number;
+  @ApiProperty({ description: 'Haversine distance from the point, metres' }) distanceM!: number;
+}
+
+export class CategoryNodeDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() slug!: string;
+  @ApiProperty() sortOrder!: number;
+  @ApiProperty({ type: () => [CategoryNodeDto] }) children!: CategoryNodeDto[];
+}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { decodeCursor, NotFoundError, toPage, type Page } from '#libs/platform';
+import { CATALOG_CACHE, Product, toProductView, type ProductView } from '#libs/products';
+import { ReadCache } from '#libs/redis';
+import { StoresService } from './stores.service.js';
+
+export interface BrowseFilter {
+  q?: string;
+  /** Category slug or id; includes its subcategories. */
+  category?: string;
+  storeId?: string;
+  inStock?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+/** Stock shown to customers may be this old; it never decides an order. */
+const STORE_TTL_MS = 5_000;
+const CATALOG_TTL_MS = 60_000;
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+
+/** What customers browse: active products, optionally with what a store has of each. */
+@Injectable()
+export class CatalogService {
+  constructor(
+    @InjectRepository(Product) private readonly products: Repository<Product>,
+    private readonly stores: StoresService,
+    private readonly cache: ReadCache,
+  ) {}
+
+  async browse(filter: BrowseFilter): Promise<Page<ProductView>> {
+    if (filter.storeId) await this.storeMustExist(filter.storeId);
+    const ttl = filter.storeId ? STORE_TTL_MS : CATALOG_TTL_MS;
+    return this.cache.getOrLoad(CATALOG_CACHE, `browse:${JSON.stringify(filter)}`, ttl, () =>
+      this.load(filter),
+    );
+  }
+
+  async product(id: string, storeId?: string): Promise<ProductView> {
+    if (storeId) await this.storeMustExist(storeId);
+    const view = await this.cache.getOrLoad(
+      CATALOG_CACHE,
+      `product:${id}:${storeId ?? ''}`,
+      storeId ? STORE_TTL_MS : CATALOG_TTL_MS,
+      async () => {
+        const query = this.products
+          .createQueryBuilder('p')
+          .where('p.id = :id AND p.active', { id });
+        this.withStock(query, storeId);
+        const { entities, raw } = await query.getRawAndEntities();
+        const product = entities[0];
+        return product
+          ? toProductView(product, storeId ? Number(raw[0].available ?? 0) : undefined)
+          : null;
+      },
+    );
+    if (!view) throw new NotFoundError('Product');
+    return view;
+  }
+
+  private async load(filter: BrowseFilter): Promise<Page<ProductView>> {
+    const query = this.products
+      .createQueryBuilder('p')
+      .where('p.active')
+      .orderBy('p.name', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .limit(filter.limit + 1);
+    this.withStock(query, filter.storeId);
+    if (filter.inStock && filter.storeId) query.andWhere('ss.quantity > 0');
+    if (filter.q) {
+      const q = escapeLike(filter.q.trim().toLowerCase());
+      // Prefix of the name or of any word in it.
+      query.andWhere(
+        `(lower(p.name) LIKE :prefix ESCAPE '\\' OR lower(p.name) LIKE :word ESCAPE '\\')`,
+        {
+          prefix: `${q}%`,
+          word: `% ${q}%`,
+        },
+      );
+    }
+    if (filter.category) {
+      query.andWhere(
+        `p.category_id IN (
+           WITH RECURSIVE tree AS (
+             SELECT id FROM categories WHERE slug = :category OR id::text = :category
+             UNION ALL SELECT c.id FROM categories c JOIN tree ON c.parent_id = tree.id)
+           SELECT id FROM tree)`,
+        { category: filter.category },
+      );
+    }
+    if (filter.cursor) {
+      const [name, id] = decodeCursor(filter.cursor, 2);
+      query.andWhere('(p.name, p.id) > (:name, :id)', { name, id });
+    }
+    const { entities, raw } = await query.getRawAndEntities();
+    const views = entities.map((p, i) =>
+      toProductView(p, filter.storeId ? Number(raw[i].available ?? 0) : undefined),
+    );
+    return toPage(views, filter.limit, (v) => [v.name, v.id]);
+  }
+
+  private withStock(
+    query: ReturnType<Repository<Product>['createQueryBuilder']>,
+    storeId?: string,
+  ): void {
+    if (!storeId) return;
+    query
+      .leftJoin('store_stock', 'ss', 'ss.product_id = p.id AND ss.store_id = :storeId', { storeId })
+      .addSelect('COALESCE(ss.quantity, 0)', 'available');
+  }
+
+  private async storeMustExist(storeId: string): Promise<void> {
+    const store = await this.stores.get(storeId);
+    if (!store.active) throw new NotFoundError('Store');
+  }
+}

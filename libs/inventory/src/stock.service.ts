@@ -1,0 +1,289 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
+import { CATALOG_CACHE } from '#libs/products';
+import { ReadCache } from '#libs/redis';
+import { StockMovement, type StockReason } from './stock-movement.entity.js';
+
+export interface StockLevel {
+  storeId: string;
+  productId: string;
+  quantity: number;
+}
+
+export interface StockLine {
+  productId: string;
+  quantity: number;
+}
+
+export interface Shortage {
+  productId: string;
+  requested: number;
+  available: number;
+}
+
+export interface StockRow extends StockLevel {
+  sku: string;
+  name: string;
+  updatedAt: string;
+}
+
+interface Movement {
+  storeId: string;
+  productId: string;
+  delta: number;
+  quantityAfter: number;
+  reason: StockReason;
+  orderId?: string | null;
+  actorId?: string | null;
+  note?: string | null;
+}
+
+/**
+ * Per-store stock. Every change is one conditional UPDATE plus its ledger row in the same
+ * transaction; the schema's CHECK (quantity >= 0) backs the "never negative" rule.
+ */
+@Injectable()
+export class StockService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cache: ReadCache,
+  ) {}
+
+  /** Sets the quantity (a stock count); the ledger records the difference. */
+  async set(
+    storeId: string,
+    productId: string,
+    quantity: number,
+    reason: StockReason,
+    actorId: string,
+    note?: string,
+  ): Promise<StockLevel> {
+    await this.assertExists(storeId, productId);
+    const level = await this.dataSource.transaction(async (m) => {
+      await this.ensureRow(m, storeId, productId);
+      const [{ quantity: current }] = await m.query(
+        `SELECT quantity FROM store_stock WHERE store_id = $1 AND product_id = $2 FOR UPDATE`,
+        [storeId, productId],
+      );
+      const delta = quantity - current;
+      if (delta !== 0) {
+        await m.query(
+          `UPDATE store_stock SET quantity = $3, updated_at = now() WHERE store_id = $1 AND product_id = $2`,
+          [storeId, productId, quantity],
+        );
+        await this.record(m, [
+          { storeId, productId, delta, quantityAfter: quantity, reason, actorId, note },
+        ]);
+      }
+      return { storeId, productId, quantity };
+    });
+    await this.cache.invalidate(CATALOG_CACHE);
+    return level;
+  }
+
+  /** Changes the quantity by `delta`; never below zero (409 naming what is available). */
+  async adjust(
+    storeId: string,
+    productId: string,
+    delta: number,
+    reason: StockReason,
+    actorId: string,
+    note?: string,
+  ): Promise<StockLevel> {
+    await this.assertExists(storeId, productId);
+    const level = await this.dataSource.transaction(async (m) => {
+      await this.ensureRow(m, storeId, productId);
+      const quantityAfter = await this.apply(m, storeId, productId, delta);
+      if (quantityAfter === null) {
+        const available = await this.available(m, storeId, productId);
+        throw new DomainError(
+          'INSUFFICIENT_STOCK',
+          `Only ${available} in stock; cannot remove ${-delta}`,
+          {
+            available,
+          },
+        );
+      }
+      await this.record(m, [{ storeId, productId, delta, quantityAfter, reason, actorId, note }]);
+      return { storeId, productId, quantity: quantityAfter };
+    });
+    await this.cache.invalidate(CATALOG_CACHE);
+    return level;
+  }
+
+  /**
+   * Takes stock for an order inside the caller's transaction: one conditional update per
+   * product, in product-id order so concurrent orders cannot deadlock. Returns the shortages;
+   * when there are any the caller must roll back.
+   */
+  async reserve(
+    m: EntityManager,
+    storeId: string,
+    lines: StockLine[],
+    orderId: string,
+    actorId: string,
+  ): Promise<Shortage[]> {
+    const shortages: Shortage[] = [];
+    const movements: Movement[] = [];
+    for (const line of [...lines].sort((a, b) => a.productId.localeCompare(b.productId))) {
+      const after = await this.apply(m, storeId, line.productId, -line.quantity);
+      if (after === null) {
+        const available = await this.available(m, storeId, line.productId);
+        shortages.push({ productId: line.productId, requested: line.quantity, available });
+      } else {
+        movements.push({
+          storeId,
+          productId: line.productId,
+          delta: -line.quantity,
+          quantityAfter: after,
+          reason: 'order_reserved',
+          orderId,
+          actorId,
+        });
+      }
+    }
+    if (shortages.length === 0) await this.record(m, movements);
+    return shortages;
+  }
+
+  /** Returns an order's stock inside the caller's transaction (cancel). */
+  async release(
+    m: EntityManager,
+    storeId: string,
+    lines: StockLine[],
+    orderId: string,
+    actorId: string | null,
+  ): Promise<void> {
+    const movements: Movement[] = [];
+    for (const line of [...lines].sort((a, b) => a.productId.localeCompare(b.productId))) {
+      await this.ensureRow(m, storeId, line.productId);
+      const after = await this.apply(m, storeId, line.productId, line.quantity);
+      movements.push({
+        storeId,
+        productId: line.productId,
+        delta: line.quantity,
+        quantityAfter: after!,
+        reason: 'order_released',
+        orderId,
+        actorId,
+      });
+    }
+    await this.record(m, movements);
+  }
+
+  async list(
+    storeId: string,
+    filter: { lowStock?: number; limit: number; cursor?: string },
+  ): Promise<Page<StockRow>> {
+    await this.assertExists(storeId);
+    const params: unknown[] = [storeId, filter.limit + 1];
+    let where = '';
+    if (filter.lowStock !== undefined) {
+      params.push(filter.lowStock);
+      where += ` AND ss.quantity <= $${params.length}`;
+    }
+    if (filter.cursor) {
+      params.push(decodeCursor(filter.cursor, 1)[0]);
+      where += ` AND p.sku > $${params.length}`;
+    }
+    const rows: {
+      store_id: string;
+      product_id: string;
+      quantity: number;
+      sku: string;
+      name: string;
+      updated_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT ss.store_id, ss.product_id, ss.quantity, p.sku, p.name, ss.updated_at
+           FROM store_stock ss JOIN products p ON p.id = ss.product_id
+          WHERE ss.store_id = $1${where}
+          ORDER BY p.sku LIMIT $2`,
+      params,
+    );
+    return toPage(
+      rows.map((r) => ({
+        storeId: r.store_id,
+        productId: r.product_id,
+        quantity: r.quantity,
+        sku: r.sku,
+        name: r.name,
+        updatedAt: r.updated_at.toISOString(),
+      })),
+      filter.limit,
+      (r) => [r.sku],
+    );
+  }
+
+  /** The ledger of one product at one store, newest first. */
+  async movements(
+    storeId: string,
+    productId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<StockMovement>> {
+    await this.assertExists(storeId, productId);
+    const query = this.dataSource
+      .getRepository(StockMovement)
+      .createQueryBuilder('sm')
+      .where('sm.store_id = :storeId AND sm.product_id = :productId', { storeId, productId })
+      .orderBy('sm.id', 'DESC')
+      .limit(page.limit + 1);
+    if (page.cursor) query.andWhere('sm.id < :id', { id: decodeCursor(page.cursor, 1)[0] });
+    return toPage(await query.getMany(), page.limit, (r) => [r.id]);
+  }
+
+  /** quantity += delta unless that would go below zero; the new quantity, or null if refused. */
+  private async apply(
+    m: EntityManager,
+    storeId: string,
+    productId: string,
+    delta: number,
+  ): Promise<number | null> {
+    const [rows] = await m.query(
+      `UPDATE store_stock SET quantity = quantity + $3, updated_at = now()
+        WHERE store_id = $1 AND product_id = $2 AND quantity + $3 >= 0
+        RETURNING quantity`,
+      [storeId, productId, delta],
+    );
+    return rows[0]?.quantity ?? null;
+  }
+
+  private async available(m: EntityManager, storeId: string, productId: string): Promise<number> {
+    const rows: { quantity: number }[] = await m.query(
+      `SELECT quantity FROM store_stock WHERE store_id = $1 AND product_id = $2`,
+      [storeId, productId],
+    );
+    return rows[0]?.quantity ?? 0;
+  }
+
+  private async ensureRow(m: EntityManager, storeId: string, productId: string): Promise<void> {
+    await m.query(
+      `INSERT INTO store_stock (store_id, product_id, quantity) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`,
+      [storeId, productId],
+    );
+  }
+
+  private async record(m: EntityManager, movements: Movement[]): Promise<void> {
+    if (movements.length === 0) return;
+    await m.insert(
+      StockMovement,
+      movements.map((mv) => ({
+        ...mv,
+        orderId: mv.orderId ?? null,
+        actorId: mv.actorId ?? null,
+        note: mv.note ?? null,
+      })),
+    );
+  }
+
+  private async assertExists(storeId: string, productId?: string): Promise<void> {
+    const [row] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM stores WHERE id = $1) AS store,
+              EXISTS (SELECT 1 FROM products WHERE id = $2) AS product`,
+      [storeId, productId ?? storeId],
+    );
+    if (!row.store) throw new NotFoundError('Store');
+    if (productId && !row.product) throw new NotFoundError('Product');
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { conflictOnUnique } from '#libs/database';
+import { NotFoundError } from '#libs/platform';
+import { ReadCache } from '#libs/redis';
+import { CATALOG_CACHE } from './catalog-cache.js';
+import { CategoriesService } from './categories.service.js';
+import { Product } from './product.entity.js';
+
+export interface ProductInput {
+  sku: string;
+  name: string;
+  description?: string;
+  categoryId: string;
+  priceMinor: number;
+  unitLabel: string;
+  imageUrl?: string | null;
+  maxPerOrder?: number;
+  active?: boolean;
+}
+
+/** What we sell and at what price. Products are deactivated, never deleted (orders keep them). */
+@Injectable()
+export class ProductsService {
+  constructor(
+    @InjectRepository(Product) private readonly products: Repository<Product>,
+    private readonly categories: CategoriesService,
+    private readonly cache: ReadCache,
+  ) {}
+
+  async get(id: string): Promise<Product> {
+    const product = await this.products.findOneBy({ id });
+    if (!product) throw new NotFoundError('Product');
+    return product;
+  }
+
+  async create(input: ProductInput): Promise<Product> {
+    await this.categories.get(input.categoryId);
+    const product = await conflictOnUnique(
+      () =>
+        this.products.save(
+          this.products.create({
+            ...input,
+            sku: input.sku.trim().toUpperCase(),
+            description: input.description ?? '',
+            imageUrl: input.imageUrl ?? null,
+            maxPerOrder: input.maxPerOrder ?? 10,
+            active: input.active ?? true,
+            currency: 'INR',
+          }),
+        ),
+      'products_sku_key',
+      'A product with this SKU already exists',
+    );
+    await this.cache.invalidate(CATALOG_CACHE);
+    return product;
+  }
+
+  async update(id: string, change: Partial<ProductInput>): Promise<Product> {
+    await this.get(id);
+    if (change.categoryId) await this.categories.get(change.categoryId);
+    const sku = change.sku?.trim().toUpperCase();
+    await conflictOnUnique(
+      () => this.products.update(id, { ...change, ...(sku ? { sku } : {}) }),
+      'products_sku_key',
+      'A product with this SKU already exists',
+    );
+    await this.cache.invalidate(CATALOG_CACHE);
+    return this.get(id);
+  }
+
+  deactivate(id: string): Promise<Product> {
+    return this.update(id, { active: false });
+  }
+}
