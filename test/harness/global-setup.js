@@ -28,6 +28,9 @@ export default async function globalSetup() {
   Object.assign(process.env, {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Every test signs users up from 127.0.0.1; the rate-limit test sets its own limits.
+    AUTH_RATE_LIMIT_IP: '1000000',
+    AUTH_RATE_LIMIT_ACCOUNT: '1000',
     DATABASE_URL: withDatabase(serverUrl(), database),
     REDIS_PREFIX: `fctest_${id}`,
     FC_TEST_DATABASE: database,

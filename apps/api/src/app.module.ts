@@ -5,6 +5,7 @@ import { PlatformModule } from '#libs/platform';
 import { ReadCacheModule, RedisModule } from '#libs/redis';
 import { AuthHttpModule } from './auth/auth-http.module.js';
 import { CatalogHttpModule } from './catalog/catalog-http.module.js';
+import { OrdersHttpModule } from './orders/orders-http.module.js';
 
 @Module({
   imports: [
@@ -15,6 +16,7 @@ import { CatalogHttpModule } from './catalog/catalog-http.module.js';
     ReadCacheModule,
     AuthHttpModule,
     CatalogHttpModule,
+    OrdersHttpModule,
   ],
 })
 export class AppModule {}

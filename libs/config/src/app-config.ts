@@ -30,6 +30,12 @@ export interface AppConfig {
     rateLimitPerIp: number;
     rateLimitPerAccount: number;
   };
+  orders: {
+    deliveryFeeMinor: number;
+    freeDeliveryAboveMinor: number;
+    promiseMinutes: number;
+    maxOpenPerCustomer: number;
+  };
   log: { level: Environment['LOG_LEVEL'] };
   admin: { email?: string; password?: string };
 }
@@ -105,6 +111,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       audience: env.JWT_AUDIENCE,
       rateLimitPerIp: env.AUTH_RATE_LIMIT_IP,
       rateLimitPerAccount: env.AUTH_RATE_LIMIT_ACCOUNT,
+    },
+    orders: {
+      deliveryFeeMinor: env.DELIVERY_FEE_MINOR,
+      freeDeliveryAboveMinor: env.FREE_DELIVERY_ABOVE_MINOR,
+      promiseMinutes: env.DELIVERY_PROMISE_MINUTES,
+      maxOpenPerCustomer: env.MAX_OPEN_ORDERS_PER_CUSTOMER,
     },
     log: { level: env.LOG_LEVEL },
     admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },

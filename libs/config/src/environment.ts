@@ -83,6 +83,18 @@ export class Environment {
   /** Requests per minute per account (email) on login/signup/refresh. */
   @Type(() => Number) @IsInt() @Min(1) AUTH_RATE_LIMIT_ACCOUNT = 10;
 
+  /** Delivery fee, paise, charged below the free-delivery threshold. */
+  @Type(() => Number) @IsInt() @Min(0) DELIVERY_FEE_MINOR = 2_500;
+
+  /** Subtotal (paise) from which delivery is free. */
+  @Type(() => Number) @IsInt() @Min(0) FREE_DELIVERY_ABOVE_MINOR = 19_900;
+
+  /** Delivery promise: promisedBy = placed + this many minutes. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(240) DELIVERY_PROMISE_MINUTES = 10;
+
+  /** Open (not delivered/cancelled) orders one customer may have at once. */
+  @Type(() => Number) @IsInt() @Min(1) MAX_OPEN_ORDERS_PER_CUSTOMER = 5;
+
   /** pino level. */
   @IsIn(LOG_LEVELS) @trimmed LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 

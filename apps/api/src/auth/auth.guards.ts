@@ -1,30 +1,44 @@
 import { type ExecutionContext, Injectable, type CanActivate } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
-import type { Role } from '#libs/auth';
+import type { FastifyRequest } from 'fastify';
+import { AccessTokens, SessionsService, type AccessClaims, type Role } from '#libs/auth';
 import { DomainError, IS_PUBLIC } from '#libs/platform';
 import { ROLES, type Principal } from './principal.js';
 
-/** Global: every route needs a valid, live access token unless marked @Public(). */
-@Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+const unauthorized = () => new DomainError('UNAUTHORIZED', 'A valid access token is required');
 
-  override canActivate(context: ExecutionContext) {
+/**
+ * Global: every route needs a valid, live bearer token unless marked @Public(). The token is
+ * verified with a pinned algorithm, issuer and audience, then checked against its session, its
+ * user and the denylist. A database failure is an error (5xx), never a silent 401.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokens,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),
     ]);
-    return isPublic ? true : super.canActivate(context);
-  }
-
-  override handleRequest<T>(err: unknown, user: T | false): T {
-    if (err || !user) {
-      throw new DomainError('UNAUTHORIZED', 'A valid access token is required');
+    if (isPublic) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized();
+    let claims: AccessClaims;
+    try {
+      claims = await this.tokens.verify(token);
+    } catch {
+      throw unauthorized();
     }
-    return user;
+    const live = await this.sessions.principalOf(claims);
+    if (!live) throw unauthorized();
+    request.user = { ...live, claims };
+    return true;
   }
 }
 

@@ -14,7 +14,13 @@ export type ErrorCode =
   | 'INVALID_REFRESH_TOKEN'
   | 'REFRESH_TOKEN_REUSED'
   | 'ACCOUNT_DISABLED'
-  | 'INSUFFICIENT_STOCK';
+  | 'INSUFFICIENT_STOCK'
+  | 'INVALID_TRANSITION'
+  | 'TOO_MANY_OPEN_ORDERS'
+  | 'NOT_SERVICEABLE'
+  | 'PRODUCT_UNAVAILABLE'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'IDEMPOTENCY_KEY_IN_USE';
 
 /** A failure of the domain rules, thrown by services in libs and mapped to HTTP at the edge. */
 export class DomainError extends Error {
@@ -56,7 +62,14 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'CONFLICT':
     case 'EMAIL_TAKEN':
     case 'INSUFFICIENT_STOCK':
+    case 'INVALID_TRANSITION':
+    case 'TOO_MANY_OPEN_ORDERS':
+    case 'IDEMPOTENCY_KEY_IN_USE':
       return 409;
+    case 'NOT_SERVICEABLE':
+    case 'PRODUCT_UNAVAILABLE':
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return 422;
     case 'RATE_LIMITED':
       return 429;
     default:

@@ -1,0 +1,170 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsLatitude,
+  IsLongitude,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ORDER_STATUSES, type OrderStatus } from '#libs/orders';
+import { MoneyDto } from '../../catalog/dto/catalog.dto.js';
+import { PageQuery } from '../../pagination/page-query.dto.js';
+
+export class OrderLineDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() productId!: string;
+  @ApiProperty({ minimum: 1, maximum: 100 }) @IsInt() @Min(1) @Max(100) quantity!: number;
+}
+
+export class AddressDto {
+  @ApiProperty({ example: '12, 4th Cross, HAL 2nd Stage' })
+  @IsString()
+  @Length(1, 200)
+  line1!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) line2?: string;
+  @ApiProperty({ example: 'Bengaluru' }) @IsString() @Length(1, 100) city!: string;
+  @ApiProperty({ example: '560038' })
+  @Matches(/^[1-9][0-9]{5}$/, { message: 'pincode must be a 6-digit Indian PIN code' })
+  pincode!: string;
+  @ApiProperty({ example: 12.9719 }) @IsNumber() @IsLatitude() lat!: number;
+  @ApiProperty({ example: 77.6412 }) @IsNumber() @IsLongitude() lng!: number;
+}
+
+/** No price fields: the server prices everything, and unknown fields are rejected (400). */
+export class PlaceOrderDto {
+  @ApiProperty({
+    type: [OrderLineDto],
+    description: 'Lines of the same product are merged; at most 50 products',
+  })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'items must not be empty' })
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  items!: OrderLineDto[];
+
+  @ApiProperty({ type: AddressDto })
+  @ValidateNested()
+  @Type(() => AddressDto)
+  address!: AddressDto;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Default: the nearest open store serving the address',
+  })
+  @IsOptional()
+  @IsUUID()
+  storeId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
+}
+
+export class CancelOrderDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) reason?: string;
+}
+
+export class AdminTransitionDto {
+  @ApiProperty({ enum: ['PACKED', 'OUT_FOR_DELIVERY', 'CANCELLED'] })
+  @IsIn(ORDER_STATUSES)
+  to!: OrderStatus;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Required for OUT_FOR_DELIVERY' })
+  @IsOptional()
+  @IsUUID()
+  riderId?: string;
+}
+
+export class RiderTransitionDto {
+  @ApiProperty({ enum: ['DELIVERED'] }) @IsIn(['DELIVERED']) to!: 'DELIVERED';
+}
+
+export class OrderListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ORDER_STATUSES })
+  @IsOptional()
+  @IsIn(ORDER_STATUSES)
+  status?: OrderStatus;
+}
+
+export class AdminOrderListQuery extends OrderListQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() storeId?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Placed at or after' })
+  @IsOptional()
+  @IsDateString()
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Placed before' })
+  @IsOptional()
+  @IsDateString()
+  to?: string;
+}
+
+export class EventsQuery {
+  @ApiPropertyOptional({ type: Number, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  afterSeq: number = 0;
+}
+
+export class OrderItemDto {
+  @ApiProperty({ format: 'uuid' }) productId!: string;
+  @ApiProperty() sku!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() unit!: string;
+  @ApiProperty({ type: MoneyDto }) unitPrice!: MoneyDto;
+  @ApiProperty() quantity!: number;
+  @ApiProperty({ type: MoneyDto }) lineTotal!: MoneyDto;
+}
+
+export class OrderEventDto {
+  @ApiProperty({ format: 'uuid' }) orderId!: string;
+  @ApiProperty({ description: '1, 2, 3, … per order, no gaps' }) seq!: number;
+  @ApiProperty({ example: 'order.packed' }) type!: string;
+  @ApiProperty({ enum: ORDER_STATUSES, nullable: true }) fromStatus!: OrderStatus | null;
+  @ApiProperty({ enum: ORDER_STATUSES, nullable: true }) toStatus!: OrderStatus | null;
+  @ApiProperty({ example: { id: null, role: 'system' } }) actor!: {
+    id: string | null;
+    role: string;
+  };
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ type: Object }) data!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+export class OrderDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
+  @ApiProperty() version!: number;
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ format: 'uuid' }) storeId!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) riderId!: string | null;
+  @ApiProperty({ type: [OrderItemDto] }) items!: OrderItemDto[];
+  @ApiProperty({ type: MoneyDto }) subtotal!: MoneyDto;
+  @ApiProperty({ type: MoneyDto }) deliveryFee!: MoneyDto;
+  @ApiProperty({ type: MoneyDto }) total!: MoneyDto;
+  @ApiProperty({ type: AddressDto }) address!: AddressDto;
+  @ApiProperty({ nullable: true, type: String }) note!: string | null;
+  @ApiProperty({ nullable: true, type: String }) cancelReason!: string | null;
+  @ApiProperty({ format: 'date-time' }) promisedBy!: string;
+  @ApiProperty({ format: 'date-time' }) placedAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiPropertyOptional({ type: [OrderEventDto] }) timeline?: OrderEventDto[];
+}
+
+export class OrderPageDto {
+  @ApiProperty({ type: [OrderDto] }) items!: OrderDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

@@ -1,0 +1,109 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { OrdersService, type OrderEventView, type OrderView } from '#libs/orders';
+import type { Page } from '#libs/platform';
+import { CurrentUser, Roles, type Principal } from '../auth/principal.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import {
+  CancelOrderDto,
+  EventsQuery,
+  OrderDto,
+  OrderEventDto,
+  OrderListQuery,
+  OrderPageDto,
+  PlaceOrderDto,
+} from './dto/orders.dto.js';
+import { IdempotencyKey } from './idempotency-key.decorator.js';
+
+const uuid = new ParseUUIDPipe();
+
+/** A customer's orders. Someone else's order is a 404. */
+@ApiTags('orders')
+@ApiBearerAuth()
+@ApiErrors(401)
+@Controller('orders')
+export class OrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Post()
+  @Roles('customer')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: 'Same key + same body = same order',
+  })
+  @ApiCreatedResponse({
+    type: OrderDto,
+    description: 'Placed (a replay answers the original response)',
+  })
+  @ApiErrors(400, 403, 409, 422)
+  async place(
+    @CurrentUser() me: Principal,
+    @IdempotencyKey() key: string,
+    @Body() body: PlaceOrderDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderView> {
+    const result = await this.orders.place(me.userId, key, body);
+    void reply.status(result.status);
+    return result.body;
+  }
+
+  @Get()
+  @ApiOkResponse({ type: OrderPageDto, description: 'My orders, newest first' })
+  @ApiErrors(400)
+  list(@CurrentUser() me: Principal, @Query() query: OrderListQuery): Promise<Page<OrderView>> {
+    return this.orders.list({ id: me.userId, role: 'customer' }, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: OrderDto, description: 'With items, totals and the timeline' })
+  @ApiErrors(400, 404)
+  get(@CurrentUser() me: Principal, @Param('id', uuid) id: string): Promise<OrderView> {
+    return this.orders.get(id, { id: me.userId, role: me.role });
+  }
+
+  @Get(':id/events')
+  @ApiOkResponse({ type: [OrderEventDto], description: 'The timeline after afterSeq' })
+  @ApiErrors(400, 404)
+  events(
+    @CurrentUser() me: Principal,
+    @Param('id', uuid) id: string,
+    @Query() query: EventsQuery,
+  ): Promise<OrderEventView[]> {
+    return this.orders.events(id, { id: me.userId, role: me.role }, query.afterSeq);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('customer')
+  @ApiOkResponse({ type: OrderDto })
+  @ApiErrors(400, 403, 404, 409)
+  cancel(
+    @CurrentUser() me: Principal,
+    @Param('id', uuid) id: string,
+    @Body() body: CancelOrderDto,
+  ): Promise<OrderView> {
+    return this.orders.transition(
+      id,
+      { id: me.userId, role: 'customer' },
+      { to: 'CANCELLED', reason: body?.reason },
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { OrdersService, type OrderView } from '#libs/orders';
+import type { Page } from '#libs/platform';
+import { CurrentUser, Roles, type Principal } from '../auth/principal.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import {
+  AdminOrderListQuery,
+  AdminTransitionDto,
+  OrderDto,
+  OrderListQuery,
+  OrderPageDto,
+  RiderTransitionDto,
+} from './dto/orders.dto.js';
+
+const uuid = new ParseUUIDPipe();
+
+/** Store staff: every order, and the PLACED → PACKED → OUT_FOR_DELIVERY / CANCELLED moves. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('admin')
+@ApiErrors(400, 401, 403)
+@Controller('admin/orders')
+export class AdminOrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Get()
+  @ApiOkResponse({ type: OrderPageDto })
+  list(
+    @CurrentUser() me: Principal,
+    @Query() query: AdminOrderListQuery,
+  ): Promise<Page<OrderView>> {
+    return this.orders.list(
+      { id: me.userId, role: 'admin' },
+      {
+        ...query,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+      },
+    );
+  }
+
+  @Post(':id/transitions')
+  @HttpCode(200)
+  @ApiOkResponse({ type: OrderDto })
+  @ApiErrors(404, 409)
+  transition(
+    @CurrentUser() me: Principal,
+    @Param('id', uuid) id: string,
+    @Body() body: AdminTransitionDto,
+  ): Promise<OrderView> {
+    return this.orders.transition(id, { id: me.userId, role: 'admin' }, body);
+  }
+}
+
+/** Riders: the orders assigned to them, and delivering them. */
+@ApiTags('rider')
+@ApiBearerAuth()
+@Roles('rider')
+@ApiErrors(400, 401, 403)
+@Controller('rider/orders')
+export class RiderOrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Get()
+  @ApiOkResponse({ type: OrderPageDto })
+  list(@CurrentUser() me: Principal, @Query() query: OrderListQuery): Promise<Page<OrderView>> {
+    return this.orders.list({ id: me.userId, role: 'rider' }, query);
+  }
+
+  @Post(':id/transitions')
+  @HttpCode(200)
+  @ApiOkResponse({ type: OrderDto })
+  @ApiErrors(404, 409)
+  transition(
+    @CurrentUser() me: Principal,
+    @Param('id', uuid) id: string,
+    @Body() body: RiderTransitionDto,
+  ): Promise<OrderView> {
+    return this.orders.transition(id, { id: me.userId, role: 'rider' }, body);
+  }
+}

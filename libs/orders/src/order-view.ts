@@ -1,0 +1,88 @@
+import { money, type Money } from '#libs/products';
+import type { DeliveryAddress, Order, OrderEvent, OrderItem } from './order.entity.js';
+import type { OrderStatus } from './order-state-machine.js';
+
+export interface OrderEventView {
+  orderId: string;
+  seq: number;
+  type: string;
+  fromStatus: OrderStatus | null;
+  toStatus: OrderStatus | null;
+  actor: { id: string | null; role: string };
+  reason: string | null;
+  data: Record<string, unknown>;
+  at: string;
+}
+
+export interface OrderView {
+  id: string;
+  status: OrderStatus;
+  version: number;
+  userId: string;
+  storeId: string;
+  riderId: string | null;
+  items: {
+    productId: string;
+    sku: string;
+    name: string;
+    unit: string;
+    unitPrice: Money;
+    quantity: number;
+    lineTotal: Money;
+  }[];
+  subtotal: Money;
+  deliveryFee: Money;
+  total: Money;
+  address: DeliveryAddress;
+  note: string | null;
+  cancelReason: string | null;
+  promisedBy: string;
+  placedAt: string;
+  updatedAt: string;
+  timeline?: OrderEventView[];
+}
+
+export function toEventView(e: OrderEvent): OrderEventView {
+  return {
+    orderId: e.orderId,
+    seq: e.seq,
+    type: e.type,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    actor: { id: e.actorId, role: e.actorRole },
+    reason: e.reason,
+    data: e.data,
+    at: e.createdAt.toISOString(),
+  };
+}
+
+export function toOrderView(order: Order, items: OrderItem[], timeline?: OrderEvent[]): OrderView {
+  const m = (amount: number) => money(amount, order.currency);
+  return {
+    id: order.id,
+    status: order.status,
+    version: order.version,
+    userId: order.userId,
+    storeId: order.storeId,
+    riderId: order.riderId,
+    items: items.map((i) => ({
+      productId: i.productId,
+      sku: i.sku,
+      name: i.name,
+      unit: i.unitLabel,
+      unitPrice: m(i.unitPriceMinor),
+      quantity: i.quantity,
+      lineTotal: m(i.lineTotalMinor),
+    })),
+    subtotal: m(order.subtotalMinor),
+    deliveryFee: m(order.deliveryFeeMinor),
+    total: m(order.totalMinor),
+    address: order.address,
+    note: order.note,
+    cancelReason: order.cancelReason,
+    promisedBy: order.promisedBy.toISOString(),
+    placedAt: order.placedAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+    ...(timeline ? { timeline: timeline.map(toEventView) } : {}),
+  };
+}

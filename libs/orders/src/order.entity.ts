@@ -1,0 +1,60 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { OrderStatus } from './order-state-machine.js';
+
+export interface DeliveryAddress {
+  line1: string;
+  line2?: string;
+  city: string;
+  pincode: string;
+  lat: number;
+  lng: number;
+}
+
+@Entity('orders')
+export class Order {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid') userId!: string;
+  @Column('uuid') storeId!: string;
+  @Column({ type: 'uuid', nullable: true }) riderId!: string | null;
+  @Column({ type: 'text' }) status!: OrderStatus;
+  @Column({ type: 'integer' }) version!: number;
+  @Column({ type: 'jsonb' }) address!: DeliveryAddress;
+  @Column({ type: 'varchar', length: 500, nullable: true }) note!: string | null;
+  @Column({ type: 'char', length: 3 }) currency!: string;
+  @Column({ type: 'integer' }) subtotalMinor!: number;
+  @Column({ type: 'integer' }) deliveryFeeMinor!: number;
+  @Column({ type: 'integer' }) totalMinor!: number;
+  @Column({ type: 'timestamptz' }) promisedBy!: Date;
+  @Column({ type: 'varchar', length: 500, nullable: true }) cancelReason!: string | null;
+  @Column({ type: 'timestamptz' }) placedAt!: Date;
+  @Column({ type: 'timestamptz' }) updatedAt!: Date;
+}
+
+@Entity('order_items')
+export class OrderItem {
+  @Column({ type: 'uuid', primary: true }) orderId!: string;
+  @Column({ type: 'uuid', primary: true }) productId!: string;
+  @Column({ type: 'varchar', length: 64 }) sku!: string;
+  @Column({ type: 'varchar', length: 200 }) name!: string;
+  @Column({ type: 'varchar', length: 40 }) unitLabel!: string;
+  @Column({ type: 'integer' }) unitPriceMinor!: number;
+  @Column({ type: 'integer' }) quantity!: number;
+  @Column({ type: 'integer' }) lineTotalMinor!: number;
+}
+
+/** One timeline entry; also the outbox row the relay publishes after commit. */
+@Entity('order_events')
+export class OrderEvent {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
+  @Column('uuid') orderId!: string;
+  @Column({ type: 'integer' }) seq!: number;
+  @Column({ type: 'text' }) type!: string;
+  @Column({ type: 'text', nullable: true }) fromStatus!: OrderStatus | null;
+  @Column({ type: 'text', nullable: true }) toStatus!: OrderStatus | null;
+  @Column({ type: 'uuid', nullable: true }) actorId!: string | null;
+  @Column({ type: 'text' }) actorRole!: string;
+  @Column({ type: 'varchar', length: 500, nullable: true }) reason!: string | null;
+  @Column({ type: 'jsonb' }) data!: Record<string, unknown>;
+  @Column({ type: 'timestamptz' }) createdAt!: Date;
+  @Column({ type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
+}

@@ -1,0 +1,459 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { StockService, StoresService } from '#libs/inventory';
+import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
+import { Product } from '#libs/products';
+import { IdempotencyKeys, requestHash } from './idempotency-keys.js';
+import { OrderEventsRelay } from './order-events-relay.js';
+import {
+  checkTransition,
+  OPEN_STATUSES,
+  type Actor,
+  type OrderStatus,
+} from './order-state-machine.js';
+import { Order, OrderEvent, OrderItem, type DeliveryAddress } from './order.entity.js';
+import { toEventView, toOrderView, type OrderEventView, type OrderView } from './order-view.js';
+import { mergeLines, priceOrder, type CartLine } from './pricing.js';
+
+export const MAX_DISTINCT_PRODUCTS = 50;
+
+export interface PlaceOrder {
+  items: CartLine[];
+  address: DeliveryAddress;
+  storeId?: string;
+  note?: string;
+}
+
+/** Who is acting: a user with a role, or the worker (`system`, no id). */
+export interface ActingAs {
+  id: string | null;
+  role: Actor;
+}
+
+export interface TransitionRequest {
+  to: OrderStatus;
+  reason?: string;
+  riderId?: string;
+}
+
+export interface OrderFilter {
+  status?: OrderStatus;
+  storeId?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * Orders: placement that never oversells, the state machine as compare-and-set updates, cancel
+ * that returns stock exactly once, and the timeline. Every change commits with its order_events
+ * row; the relay announces it after commit.
+ */
+@Injectable()
+export class OrdersService {
+  private readonly logger = new Logger(OrdersService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly stores: StoresService,
+    private readonly stock: StockService,
+    private readonly keys: IdempotencyKeys,
+    private readonly relay: OrderEventsRelay,
+  ) {}
+
+  /** Places an order once per Idempotency-Key; a replay answers what the first request did. */
+  async place(
+    userId: string,
+    idempotencyKey: string,
+    input: PlaceOrder,
+  ): Promise<{ status: number; body: OrderView }> {
+    const begun = await this.keys.begin(userId, idempotencyKey, requestHash(input));
+    if (begun.kind === 'replay') return { status: begun.status, body: begun.body as OrderView };
+    try {
+      const order = await this.placeOnce(userId, idempotencyKey, input);
+      this.relay.nudge();
+      return { status: 201, body: order };
+    } catch (e) {
+      await this.keys.release(userId, idempotencyKey).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async placeOnce(
+    userId: string,
+    idempotencyKey: string,
+    input: PlaceOrder,
+  ): Promise<OrderView> {
+    const lines = mergeLines(input.items);
+    if (lines.length === 0) throw new DomainError('VALIDATION_FAILED', 'items must not be empty');
+    if (lines.length > MAX_DISTINCT_PRODUCTS) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `items may hold at most ${MAX_DISTINCT_PRODUCTS} distinct products`,
+      );
+    }
+    const store = await this.chooseStore(input);
+    const products = await this.dataSource
+      .getRepository(Product)
+      .findBy({ id: In(lines.map((l) => l.productId)) });
+    const byId = new Map(products.filter((p) => p.active).map((p) => [p.id, p]));
+    const unavailable = lines.filter((l) => !byId.has(l.productId)).map((l) => l.productId);
+    if (unavailable.length > 0) {
+      throw new DomainError(
+        'PRODUCT_UNAVAILABLE',
+        'Some products do not exist or are no longer sold',
+        {
+          productIds: unavailable,
+        },
+      );
+    }
+    const tooMany = lines.filter((l) => l.quantity > byId.get(l.productId)!.maxPerOrder);
+    if (tooMany.length > 0) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        tooMany
+          .map(
+            (l) =>
+              `quantity of ${l.productId} must not exceed ${byId.get(l.productId)!.maxPerOrder}`,
+          )
+          .join('; '),
+      );
+    }
+    const { lines: priced, totals } = priceOrder(
+      lines,
+      new Map([...byId].map(([id, p]) => [id, p.priceMinor])),
+      this.config.orders,
+    );
+
+    return this.dataSource.transaction(async (m) => {
+      // Serialise one customer's placements so the open-orders limit cannot be raced.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [userId]);
+      const [{ open }] = await m.query(
+        `SELECT count(*)::int AS open FROM orders WHERE user_id = $1 AND status = ANY($2)`,
+        [userId, OPEN_STATUSES],
+      );
+      if (open >= this.config.orders.maxOpenPerCustomer) {
+        throw new DomainError(
+          'TOO_MANY_OPEN_ORDERS',
+          `At most ${this.config.orders.maxOpenPerCustomer} open orders at a time`,
+        );
+      }
+      const order = await m.save(
+        m.create(Order, {
+          userId,
+          storeId: store.id,
+          riderId: null,
+          status: 'PLACED',
+          version: 1,
+          address: input.address,
+          note: input.note ?? null,
+          currency: 'INR',
+          ...totals,
+          promisedBy: new Date(Date.now() + this.config.orders.promiseMinutes * 60_000),
+          cancelReason: null,
+          placedAt: new Date(),
+          updatedAt: new Date(),
+        }),
+      );
+      const shortages = await this.stock.reserve(m, store.id, lines, order.id, userId);
+      if (shortages.length > 0) {
+        throw new DomainError(
+          'INSUFFICIENT_STOCK',
+          'Some items are not available in the requested quantity',
+          {
+            items: shortages,
+          },
+        );
+      }
+      const items = priced.map((line) => {
+        const product = byId.get(line.productId)!;
+        return m.create(OrderItem, {
+          orderId: order.id,
+          productId: line.productId,
+          sku: product.sku,
+          name: product.name,
+          unitLabel: product.unitLabel,
+          unitPriceMinor: line.unitPriceMinor,
+          quantity: line.quantity,
+          lineTotalMinor: line.lineTotalMinor,
+        });
+      });
+      await m.insert(OrderItem, items);
+      const event = await this.appendEvent(m, order, {
+        type: 'order.placed',
+        from: null,
+        to: 'PLACED',
+        actor: { id: userId, role: 'customer' },
+        data: { storeId: store.id, total: totals.totalMinor },
+      });
+      const view = toOrderView(order, items, [event]);
+      await this.keys.complete(m, userId, idempotencyKey, 201, view);
+      return view;
+    });
+  }
+
+  /**
+   * Moves an order along the state machine: a compare-and-set on the status, in one transaction
+   * with its event (and the stock release on cancel). A lost race is a 409 naming the status.
+   */
+  async transition(
+    orderId: string,
+    actor: ActingAs,
+    request: TransitionRequest,
+  ): Promise<OrderView> {
+    const view = await this.dataSource.transaction(async (m) => {
+      const order = await this.visibleOrder(m, orderId, actor);
+      const check = checkTransition(order.status, request.to, actor.role);
+      if (!check.ok && check.reason === 'INVALID_TRANSITION')
+        throw this.conflict(order.status, request.to);
+      if (!check.ok) {
+        throw new DomainError(
+          'FORBIDDEN',
+          `A ${actor.role} cannot move an order from ${order.status} to ${request.to}`,
+        );
+      }
+      const riderId = await this.riderFor(m, order, request);
+      const [updated] = await m.query(
+        `UPDATE orders SET status = $3, version = version + 1, updated_at = now(),
+                rider_id = COALESCE($4, rider_id), cancel_reason = COALESCE($5, cancel_reason)
+          WHERE id = $1 AND status = $2
+          RETURNING version, updated_at`,
+        [
+          order.id,
+          order.status,
+          request.to,
+          riderId,
+          request.to === 'CANCELLED' ? (request.reason ?? null) : null,
+        ],
+      );
+      if (updated.length === 0) {
+        const current = await m.findOneByOrFail(Order, { id: order.id });
+        throw this.conflict(current.status, request.to);
+      }
+      const items = await m.findBy(OrderItem, { orderId: order.id });
+      if (request.to === 'CANCELLED') {
+        // The status CAS above is what makes this happen exactly once.
+        await this.stock.release(m, order.storeId, items, order.id, actor.id);
+      }
+      const next: Order = {
+        ...order,
+        status: request.to,
+        version: updated[0].version,
+        updatedAt: updated[0].updated_at,
+        riderId: riderId ?? order.riderId,
+        cancelReason: request.to === 'CANCELLED' ? (request.reason ?? null) : order.cancelReason,
+      };
+      await this.appendEvent(m, next, {
+        type: `order.${request.to.toLowerCase()}`,
+        from: order.status,
+        to: request.to,
+        actor,
+        reason: request.reason,
+        data: riderId ? { riderId } : {},
+      });
+      const timeline = await m.find(OrderEvent, {
+        where: { orderId: order.id },
+        order: { seq: 'ASC' },
+      });
+      return toOrderView(next, items, timeline);
+    });
+    this.relay.nudge();
+    this.logger.log({ event: 'order.transition', orderId, to: request.to, actor }, 'order moved');
+    return view;
+  }
+
+  /** Appends a non-status event (e.g. sla_breached) to the timeline. */
+  async note(
+    orderId: string,
+    type: string,
+    data: Record<string, unknown> = {},
+    reason?: string,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const order = await m.findOne(Order, {
+        where: { id: orderId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!order) throw new NotFoundError('Order');
+      await this.appendEvent(m, order, {
+        type,
+        from: null,
+        to: null,
+        actor: { id: null, role: 'system' },
+        reason,
+        data,
+      });
+    });
+    this.relay.nudge();
+  }
+
+  async get(orderId: string, actor: ActingAs): Promise<OrderView> {
+    const m = this.dataSource.manager;
+    const order = await this.visibleOrder(m, orderId, actor, false);
+    const [items, timeline] = await Promise.all([
+      m.findBy(OrderItem, { orderId }),
+      m.find(OrderEvent, { where: { orderId }, order: { seq: 'ASC' } }),
+    ]);
+    return toOrderView(order, items, timeline);
+  }
+
+  async events(orderId: string, actor: ActingAs, afterSeq = 0): Promise<OrderEventView[]> {
+    await this.visibleOrder(this.dataSource.manager, orderId, actor, false);
+    return this.eventsAfter(orderId, afterSeq);
+  }
+
+  /** The timeline after `afterSeq`, without a visibility check (callers have done it). */
+  async eventsAfter(orderId: string, afterSeq: number): Promise<OrderEventView[]> {
+    const rows = await this.dataSource
+      .getRepository(OrderEvent)
+      .createQueryBuilder('e')
+      .where('e.order_id = :orderId AND e.seq > :afterSeq', { orderId, afterSeq })
+      .orderBy('e.seq', 'ASC')
+      .getMany();
+    return rows.map(toEventView);
+  }
+
+  /** Orders a user may see: customers their own, riders those assigned to them, admins all. */
+  async list(actor: ActingAs, filter: OrderFilter): Promise<Page<OrderView>> {
+    const query = this.dataSource
+      .getRepository(Order)
+      .createQueryBuilder('o')
+      .orderBy('o.placed_at', 'DESC')
+      .addOrderBy('o.id', 'DESC')
+      .limit(filter.limit + 1);
+    if (actor.role === 'customer') query.andWhere('o.user_id = :me', { me: actor.id });
+    if (actor.role === 'rider') query.andWhere('o.rider_id = :me', { me: actor.id });
+    if (filter.status) query.andWhere('o.status = :status', { status: filter.status });
+    if (filter.storeId) query.andWhere('o.store_id = :storeId', { storeId: filter.storeId });
+    if (filter.from) query.andWhere('o.placed_at >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('o.placed_at < :to', { to: filter.to });
+    if (filter.cursor) {
+      const [placedAt, id] = decodeCursor(filter.cursor, 2);
+      query.andWhere('(o.placed_at, o.id) < (:placedAt, :id)', { placedAt, id });
+    }
+    const page = toPage(await query.getMany(), filter.limit, (o) => [
+      o.placedAt.toISOString(),
+      o.id,
+    ]);
+    const items = page.items.length
+      ? await this.dataSource
+          .getRepository(OrderItem)
+          .findBy({ orderId: In(page.items.map((o) => o.id)) })
+      : [];
+    return {
+      items: page.items.map((o) =>
+        toOrderView(
+          o,
+          items.filter((i) => i.orderId === o.id),
+        ),
+      ),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** Orders still PLACED whose pack deadline passed (for the auto-cancel sweeper). */
+  async stalePlaced(olderThan: Date, limit = 500): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM orders WHERE status = 'PLACED' AND placed_at < $1 ORDER BY placed_at LIMIT $2`,
+      [olderThan, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private async chooseStore(input: PlaceOrder) {
+    const point = { lat: input.address.lat, lng: input.address.lng };
+    const serving = await this.stores.serviceable(point);
+    const store = input.storeId ? serving.find((s) => s.id === input.storeId) : serving[0];
+    if (!store) {
+      throw new DomainError(
+        'NOT_SERVICEABLE',
+        input.storeId
+          ? 'That store does not deliver to this address right now'
+          : 'No store delivers to this address right now',
+      );
+    }
+    return store;
+  }
+
+  /** Someone else's order is "not found", never "forbidden": its existence is not revealed. */
+  private async visibleOrder(
+    m: EntityManager,
+    orderId: string,
+    actor: ActingAs,
+    lock = true,
+  ): Promise<Order> {
+    const order = await m.findOne(Order, {
+      where: { id: orderId },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    const visible =
+      order &&
+      (actor.role === 'admin' ||
+        actor.role === 'system' ||
+        (actor.role === 'customer' && order.userId === actor.id) ||
+        (actor.role === 'rider' && order.riderId === actor.id));
+    if (!visible) throw new NotFoundError('Order');
+    return order;
+  }
+
+  private async riderFor(
+    m: EntityManager,
+    order: Order,
+    request: TransitionRequest,
+  ): Promise<string | null> {
+    if (request.to !== 'OUT_FOR_DELIVERY') return null;
+    if (!request.riderId)
+      throw new DomainError('VALIDATION_FAILED', 'riderId is required to send an order out');
+    const [rider] = await m.query(`SELECT role, disabled FROM users WHERE id = $1`, [
+      request.riderId,
+    ]);
+    if (!rider || rider.role !== 'rider' || rider.disabled) {
+      throw new DomainError('VALIDATION_FAILED', 'riderId must be an active rider');
+    }
+    return request.riderId;
+  }
+
+  private conflict(current: OrderStatus, to: OrderStatus): DomainError {
+    return new DomainError('INVALID_TRANSITION', `Order is ${current}; it cannot move to ${to}`, {
+      currentStatus: current,
+    });
+  }
+
+  private async appendEvent(
+    m: EntityManager,
+    order: Order,
+    event: {
+      type: string;
+      from: OrderStatus | null;
+      to: OrderStatus | null;
+      actor: ActingAs;
+      reason?: string;
+      data?: Record<string, unknown>;
+    },
+  ): Promise<OrderEvent> {
+    // The caller holds the order row lock, so seq cannot be raced.
+    const [{ seq }] = await m.query(
+      `SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM order_events WHERE order_id = $1`,
+      [order.id],
+    );
+    return m.save(
+      m.create(OrderEvent, {
+        orderId: order.id,
+        seq,
+        type: event.type,
+        fromStatus: event.from,
+        toStatus: event.to,
+        actorId: event.actor.id,
+        actorRole: event.actor.role,
+        reason: event.reason ?? null,
+        data: { status: order.status, version: order.version, ...(event.data ?? {}) },
+        createdAt: new Date(),
+        publishedAt: null,
+      }),
+    );
+  }
+}
