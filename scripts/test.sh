@@ -12,6 +12,9 @@ stage() { printf '\n=== %s ===\n' "$1"; }
 stage "lint and type check"
 make --no-print-directory lint || { failed=$((failed + 1)); status=1; }
 
+stage "build (the e2e tests start the built worker as a real process)"
+npm run build --silent || { failed=$((failed + 1)); status=1; }
+
 JEST=(node --experimental-vm-modules --no-warnings node_modules/jest/bin/jest.js --ci)
 for project in unit e2e; do
   stage "$project tests"

@@ -1,9 +1,12 @@
-import { Test } from '@nestjs/testing';
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { APP_CONFIG, loadConfig, type AppConfig } from '#libs/config';
 import { createFastifyAdapter } from '#libs/platform';
-import { AppModule } from '../../apps/api/src/app.module.js';
 import { configureApiApp } from '../../apps/api/src/api-app.js';
+import { AppModule } from '../../apps/api/src/app.module.js';
+import { configureWorkerApp } from '../../apps/worker/src/worker-app.js';
+import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 
 export interface RunningApp {
   app: NestFastifyApplication;
@@ -18,9 +21,22 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
 }
 
 /** Boots the real api app on a random local port, exactly as main.ts configures it. */
-export async function startApi(overrides: Record<string, string> = {}): Promise<RunningApp> {
+export function startApi(overrides: Record<string, string> = {}): Promise<RunningApp> {
+  return start(AppModule, configureApiApp, overrides);
+}
+
+/** Boots the real worker app in this process (its health port on a random local port). */
+export function startWorker(overrides: Record<string, string> = {}): Promise<RunningApp> {
+  return start(WorkerModule, configureWorkerApp, overrides);
+}
+
+async function start(
+  module: Type,
+  configure: (app: NestFastifyApplication, config: AppConfig) => Promise<void>,
+  overrides: Record<string, string>,
+): Promise<RunningApp> {
   const config = testConfig(overrides);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+  const moduleRef = await Test.createTestingModule({ imports: [module] })
     .overrideProvider(APP_CONFIG)
     .useValue(config)
     .compile();
@@ -30,7 +46,7 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
       bufferLogs: true,
     },
   );
-  await configureApiApp(app, config);
+  await configure(app, config);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return { app, config, url: `http://127.0.0.1:${address.port}`, close: () => app.close() };

@@ -5,6 +5,16 @@ import type { AppConfig } from '#libs/config';
 import { configureHttpApp, createFastifyAdapter } from '#libs/platform';
 import { WorkerModule } from './worker.module.js';
 
+/** Everything main.ts and the e2e harness do alike to a worker app before it listens. */
+export async function configureWorkerApp(
+  app: NestFastifyApplication,
+  config: AppConfig,
+): Promise<void> {
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  await configureHttpApp(app, config);
+}
+
 /** The worker process; its HTTP server only answers health probes and metrics. */
 export async function createWorkerApp(config: AppConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -12,8 +22,6 @@ export async function createWorkerApp(config: AppConfig): Promise<NestFastifyApp
     createFastifyAdapter(config),
     { bufferLogs: true },
   );
-  app.useLogger(app.get(Logger));
-  app.flushLogs();
-  await configureHttpApp(app, config);
+  await configureWorkerApp(app, config);
   return app;
 }

@@ -36,6 +36,14 @@ export interface AppConfig {
     promiseMinutes: number;
     maxOpenPerCustomer: number;
   };
+  jobs: {
+    packTimeoutSeconds: number;
+    sweepIntervalMs: number;
+    lockMs: number;
+    concurrency: number;
+    simulation: boolean;
+    simulationStepSeconds: number;
+  };
   log: { level: Environment['LOG_LEVEL'] };
   admin: { email?: string; password?: string };
 }
@@ -117,6 +125,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       freeDeliveryAboveMinor: env.FREE_DELIVERY_ABOVE_MINOR,
       promiseMinutes: env.DELIVERY_PROMISE_MINUTES,
       maxOpenPerCustomer: env.MAX_OPEN_ORDERS_PER_CUSTOMER,
+    },
+    jobs: {
+      packTimeoutSeconds: env.ORDER_PACK_TIMEOUT_SECONDS,
+      sweepIntervalMs: env.ORDER_SWEEP_INTERVAL_MS,
+      lockMs: env.JOB_LOCK_MS,
+      concurrency: env.WORKER_CONCURRENCY,
+      simulation: env.DELIVERY_SIMULATION === 'true',
+      simulationStepSeconds: env.DELIVERY_SIMULATION_STEP_SECONDS,
     },
     log: { level: env.LOG_LEVEL },
     admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },

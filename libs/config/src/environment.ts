@@ -95,6 +95,24 @@ export class Environment {
   /** Open (not delivered/cancelled) orders one customer may have at once. */
   @Type(() => Number) @IsInt() @Min(1) MAX_OPEN_ORDERS_PER_CUSTOMER = 5;
 
+  /** An order still PLACED this many seconds after placement is cancelled by the system. */
+  @Type(() => Number) @IsInt() @Min(1) ORDER_PACK_TIMEOUT_SECONDS = 900;
+
+  /** How often the sweeper looks for stale orders a lost job missed, milliseconds. */
+  @Type(() => Number) @IsInt() @Min(1000) ORDER_SWEEP_INTERVAL_MS = 60_000;
+
+  /** Job lock (ms): a job whose worker died is retried after about this long. */
+  @Type(() => Number) @IsInt() @Min(1000) JOB_LOCK_MS = 30_000;
+
+  /** Jobs one worker process runs at once, per queue. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100) WORKER_CONCURRENCY = 5;
+
+  /** Demo: the system walks orders through their states by itself (on in `make up`). */
+  @IsIn(['true', 'false']) @trimmed DELIVERY_SIMULATION: 'true' | 'false' = 'false';
+
+  /** Demo simulation: seconds between steps. */
+  @Type(() => Number) @IsInt() @Min(1) DELIVERY_SIMULATION_STEP_SECONDS = 15;
+
   /** pino level. */
   @IsIn(LOG_LEVELS) @trimmed LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 

@@ -34,6 +34,8 @@ export interface ActingAs {
 
 export interface TransitionRequest {
   to: OrderStatus;
+  /** Only move if the order is still in this status (jobs: "cancel if still PLACED"). */
+  from?: OrderStatus;
   reason?: string;
   riderId?: string;
 }
@@ -188,7 +190,11 @@ export class OrdersService {
         from: null,
         to: 'PLACED',
         actor: { id: userId, role: 'customer' },
-        data: { storeId: store.id, total: totals.totalMinor },
+        data: {
+          storeId: store.id,
+          total: totals.totalMinor,
+          promisedBy: order.promisedBy.toISOString(),
+        },
       });
       const view = toOrderView(order, items, [event]);
       await this.keys.complete(m, userId, idempotencyKey, 201, view);
@@ -207,6 +213,8 @@ export class OrdersService {
   ): Promise<OrderView> {
     const view = await this.dataSource.transaction(async (m) => {
       const order = await this.visibleOrder(m, orderId, actor);
+      if (request.from && order.status !== request.from)
+        throw this.conflict(order.status, request.to);
       const check = checkTransition(order.status, request.to, actor.role);
       if (!check.ok && check.reason === 'INVALID_TRANSITION')
         throw this.conflict(order.status, request.to);
@@ -264,31 +272,6 @@ export class OrdersService {
     this.relay.nudge();
     this.logger.log({ event: 'order.transition', orderId, to: request.to, actor }, 'order moved');
     return view;
-  }
-
-  /** Appends a non-status event (e.g. sla_breached) to the timeline. */
-  async note(
-    orderId: string,
-    type: string,
-    data: Record<string, unknown> = {},
-    reason?: string,
-  ): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      const order = await m.findOne(Order, {
-        where: { id: orderId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!order) throw new NotFoundError('Order');
-      await this.appendEvent(m, order, {
-        type,
-        from: null,
-        to: null,
-        actor: { id: null, role: 'system' },
-        reason,
-        data,
-      });
-    });
-    this.relay.nudge();
   }
 
   async get(orderId: string, actor: ActingAs): Promise<OrderView> {
@@ -353,6 +336,48 @@ export class OrdersService {
       ),
       nextCursor: page.nextCursor,
     };
+  }
+
+  /**
+   * Records that an open order missed its promise: one `order.sla_breached` event, ever.
+   * Returns whether this call recorded it (so the caller alerts once).
+   */
+  async markSlaBreached(orderId: string): Promise<boolean> {
+    const recorded = await this.dataSource.transaction(async (m) => {
+      const order = await m.findOne(Order, {
+        where: { id: orderId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!order || !OPEN_STATUSES.includes(order.status) || order.promisedBy > new Date())
+        return false;
+      const [{ seen }] = await m.query(
+        `SELECT EXISTS (SELECT 1 FROM order_events WHERE order_id = $1 AND type = 'order.sla_breached') AS seen`,
+        [orderId],
+      );
+      if (seen) return false;
+      await this.appendEvent(m, order, {
+        type: 'order.sla_breached',
+        from: null,
+        to: null,
+        actor: { id: null, role: 'system' },
+        data: { promisedBy: order.promisedBy.toISOString() },
+      });
+      return true;
+    });
+    if (recorded) this.relay.nudge();
+    return recorded;
+  }
+
+  /** Open orders past their promise that have no sla_breached event yet. */
+  async overduePastPromise(limit = 500): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT o.id FROM orders o
+        WHERE o.status = ANY($1) AND o.promised_by < now()
+          AND NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.type = 'order.sla_breached')
+        ORDER BY o.promised_by LIMIT $2`,
+      [OPEN_STATUSES, limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Orders still PLACED whose pack deadline passed (for the auto-cancel sweeper). */

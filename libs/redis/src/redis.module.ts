@@ -39,3 +39,17 @@ export class RedisModule implements OnApplicationShutdown {
     else this.redis.disconnect();
   }
 }
+
+/** ioredis options from a redis:// URL, for libraries that take options rather than a URL. */
+export function redisConnectionFromUrl(url: string, extra: RedisOptions = {}): RedisOptions {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined,
+    tls: parsed.protocol === 'rediss:' ? {} : undefined,
+    ...extra,
+  };
+}

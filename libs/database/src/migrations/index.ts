@@ -2,10 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { CreateAuthTables1764150000000 } from './1764150000000-CreateAuthTables.js';
 import { CreateCatalogAndInventory1764150100000 } from './1764150100000-CreateCatalogAndInventory.js';
 import { CreateOrders1764150200000 } from './1764150200000-CreateOrders.js';
+import { CreateNotifications1764150300000 } from './1764150300000-CreateNotifications.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
   CreateAuthTables1764150000000,
   CreateCatalogAndInventory1764150100000,
   CreateOrders1764150200000,
+  CreateNotifications1764150300000,
 ];

@@ -1,0 +1,49 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { NotificationsService, type NotificationView } from '#libs/notifications';
+import type { Page } from '#libs/platform';
+import { CurrentUser, type Principal } from '../auth/principal.js';
+import { ApiErrors } from '../openapi/api-errors.decorator.js';
+import { PageQuery } from '../pagination/page-query.dto.js';
+
+class NotificationDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) orderId!: string | null;
+  @ApiProperty({ example: 'order.packed' }) type!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() body!: string;
+  @ApiProperty({ type: Object }) data!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) readAt!: string | null;
+}
+
+class NotificationPageDto {
+  @ApiProperty({ type: [NotificationDto] }) items!: NotificationDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@ApiErrors(401)
+@Controller('notifications')
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: NotificationPageDto, description: 'Unread first, then newest first' })
+  @ApiErrors(400)
+  list(@CurrentUser() me: Principal, @Query() query: PageQuery): Promise<Page<NotificationView>> {
+    return this.notifications.list(me.userId, query);
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @ApiOkResponse({ type: NotificationDto })
+  @ApiErrors(400, 404)
+  read(
+    @CurrentUser() me: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<NotificationView> {
+    return this.notifications.markRead(me.userId, id);
+  }
+}

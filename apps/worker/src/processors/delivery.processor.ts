@@ -1,0 +1,101 @@
+import { Processor } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import {
+  JobProducer,
+  JOBS,
+  LoggedWorkerHost,
+  QUEUES,
+  workerOptions,
+  type SimulateJob,
+  type SlaCheckJob,
+} from '#libs/jobs';
+import { NotificationsService } from '#libs/notifications';
+import { OrdersService, type OrderStatus } from '#libs/orders';
+import { DomainError } from '#libs/platform';
+
+const SYSTEM = { id: null, role: 'system' } as const;
+/** The demo walk: from each status, the next one. */
+const NEXT: Partial<Record<OrderStatus, OrderStatus>> = {
+  PLACED: 'PACKED',
+  PACKED: 'OUT_FOR_DELIVERY',
+  OUT_FOR_DELIVERY: 'DELIVERED',
+};
+
+/** SLA alerts, and the demo delivery simulation. */
+@Processor(QUEUES.delivery, workerOptions())
+export class DeliveryProcessor extends LoggedWorkerHost {
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly notifications: NotificationsService,
+    private readonly producer: JobProducer,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    super();
+  }
+
+  protected async handle(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case JOBS.slaCheck: {
+        // With an order id: that order; without (the repeatable sweep): every overdue order.
+        const { orderId } = job.data as Partial<SlaCheckJob>;
+        const ids = orderId ? [orderId] : await this.orders.overduePastPromise();
+        let breached = 0;
+        for (const id of ids) if (await this.checkSla(id)) breached++;
+        return { breached };
+      }
+      case JOBS.simulate:
+        return this.simulate(job.data as SimulateJob);
+      default:
+        throw new Error(`unknown job ${job.name}`);
+    }
+  }
+
+  /** One sla_breached event and one alert per admin, however often this runs. */
+  private async checkSla(orderId: string): Promise<boolean> {
+    if (!(await this.orders.markSlaBreached(orderId))) return false;
+    const admins: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM users WHERE role = 'admin' AND NOT disabled`,
+    );
+    for (const admin of admins) {
+      await this.notifications.notify({
+        userId: admin.id,
+        orderId,
+        dedupeKey: `sla:${orderId}`,
+        type: 'order.sla_breached',
+        title: 'Delivery promise missed',
+        body: `Order ${orderId} is past its promised time`,
+        data: { orderId },
+      });
+    }
+    return true;
+  }
+
+  private async simulate({ orderId, step }: SimulateJob): Promise<string> {
+    const order = await this.orders.get(orderId, SYSTEM);
+    const to = NEXT[order.status];
+    if (!to) return 'done';
+    const riderId = to === 'OUT_FOR_DELIVERY' ? await this.demoRider() : undefined;
+    if (to === 'OUT_FOR_DELIVERY' && !riderId) return 'no rider';
+    try {
+      await this.orders.transition(orderId, SYSTEM, {
+        from: order.status,
+        to,
+        riderId,
+        reason: 'demo_simulation',
+      });
+    } catch (e) {
+      if (!(e instanceof DomainError && e.code === 'INVALID_TRANSITION')) throw e;
+    }
+    if (to !== 'DELIVERED') await this.producer.simulate({ orderId, step: step + 1 });
+    return to;
+  }
+
+  private async demoRider(): Promise<string | undefined> {
+    const [rider] = await this.dataSource.query(
+      `SELECT id FROM users WHERE role = 'rider' AND NOT disabled ORDER BY email = 'rider@flashcart.local' DESC, created_at LIMIT 1`,
+    );
+    return rider?.id;
+  }
+}

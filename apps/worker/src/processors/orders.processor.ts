@@ -1,0 +1,51 @@
+import { Processor } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { JOBS, LoggedWorkerHost, QUEUES, workerOptions, type AutoCancelJob } from '#libs/jobs';
+import { OrdersService } from '#libs/orders';
+import { DomainError } from '#libs/platform';
+
+const SYSTEM = { id: null, role: 'system' } as const;
+
+/** Auto-cancel of orders not packed in time, and the sweeper that catches lost jobs. */
+@Processor(QUEUES.orders, workerOptions())
+export class OrdersProcessor extends LoggedWorkerHost {
+  constructor(
+    private readonly orders: OrdersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  protected async handle(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case JOBS.autoCancel:
+        return this.autoCancel((job.data as AutoCancelJob).orderId);
+      case JOBS.sweep: {
+        const cutoff = new Date(Date.now() - this.config.jobs.packTimeoutSeconds * 1000);
+        const stale = await this.orders.stalePlaced(cutoff);
+        for (const orderId of stale) await this.autoCancel(orderId);
+        return { cancelled: stale.length };
+      }
+      default:
+        throw new Error(`unknown job ${job.name}`);
+    }
+  }
+
+  /** Cancels only if still PLACED; an order that moved on (or is gone) makes this a no-op. */
+  private async autoCancel(orderId: string): Promise<'cancelled' | 'skipped'> {
+    try {
+      await this.orders.transition(orderId, SYSTEM, {
+        from: 'PLACED',
+        to: 'CANCELLED',
+        reason: 'auto_cancel_timeout',
+      });
+      return 'cancelled';
+    } catch (e) {
+      if (e instanceof DomainError && (e.code === 'INVALID_TRANSITION' || e.code === 'NOT_FOUND'))
+        return 'skipped';
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export * from './job-producer.js';
+export * from './jobs.module.js';
+export * from './queues.js';
+export * from './logged-worker-host.js';

@@ -1,0 +1,38 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { OrderEventsRelay, OrdersModule } from '#libs/orders';
+import { redisConnectionFromUrl } from '#libs/redis';
+import { JobProducer } from './job-producer.js';
+import { QUEUES } from './queues.js';
+
+const queues = Object.values(QUEUES).map((name) => ({ name }));
+
+/** Queues and producers, shared by the api (which enqueues) and the worker (which consumes). */
+@Module({
+  imports: [
+    OrdersModule,
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        // BullMQ needs blocking commands to wait for Redis forever instead of failing.
+        connection: redisConnectionFromUrl(config.redis.url, { maxRetriesPerRequest: null }),
+        prefix: `${config.redis.prefix}:bull`,
+      }),
+    }),
+    BullModule.registerQueue(...queues),
+  ],
+  providers: [JobProducer],
+  exports: [JobProducer, BullModule, OrdersModule],
+})
+export class JobsModule implements OnModuleInit {
+  constructor(
+    private readonly relay: OrderEventsRelay,
+    private readonly producer: JobProducer,
+  ) {}
+
+  /** Committed order events become jobs (at least once; job ids deduplicate). */
+  onModuleInit(): void {
+    this.relay.register((events) => this.producer.onOrderEvents(events));
+  }
+}

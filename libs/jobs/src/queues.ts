@@ -1,0 +1,52 @@
+import type { WorkerOptions } from 'bullmq';
+import { loadConfig } from '#libs/config';
+
+/** Queue names: the only place they are spelled. */
+export const QUEUES = {
+  orders: 'orders',
+  notifications: 'notifications',
+  delivery: 'delivery',
+  maintenance: 'maintenance',
+} as const;
+
+/** Job names and their payloads, per queue. */
+export const JOBS = {
+  autoCancel: 'auto-cancel',
+  sweep: 'sweep',
+  orderStatus: 'order-status',
+  slaCheck: 'sla-check',
+  simulate: 'simulate',
+  purge: 'purge',
+} as const;
+
+export interface AutoCancelJob {
+  orderId: string;
+}
+export interface OrderStatusJob {
+  orderId: string;
+  seq: number;
+}
+export interface SlaCheckJob {
+  orderId: string;
+}
+export interface SimulateJob {
+  orderId: string;
+  step: number;
+}
+
+/**
+ * Worker options for @Processor(). Decorators are evaluated at import, before the DI container
+ * exists, so this reads the validated configuration directly (still through libs/config).
+ */
+export function workerOptions(): Pick<
+  WorkerOptions,
+  'concurrency' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'
+> {
+  const { jobs } = loadConfig();
+  return {
+    concurrency: jobs.concurrency,
+    lockDuration: jobs.lockMs,
+    stalledInterval: jobs.lockMs,
+    maxStalledCount: 3,
+  };
+}
