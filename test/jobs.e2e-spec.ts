@@ -270,6 +270,74 @@ describe('jobs and the worker', () => {
     });
   });
 
+  describe('operations', () => {
+    it('keeps Bull Board admin-only: 401 without a token, 403 for others', async () => {
+      const board = await http.get('/admin/queues/api/queues');
+      expect(board.status).toBe(401);
+      expect(board.body).toMatchObject({
+        statusCode: 401,
+        code: 'UNAUTHORIZED',
+        requestId: expect.any(String),
+      });
+      const customer = await signup(http);
+      expect(
+        (await http.get('/admin/queues/api/queues', { token: customer.accessToken })).status,
+      ).toBe(403);
+      const ok = await http.get('/admin/queues/api/queues', { token: admin.accessToken });
+      expect(ok.status).toBe(200);
+      expect(ok.body.queues.map((q: any) => q.name).sort()).toEqual([
+        'delivery',
+        'maintenance',
+        'notifications',
+        'orders',
+      ]);
+    });
+
+    it('exposes the named Prometheus metrics on the api and the worker', async () => {
+      await placeOrder();
+      const apiMetrics = await until(
+        () => http.get('/metrics'),
+        (r) => String(r.body).includes('flashcart_order_events_total{type="order.placed"}'),
+      );
+      expect(apiMetrics.status).toBe(200);
+      for (const name of [
+        'flashcart_http_request_duration_seconds_bucket{le="0.005",method="POST",route="/v1/orders",status_code="201"}',
+        'flashcart_queue_jobs{queue="orders",state="delayed"}',
+        'flashcart_order_events_total{type="order.placed"}',
+        'flashcart_websocket_connections',
+        'flashcart_process_resident_memory_bytes',
+      ]) {
+        expect(apiMetrics.body).toContain(name);
+      }
+      const worker = await startWorker(env);
+      try {
+        await until(
+          () => new HttpClient(worker.url).get('/metrics'),
+          (r) => String(r.body).includes('flashcart_job_duration_seconds_count'),
+        );
+        const workerMetrics = await new HttpClient(worker.url).get('/metrics');
+        expect(workerMetrics.body).toContain('flashcart_job_duration_seconds_count{queue=');
+        expect(workerMetrics.body).toContain('flashcart_queue_jobs{queue="notifications"');
+      } finally {
+        await worker.close();
+      }
+    });
+
+    it('requires METRICS_TOKEN when one is configured', async () => {
+      const guarded = await startApi({ ...env, METRICS_TOKEN: 'a-long-metrics-token-123' });
+      try {
+        const client = new HttpClient(guarded.url);
+        expect((await client.get('/metrics')).status).toBe(401);
+        const ok = await client.get('/metrics', {
+          headers: { authorization: 'Bearer a-long-metrics-token-123' },
+        });
+        expect(ok.status).toBe(200);
+      } finally {
+        await guarded.close();
+      }
+    });
+  });
+
   describe('as a real process', () => {
     it('finishes a job after being killed mid-job, with no duplicate effect', async () => {
       const { order, store, product } = await placeOrder(5);

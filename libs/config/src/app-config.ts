@@ -44,6 +44,7 @@ export interface AppConfig {
     simulation: boolean;
     simulationStepSeconds: number;
   };
+  metrics: { token?: string };
   log: { level: Environment['LOG_LEVEL'] };
   admin: { email?: string; password?: string };
 }
@@ -134,6 +135,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       simulation: env.DELIVERY_SIMULATION === 'true',
       simulationStepSeconds: env.DELIVERY_SIMULATION_STEP_SECONDS,
     },
+    metrics: { token: env.METRICS_TOKEN },
     log: { level: env.LOG_LEVEL },
     admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
   };

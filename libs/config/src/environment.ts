@@ -113,6 +113,9 @@ export class Environment {
   /** Demo simulation: seconds between steps. */
   @Type(() => Number) @IsInt() @Min(1) DELIVERY_SIMULATION_STEP_SECONDS = 15;
 
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
+
   /** pino level. */
   @IsIn(LOG_LEVELS) @trimmed LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 

@@ -1,7 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
+import { getQueueToken } from '@nestjs/bullmq';
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { OrderEventsRelay, OrdersModule } from '#libs/orders';
+import { Metrics } from '#libs/platform';
 import { redisConnectionFromUrl } from '#libs/redis';
 import { JobProducer } from './job-producer.js';
 import { QUEUES } from './queues.js';
@@ -29,10 +33,22 @@ export class JobsModule implements OnModuleInit {
   constructor(
     private readonly relay: OrderEventsRelay,
     private readonly producer: JobProducer,
+    private readonly metrics: Metrics,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
-  /** Committed order events become jobs (at least once; job ids deduplicate). */
   onModuleInit(): void {
+    // Committed order events become jobs (at least once; job ids deduplicate).
     this.relay.register((events) => this.producer.onOrderEvents(events));
+    // Queue depths are read from Redis when Prometheus scrapes.
+    this.metrics.onScrape(async () => {
+      for (const { name } of queues) {
+        const counts = await this.moduleRef
+          .get<Queue>(getQueueToken(name), { strict: false })
+          .getJobCounts();
+        for (const [state, count] of Object.entries(counts))
+          this.metrics.queueJobs.set({ queue: name, state }, count);
+      }
+    });
   }
 }

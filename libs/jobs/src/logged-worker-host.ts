@@ -1,17 +1,16 @@
 import { WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-
-/** Observes every job run (for metrics); set by the worker app. */
-export type JobObserver = (queue: string, name: string, seconds: number, ok: boolean) => void;
+import { Metrics } from '#libs/platform';
 
 /**
  * Base of every processor: logs each job's start, finish and failure with its id, queue, order
  * and duration. Subclasses implement `handle`, which must be idempotent (jobs may run twice).
  */
 export abstract class LoggedWorkerHost extends WorkerHost {
-  static observer: JobObserver = () => undefined;
   protected readonly logger = new Logger(this.constructor.name);
+  /** Property-injected so subclasses keep plain constructors. */
+  @Inject(Metrics) private readonly metrics!: Metrics;
 
   protected abstract handle(job: Job): Promise<unknown>;
 
@@ -28,12 +27,18 @@ export abstract class LoggedWorkerHost extends WorkerHost {
     try {
       const result = await this.handle(job);
       const seconds = (performance.now() - started) / 1000;
-      LoggedWorkerHost.observer(job.queueName, job.name, seconds, true);
+      this.metrics.jobDuration.observe(
+        { queue: job.queueName, job: job.name, outcome: 'ok' },
+        seconds,
+      );
       this.logger.log({ ...context, ms: Math.round(seconds * 1000), result }, 'job finished');
       return result;
     } catch (err) {
       const seconds = (performance.now() - started) / 1000;
-      LoggedWorkerHost.observer(job.queueName, job.name, seconds, false);
+      this.metrics.jobDuration.observe(
+        { queue: job.queueName, job: job.name, outcome: 'failed' },
+        seconds,
+      );
       this.logger.error({ ...context, ms: Math.round(seconds * 1000), err }, 'job failed');
       throw err;
     }

@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { Metrics } from '#libs/platform';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { InventoryModule } from '#libs/inventory';
 import { IdempotencyKeys } from './idempotency-keys.js';
@@ -11,4 +12,15 @@ import { OrdersService } from './orders.service.js';
   providers: [OrdersService, IdempotencyKeys, OrderEventsRelay],
   exports: [OrdersService, IdempotencyKeys, OrderEventsRelay],
 })
-export class OrdersModule {}
+export class OrdersModule implements OnModuleInit {
+  constructor(
+    private readonly relay: OrderEventsRelay,
+    private readonly metrics: Metrics,
+  ) {}
+
+  onModuleInit(): void {
+    this.relay.register(async (events) => {
+      for (const event of events) this.metrics.orderEvents.inc({ type: event.type });
+    });
+  }
+}

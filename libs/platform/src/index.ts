@@ -7,3 +7,4 @@ export * from './platform.module.js';
 export * from './errors/validation.js';
 export * from './pagination/cursor.js';
 export * from './http/public.decorator.js';
+export * from './metrics/metrics.js';

@@ -5,6 +5,8 @@ import { AllExceptionsFilter } from './errors/all-exceptions.filter.js';
 import { createValidationPipe } from './errors/validation.js';
 import { HealthController } from './health/health.controller.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { Metrics } from './metrics/metrics.js';
 
 /**
  * What every FlashCart process runs on: logs, the error filter, input validation and health
@@ -15,9 +17,12 @@ export class PlatformModule {
   static forRoot(app: 'api' | 'worker'): DynamicModule {
     return {
       module: PlatformModule,
+      global: true,
+      exports: [Metrics],
       imports: [LoggingModule.forRoot(app), TerminusModule.forRoot({ logger: false })],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
+        Metrics,
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

@@ -55,6 +55,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (body.statusCode === 429 && typeof body.retryAfter === 'number') {
       void reply.header('retry-after', String(body.retryAfter));
     }
-    void reply.status(body.statusCode).send(body);
+    // A handler may have set another content type (e.g. text/plain for /metrics) before failing.
+    void reply
+      .status(body.statusCode)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(body);
   }
 }

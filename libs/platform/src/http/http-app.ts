@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import { type INestApplication, Logger } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '#libs/config';
+import { Metrics } from '../metrics/metrics.js';
 import { requestIdOf } from './request-id.js';
 
 /** The Fastify adapter every FlashCart HTTP server uses (api and the worker's health port). */
@@ -23,6 +24,17 @@ export async function configureHttpApp(
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+  });
+  const metrics = app.get(Metrics);
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: reply.statusCode,
+      },
+      reply.elapsedTime / 1000,
+    );
   });
   await app.register(helmet, {
     // Swagger UI (served at /docs) needs inline styles and its bundled scripts.

@@ -1,0 +1,31 @@
+import { Controller, Get, Header, Headers, Inject, VERSION_NEUTRAL } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { DomainError } from '../errors/domain-error.js';
+import { Public } from '../http/public.decorator.js';
+import { Metrics } from './metrics.js';
+
+const same = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** Prometheus text format; behind METRICS_TOKEN when one is configured. */
+@ApiExcludeController()
+@Public()
+@Controller({ path: 'metrics', version: VERSION_NEUTRAL })
+export class MetricsController {
+  constructor(
+    private readonly metrics: Metrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  async scrape(@Headers('authorization') authorization?: string): Promise<string> {
+    const token = this.config.metrics.token;
+    if (token && !same(authorization ?? '', `Bearer ${token}`)) {
+      throw new DomainError('UNAUTHORIZED', 'A metrics token is required');
+    }
+    return this.metrics.render();
+  }
+}
