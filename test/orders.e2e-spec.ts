@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { orderEventsChannel } from '#libs/orders';
+import { orderEventsChannel } from '#libs/tracking';
 import { startApi, type RunningApp } from './harness/apps.js';
 import { CatalogFactory, north } from './harness/catalog-factory.js';
 import { signup, userWithRole, type TestUser } from './harness/factories.js';

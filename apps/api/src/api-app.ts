@@ -8,6 +8,7 @@ import { configureHttpApp, createFastifyAdapter } from '#libs/platform';
 import { AppModule } from './app.module.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { mountQueueBoard } from './queue-board/queue-board.js';
+import { RedisIoAdapter } from './tracking/redis-io.adapter.js';
 
 /** Everything main.ts and the e2e harness do alike to an api app before it listens. */
 export async function configureApiApp(
@@ -17,6 +18,7 @@ export async function configureApiApp(
   app.useLogger(app.get(Logger));
   app.flushLogs();
   await configureHttpApp(app, config);
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   await mountQueueBoard(app);
   // Routes are /v1/...; health and docs are unversioned.
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });

@@ -6,6 +6,7 @@ import { ReadCacheModule, RedisModule } from '#libs/redis';
 import { AuthHttpModule } from './auth/auth-http.module.js';
 import { CatalogHttpModule } from './catalog/catalog-http.module.js';
 import { OrdersHttpModule } from './orders/orders-http.module.js';
+import { TrackingHttpModule } from './tracking/tracking-http.module.js';
 
 @Module({
   imports: [
@@ -17,6 +18,7 @@ import { OrdersHttpModule } from './orders/orders-http.module.js';
     AuthHttpModule,
     CatalogHttpModule,
     OrdersHttpModule,
+    TrackingHttpModule,
   ],
 })
 export class AppModule {}

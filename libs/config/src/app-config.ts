@@ -45,6 +45,7 @@ export interface AppConfig {
     simulationStepSeconds: number;
   };
   metrics: { token?: string };
+  tracking: { authRecheckMs: number };
   log: { level: Environment['LOG_LEVEL'] };
   admin: { email?: string; password?: string };
 }
@@ -136,6 +137,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       simulationStepSeconds: env.DELIVERY_SIMULATION_STEP_SECONDS,
     },
     metrics: { token: env.METRICS_TOKEN },
+    tracking: { authRecheckMs: env.TRACKING_AUTH_RECHECK_MS },
     log: { level: env.LOG_LEVEL },
     admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
   };

@@ -113,6 +113,9 @@ export class Environment {
   /** Demo simulation: seconds between steps. */
   @Type(() => Number) @IsInt() @Min(1) DELIVERY_SIMULATION_STEP_SECONDS = 15;
 
+  /** How often open tracking sockets are re-checked (logout, disabled user), milliseconds. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(30_000) TRACKING_AUTH_RECHECK_MS = 15_000;
+
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
   @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
 

@@ -4,7 +4,8 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { OrderEventsRelay, OrdersModule } from '#libs/orders';
+import { OrderEventsRelay } from '#libs/orders';
+import { TrackingModule } from '#libs/tracking';
 import { Metrics } from '#libs/platform';
 import { redisConnectionFromUrl } from '#libs/redis';
 import { JobProducer } from './job-producer.js';
@@ -15,7 +16,7 @@ const queues = Object.values(QUEUES).map((name) => ({ name }));
 /** Queues and producers, shared by the api (which enqueues) and the worker (which consumes). */
 @Module({
   imports: [
-    OrdersModule,
+    TrackingModule,
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -27,7 +28,7 @@ const queues = Object.values(QUEUES).map((name) => ({ name }));
     BullModule.registerQueue(...queues),
   ],
   providers: [JobProducer],
-  exports: [JobProducer, BullModule, OrdersModule],
+  exports: [JobProducer, BullModule, TrackingModule],
 })
 export class JobsModule implements OnModuleInit {
   constructor(

@@ -6,19 +6,11 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { REDIS } from '#libs/redis';
 import { OrderEvent } from './order.entity.js';
 import { toEventView, type OrderEventView } from './order-view.js';
 
 export type OrderEventHandler = (events: OrderEventView[]) => Promise<void>;
-
-/** The Redis pub/sub channel every committed order event is published on. */
-export function orderEventsChannel(config: AppConfig): string {
-  return `${config.redis.prefix}:order-events`;
-}
 
 const POLL_MS = 1_000;
 const BATCH = 200;
@@ -28,7 +20,8 @@ const BUSY_RETRY_MS = 20;
 
 /**
  * The transactional outbox relay: order_events rows are written in the transaction of their
- * change, then published here after commit. Nothing is announced that rolled back, and a row
+ * change, then handed here to every registered handler after commit (tracking publishes them to
+ * subscribers, jobs enqueues work). Nothing is announced that rolled back, and a row
  * stays unpublished (and is retried) until every handler took it. Runs in every process; after a
  * commit the process nudges it, and a poll catches whatever a crash or a Redis outage left behind.
  */
@@ -40,20 +33,7 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
   private running?: Promise<void>;
   private again = false;
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    const channel = orderEventsChannel(config);
-    this.register(async (events) => {
-      const pipeline = this.redis.pipeline();
-      for (const event of events) pipeline.publish(channel, JSON.stringify(event));
-      const results = await pipeline.exec();
-      const failed = results?.find(([err]) => err);
-      if (failed) throw failed[0];
-    });
-  }
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Adds a consumer of committed events (it must be idempotent: delivery is at least once). */
   register(handler: OrderEventHandler): void {

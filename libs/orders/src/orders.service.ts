@@ -475,7 +475,12 @@ export class OrdersService {
         actorId: event.actor.id,
         actorRole: event.actor.role,
         reason: event.reason ?? null,
-        data: { status: order.status, version: order.version, ...(event.data ?? {}) },
+        data: {
+          status: order.status,
+          version: order.version,
+          storeId: order.storeId,
+          ...(event.data ?? {}),
+        },
         createdAt: new Date(),
         publishedAt: null,
       }),

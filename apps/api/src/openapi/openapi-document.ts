@@ -7,7 +7,8 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
     .setTitle('FlashCart API')
     .setDescription(
       'Quick-commerce backend: catalog, dark-store inventory, orders and live tracking. ' +
-        'Every error has the body `{ statusCode, error, code?, message, requestId }`.',
+        'Every error has the body `{ statusCode, error, code?, message, requestId }`. ' +
+        'Live order tracking (socket.io, namespace `/tracking`): see the [tracking protocol](/docs/tracking).',
     )
     .setVersion(config.version)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })

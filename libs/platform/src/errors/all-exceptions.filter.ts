@@ -45,6 +45,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') {
+      // Socket handlers answer through acknowledgements; an escaped error is a bug worth a log.
+      this.logger.error({ err: exception }, `unhandled ${host.getType()} error`);
+      return;
+    }
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();

@@ -1,0 +1,40 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+import type { AppConfig } from '#libs/config';
+import { redisOptions } from '#libs/redis';
+
+/** socket.io across api instances: room broadcasts go through Redis pub/sub. */
+export class RedisIoAdapter extends IoAdapter {
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+    const options = redisOptions({ commandTimeout: undefined, maxRetriesPerRequest: null });
+    this.pub = new Redis(config.redis.url, options);
+    this.sub = new Redis(config.redis.url, options);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, {
+      ...options,
+      cors: { origin: this.config.http.corsOrigins, credentials: true },
+    } as ServerOptions) as Server;
+    server.adapter(
+      createAdapter(this.pub, this.sub, { key: `${this.config.redis.prefix}:socket.io` }),
+    );
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+}

@@ -1,0 +1,252 @@
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { AccessTokens, SessionsService, type AccessClaims, type Role } from '#libs/auth';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { OrdersService, type OrderEventView } from '#libs/orders';
+import { DomainError, Metrics } from '#libs/platform';
+import { OrderEventFeed, RiderLocations } from '#libs/tracking';
+
+/** Per socket and subscribed order: the last seq sent, and a chain that keeps sends in order. */
+interface OrderStream {
+  last: number;
+  chain: Promise<void>;
+}
+
+interface SocketData {
+  userId: string;
+  role: Role;
+  claims: AccessClaims;
+  orders: Map<string, OrderStream>;
+  expiry?: NodeJS.Timeout;
+}
+
+type Ack = { ok: true; [extra: string]: unknown } | { ok: false; error: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+const isCoordinate = (v: unknown, limit: number): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= limit;
+const orderRoom = (id: string) => `order:${id}`;
+const storeRoom = (id: string) => `store:${id}`;
+
+/** The wire shape of `order.event`. */
+function toWire(e: OrderEventView) {
+  return {
+    orderId: e.orderId,
+    seq: e.seq,
+    type: e.type,
+    status: e.toStatus ?? e.data.status,
+    at: e.at,
+    data: e.data,
+  };
+}
+
+/**
+ * Realtime order tracking on socket.io, namespace /tracking (protocol in the README).
+ * Order events come from the Redis channel every process publishes to after commit; each api
+ * instance delivers them to its own sockets, per socket in seq order with gaps filled from
+ * order_events and duplicates dropped. Rider positions are broadcast through the Redis adapter.
+ */
+@WebSocketGateway({ namespace: '/tracking' })
+export class TrackingGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+{
+  @WebSocketServer() private namespace!: Namespace;
+  private readonly logger = new Logger(TrackingGateway.name);
+  private recheck?: NodeJS.Timeout;
+
+  constructor(
+    private readonly tokens: AccessTokens,
+    private readonly sessions: SessionsService,
+    private readonly orders: OrdersService,
+    private readonly feed: OrderEventFeed,
+    private readonly locations: RiderLocations,
+    private readonly metrics: Metrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async afterInit(namespace: Namespace): Promise<void> {
+    // Authenticate in the handshake: a bad token never becomes a connection (connect_error).
+    namespace.use((socket, next) => {
+      this.authenticate(socket.handshake.auth?.token).then(
+        (data) => {
+          socket.data = data;
+          next();
+        },
+        (err: Error) => next(err),
+      );
+    });
+    await this.feed.onEvent((event) => this.dispatch(event));
+    this.recheck = setInterval(() => void this.recheckAll(), this.config.tracking.authRecheckMs);
+    this.recheck.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.recheck);
+  }
+
+  handleConnection(socket: Socket): void {
+    const data = socket.data as SocketData;
+    this.metrics.websocketConnections.inc();
+    const msLeft = data.claims.exp * 1000 - Date.now();
+    data.expiry = setTimeout(() => socket.disconnect(true), Math.max(0, msLeft));
+    data.expiry.unref();
+  }
+
+  handleDisconnect(socket: Socket): void {
+    this.metrics.websocketConnections.dec();
+    clearTimeout((socket.data as SocketData).expiry);
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+    const { orderId, afterSeq } = (body ?? {}) as { orderId?: unknown; afterSeq?: unknown };
+    if (!isUuid(orderId)) return { ok: false, error: 'BAD_REQUEST' };
+    if (afterSeq !== undefined && !(Number.isInteger(afterSeq) && (afterSeq as number) >= 0)) {
+      return { ok: false, error: 'BAD_REQUEST' };
+    }
+    const data = socket.data as SocketData;
+    let status: string;
+    try {
+      status = (await this.orders.get(orderId, { id: data.userId, role: data.role })).status;
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'NOT_FOUND')
+        return { ok: false, error: 'NOT_FOUND' };
+      throw e;
+    }
+    // Join first, then read the timeline: whatever is published meanwhile queues behind the replay
+    // on the stream's chain and is dropped if the replay already sent it.
+    const stream: OrderStream = { last: Number.MAX_SAFE_INTEGER, chain: Promise.resolve() };
+    data.orders.set(orderId, stream);
+    await socket.join(orderRoom(orderId));
+    stream.chain = (async () => {
+      const events = await this.orders.eventsAfter(orderId, (afterSeq as number | undefined) ?? 0);
+      if (afterSeq === undefined) {
+        stream.last = events.at(-1)?.seq ?? 0; // live only
+      } else {
+        stream.last = afterSeq as number;
+        for (const event of events) this.send(socket, stream, event);
+      }
+    })();
+    await stream.chain;
+    return { ok: true, order: { id: orderId, status, seq: stream.last } };
+  }
+
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+    const { orderId } = (body ?? {}) as { orderId?: unknown };
+    if (!isUuid(orderId)) return { ok: false, error: 'BAD_REQUEST' };
+    (socket.data as SocketData).orders.delete(orderId);
+    await socket.leave(orderRoom(orderId));
+    return { ok: true };
+  }
+
+  /** Ops board: every order event of a store (admins). */
+  @SubscribeMessage('subscribe.store')
+  async subscribeStore(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack> {
+    const { storeId } = (body ?? {}) as { storeId?: unknown };
+    if (!isUuid(storeId)) return { ok: false, error: 'BAD_REQUEST' };
+    if ((socket.data as SocketData).role !== 'admin') return { ok: false, error: 'FORBIDDEN' };
+    await socket.join(storeRoom(storeId));
+    return { ok: true };
+  }
+
+  /** A rider's position on an order out for delivery; at most one accepted per second. */
+  @SubscribeMessage('rider.location')
+  async riderLocation(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: unknown,
+  ): Promise<Ack> {
+    const { orderId, lat, lng } = (body ?? {}) as {
+      orderId?: unknown;
+      lat?: unknown;
+      lng?: unknown;
+    };
+    if (!isUuid(orderId) || !isCoordinate(lat, 90) || !isCoordinate(lng, 180))
+      return { ok: false, error: 'BAD_REQUEST' };
+    const data = socket.data as SocketData;
+    if (data.role !== 'rider') return { ok: false, error: 'FORBIDDEN' };
+    try {
+      const order = await this.orders.get(orderId, { id: data.userId, role: 'rider' });
+      if (order.status !== 'OUT_FOR_DELIVERY') return { ok: false, error: 'NOT_OUT_FOR_DELIVERY' };
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'NOT_FOUND')
+        return { ok: false, error: 'NOT_FOUND' };
+      throw e;
+    }
+    const location = await this.locations.accept(data.userId, orderId, lat, lng);
+    if (!location) return { ok: false, error: 'RATE_LIMITED' };
+    this.namespace.to(orderRoom(orderId)).emit('rider.location', location);
+    return { ok: true };
+  }
+
+  private async authenticate(token: unknown): Promise<SocketData> {
+    const fail = () => new Error('Unauthorized: a valid access token is required in auth.token');
+    if (typeof token !== 'string' || token.length === 0) throw fail();
+    const claims = await this.tokens.verify(token).catch(() => {
+      throw fail();
+    });
+    const live = await this.sessions.principalOf(claims);
+    if (!live) throw fail();
+    return { ...live, claims, orders: new Map() };
+  }
+
+  /** Hands a committed event to this instance's subscribers of its order and its store. */
+  private dispatch(event: OrderEventView): void {
+    const rooms = this.namespace.adapter.rooms;
+    for (const id of rooms.get(orderRoom(event.orderId)) ?? []) {
+      const socket = this.namespace.sockets.get(id);
+      const stream = (socket?.data as SocketData | undefined)?.orders.get(event.orderId);
+      if (socket && stream) this.deliver(socket, stream, event);
+    }
+    const storeId = event.data.storeId;
+    if (typeof storeId === 'string')
+      this.namespace.local.to(storeRoom(storeId)).emit('order.event', toWire(event));
+  }
+
+  /** In seq order: a gap is filled from order_events first; anything already sent is dropped. */
+  private deliver(socket: Socket, stream: OrderStream, event: OrderEventView): void {
+    stream.chain = stream.chain
+      .then(async () => {
+        if (event.seq <= stream.last) return;
+        if (event.seq > stream.last + 1) {
+          for (const missed of await this.orders.eventsAfter(event.orderId, stream.last))
+            this.send(socket, stream, missed);
+          return;
+        }
+        this.send(socket, stream, event);
+      })
+      .catch((err: unknown) =>
+        this.logger.warn({ err, orderId: event.orderId }, 'tracking delivery failed'),
+      );
+  }
+
+  private send(socket: Socket, stream: OrderStream, event: OrderEventView): void {
+    if (event.seq <= stream.last) return;
+    socket.emit('order.event', toWire(event));
+    stream.last = event.seq;
+  }
+
+  /** Logged out, disabled or revoked since connecting: disconnected at the next check. */
+  private async recheckAll(): Promise<void> {
+    for (const socket of this.namespace.sockets.values()) {
+      const live = await this.sessions
+        .principalOf((socket.data as SocketData).claims)
+        .catch(() => 'unknown' as const);
+      if (live === null) socket.disconnect(true);
+    }
+  }
+}

@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { startApi, startWorker, type RunningApp } from './harness/apps.js';
+import { CatalogFactory } from './harness/catalog-factory.js';
+import { signup, userWithRole, type TestUser } from './harness/factories.js';
+import { HttpClient } from './harness/http-client.js';
+import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
+import { TrackingClient } from './harness/tracking-client.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('realtime tracking', () => {
+  let database: IsolatedDatabase;
+  let env: Record<string, string>;
+  let a: RunningApp;
+  let b: RunningApp;
+  let httpA: HttpClient;
+  let httpB: HttpClient;
+  let admin: TestUser;
+  let rider: TestUser;
+  let make: CatalogFactory;
+  const clients: TrackingClient[] = [];
+
+  beforeAll(async () => {
+    database = await isolatedDatabase();
+    env = {
+      DATABASE_URL: database.url,
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX}_trk`,
+      TRACKING_AUTH_RECHECK_MS: '300',
+      MAX_OPEN_ORDERS_PER_CUSTOMER: '100',
+    };
+    [a, b] = await Promise.all([startApi(env), startApi(env)]);
+    httpA = new HttpClient(a.url);
+    httpB = new HttpClient(b.url);
+    admin = await userWithRole(a.app, httpA, 'admin');
+    rider = await userWithRole(a.app, httpA, 'rider');
+    make = new CatalogFactory(httpA, admin.accessToken);
+  });
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+  afterAll(async () => {
+    await Promise.all([a.close(), b.close()]);
+    await database.drop();
+  });
+
+  async function connect(app: RunningApp, token: string) {
+    const client = await TrackingClient.connect(app.url, token);
+    clients.push(client);
+    return client;
+  }
+
+  async function placeOrder(customer?: TestUser) {
+    const store = await make.store({ serviceRadiusM: 5000 });
+    const product = await make.product();
+    await make.stock(store.id, product.id, 10);
+    const buyer = customer ?? (await signup(httpA));
+    const res = await httpA.post(
+      '/v1/orders',
+      {
+        items: [{ productId: product.id, quantity: 1 }],
+        address: {
+          line1: 'x',
+          city: 'y',
+          pincode: '560001',
+          lat: store.latitude,
+          lng: store.longitude,
+        },
+      },
+      { token: buyer.accessToken, headers: { 'idempotency-key': randomUUID() } },
+    );
+    expect(res.status).toBe(201);
+    return { order: res.body, customer: buyer, store };
+  }
+
+  const move = (http: HttpClient, orderId: string, body: object) =>
+    http.post(`/v1/admin/orders/${orderId}/transitions`, body, { token: admin.accessToken });
+
+  it('refuses connections without a valid token', async () => {
+    await expect(TrackingClient.connect(a.url)).rejects.toThrow(/Unauthorized/);
+    await expect(TrackingClient.connect(a.url, 'not-a-token')).rejects.toThrow(/Unauthorized/);
+    const customer = await signup(httpA);
+    await httpA.post('/v1/auth/logout', {}, { token: customer.accessToken });
+    await expect(TrackingClient.connect(a.url, customer.accessToken)).rejects.toThrow(
+      /Unauthorized/,
+    );
+  });
+
+  it('lets a customer subscribe to their own order only', async () => {
+    const { order, customer } = await placeOrder();
+    const client = await connect(a, customer.accessToken);
+    expect(await client.emit('subscribe', { orderId: order.id })).toEqual({
+      ok: true,
+      order: { id: order.id, status: 'PLACED', seq: 1 },
+    });
+    const stranger = await connect(a, (await signup(httpA)).accessToken);
+    expect(await stranger.emit('subscribe', { orderId: order.id })).toEqual({
+      ok: false,
+      error: 'NOT_FOUND',
+    });
+    expect(await stranger.emit('subscribe', { orderId: 'nope' })).toEqual({
+      ok: false,
+      error: 'BAD_REQUEST',
+    });
+  });
+
+  it('delivers a REST status change as order.event with the right seq', async () => {
+    const { order, customer } = await placeOrder();
+    const client = await connect(a, customer.accessToken);
+    await client.emit('subscribe', { orderId: order.id });
+    await move(httpA, order.id, { to: 'PACKED' });
+    const [event] = await client.eventsOf(order.id, 1);
+    expect(event).toMatchObject({
+      orderId: order.id,
+      seq: 2,
+      type: 'order.packed',
+      status: 'PACKED',
+      at: expect.any(String),
+    });
+  });
+
+  it('delivers to a client on instance A an event committed through instance B', async () => {
+    const { order, customer } = await placeOrder();
+    const onA = await connect(a, customer.accessToken);
+    await onA.emit('subscribe', { orderId: order.id });
+    await move(httpB, order.id, { to: 'PACKED' });
+    await move(httpB, order.id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id });
+    const events = await onA.eventsOf(order.id, 2);
+    expect(events.map((e) => [e.seq, e.status])).toEqual([
+      [2, 'PACKED'],
+      [3, 'OUT_FOR_DELIVERY'],
+    ]);
+  });
+
+  it('replays exactly the missed events on reconnect with afterSeq, then goes live', async () => {
+    const { order, customer } = await placeOrder();
+    const first = await connect(a, customer.accessToken);
+    await first.emit('subscribe', { orderId: order.id });
+    await move(httpA, order.id, { to: 'PACKED' });
+    const [seen] = await first.eventsOf(order.id, 1);
+    first.close();
+    await move(httpA, order.id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id }); // missed while away
+
+    const again = await connect(b, customer.accessToken);
+    const ack = await again.emit('subscribe', { orderId: order.id, afterSeq: seen.seq });
+    expect(ack).toMatchObject({ ok: true, order: { seq: 3 } });
+    await httpA.post(
+      `/v1/rider/orders/${order.id}/transitions`,
+      { to: 'DELIVERED' },
+      { token: rider.accessToken },
+    );
+    const events = await again.eventsOf(order.id, 2);
+    await sleep(200);
+    expect(again.events.filter((e) => e.orderId === order.id).map((e) => e.seq)).toEqual([3, 4]);
+    expect(events[1].status).toBe('DELIVERED');
+  });
+
+  it('delivers an event caused by the worker (auto-cancel)', async () => {
+    const worker = await startWorker({ ...env, ORDER_PACK_TIMEOUT_SECONDS: '1' });
+    const producerApp = await startApi({ ...env, ORDER_PACK_TIMEOUT_SECONDS: '1' });
+    try {
+      const store = await make.store({ serviceRadiusM: 5000 });
+      const product = await make.product();
+      await make.stock(store.id, product.id, 5);
+      const customer = await signup(httpA);
+      const res = await new HttpClient(producerApp.url).post(
+        '/v1/orders',
+        {
+          items: [{ productId: product.id, quantity: 1 }],
+          address: {
+            line1: 'x',
+            city: 'y',
+            pincode: '560001',
+            lat: store.latitude,
+            lng: store.longitude,
+          },
+        },
+        { token: customer.accessToken, headers: { 'idempotency-key': randomUUID() } },
+      );
+      const client = await connect(a, customer.accessToken);
+      await client.emit('subscribe', { orderId: res.body.id });
+      const [event] = await client.eventsOf(res.body.id, 1, 15_000);
+      expect(event).toMatchObject({ seq: 2, status: 'CANCELLED', type: 'order.cancelled' });
+      expect(event.data).toMatchObject({ status: 'CANCELLED' });
+    } finally {
+      await producerApp.close();
+      await worker.close();
+    }
+  });
+
+  it('disconnects a socket whose user logs out', async () => {
+    const customer = await signup(httpA);
+    const client = await connect(a, customer.accessToken);
+    const disconnected = new Promise<string>((resolve) =>
+      client.socket.once('disconnect', resolve),
+    );
+    await httpA.post('/v1/auth/logout', {}, { token: customer.accessToken });
+    expect(await Promise.race([disconnected, sleep(3_000).then(() => 'still connected')])).toBe(
+      'io server disconnect',
+    );
+  });
+
+  it('streams every order event of a store to an admin ops board', async () => {
+    const board = await connect(a, admin.accessToken);
+    const { order, store } = await placeOrder();
+    expect(await board.emit('subscribe.store', { storeId: store.id })).toEqual({ ok: true });
+    await move(httpB, order.id, { to: 'PACKED' });
+    const seen = await board
+      .eventsOf(order.id, 2)
+      .then(() => board.events.filter((e) => e.orderId === order.id));
+    // The placement may or may not still be in flight when the board subscribes; the packing is not.
+    expect(seen.at(-1)).toMatchObject({ seq: 2, status: 'PACKED' });
+    const customer = await connect(a, (await signup(httpA)).accessToken);
+    expect(await customer.emit('subscribe.store', { storeId: store.id })).toEqual({
+      ok: false,
+      error: 'FORBIDDEN',
+    });
+  });
+
+  it('relays rider locations for their order out for delivery, at most one per second', async () => {
+    const { order, customer } = await placeOrder();
+    const watcher = await connect(b, customer.accessToken);
+    await watcher.emit('subscribe', { orderId: order.id });
+    const riderSocket = await connect(a, rider.accessToken);
+    expect(
+      await riderSocket.emit('rider.location', { orderId: order.id, lat: 12.9, lng: 77.6 }),
+    ).toEqual({ ok: false, error: 'NOT_FOUND' });
+    await move(httpA, order.id, { to: 'PACKED' });
+    await move(httpA, order.id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id });
+    expect(
+      await riderSocket.emit('rider.location', { orderId: order.id, lat: 12.9, lng: 77.6 }),
+    ).toEqual({ ok: true });
+    expect(
+      await riderSocket.emit('rider.location', { orderId: order.id, lat: 12.91, lng: 77.61 }),
+    ).toEqual({ ok: false, error: 'RATE_LIMITED' });
+    expect(
+      await riderSocket.emit('rider.location', { orderId: order.id, lat: 200, lng: 77.61 }),
+    ).toEqual({ ok: false, error: 'BAD_REQUEST' });
+    await sleep(1_050);
+    expect(
+      await riderSocket.emit('rider.location', { orderId: order.id, lat: 12.92, lng: 77.62 }),
+    ).toEqual({ ok: true });
+    for (let i = 0; i < 40 && watcher.locations.length < 2; i++) await sleep(50);
+    expect(watcher.locations.map((l) => [l.lat, l.lng])).toEqual([
+      [12.9, 77.6],
+      [12.92, 77.62],
+    ]);
+    expect(watcher.locations[0]).toMatchObject({ orderId: order.id, at: expect.any(String) });
+    expect(await watcher.emit('rider.location', { orderId: order.id, lat: 1, lng: 1 })).toEqual({
+      ok: false,
+      error: 'FORBIDDEN',
+    });
+  });
+});
