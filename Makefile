@@ -5,7 +5,7 @@ SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 
 .PHONY: help up test install services services-stop build db migrate migrate-revert seed \
-        start-api start-worker lint format typecheck unit e2e openapi compose-check clean
+        start-api start-worker lint format typecheck unit e2e openapi compose-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ e2e: install services ## e2e tests only (fresh database and Redis prefix)
 
 openapi: build ## write openapi.json from the code (no database needed)
 	@node dist/apps/api/src/openapi.js openapi.json && echo "openapi.json written"
+
+bench: install services ## benchmarks against same-run baselines; writes bench/results/latest.json
+	@$(ENV) scripts/bench.sh
 
 compose-check: ## validate docker-compose.yml
 	@scripts/compose-check.sh

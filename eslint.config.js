@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.local/', 'coverage/'] },
+  { ignores: ['dist/', 'dist-bench/', 'node_modules/', '.local/', 'coverage/'] },
   js.configs.recommended,
   { languageOptions: { globals: globals.node } },
   ...tseslint.configs.recommended,
@@ -27,8 +27,8 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // Tests read JSON bodies of many shapes.
-    files: ['test/**', '**/*.spec.ts'],
+    // Tests and benchmarks read JSON bodies of many shapes.
+    files: ['test/**', 'bench/**', '**/*.spec.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -350,14 +350,20 @@ describe('orders', () => {
       const other = await signup(http);
       expect((await place(other.accessToken, body, key)).body.id).not.toBe(first.body.id);
 
-      // While a request holds the key, a second one is told so.
+      // While a request holds the key (its transaction's advisory lock), a second one is told so.
       const held = randomUUID();
-      await db.query(
-        `INSERT INTO idempotency_keys (user_id, key, request_hash, state, locked_until, expires_at)
-         VALUES ($1, $2, $3, 'started', now() + interval '30 seconds', now() + interval '1 day')`,
-        [customer.id, held, (await import('#libs/orders')).requestHash(body)],
-      );
+      const holder = db.createQueryRunner();
+      await holder.connect();
+      await holder.query(`SELECT pg_advisory_lock(hashtext($1), hashtext($2))`, [
+        customer.id,
+        held,
+      ]);
       const busy = await place(customer.accessToken, body, held);
+      await holder.query(`SELECT pg_advisory_unlock(hashtext($1), hashtext($2))`, [
+        customer.id,
+        held,
+      ]);
+      await holder.release();
       expectErrorShape(busy, 409);
       expect(busy.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
     });
@@ -489,10 +495,15 @@ describe('orders', () => {
         [2, 'PACKED'],
         [3, 'CANCELLED'],
       ]);
-      const [{ pending }] = await db.query(
-        `SELECT count(*)::int AS pending FROM order_events WHERE order_id = $1 AND published_at IS NULL`,
-        [order.id],
-      );
+      // Marked published once the relay's transaction commits (just after the publish).
+      let pending = -1;
+      for (let i = 0; i < 50 && pending !== 0; i++) {
+        [{ pending }] = await db.query(
+          `SELECT count(*)::int AS pending FROM order_events WHERE order_id = $1 AND published_at IS NULL`,
+          [order.id],
+        );
+        if (pending !== 0) await new Promise((r) => setTimeout(r, 100));
+      }
       expect(pending).toBe(0);
     } finally {
       await subscriber.quit();

@@ -31,21 +31,29 @@ export class CatalogService {
     private readonly cache: ReadCache,
   ) {}
 
+  /** A page of the catalog; an unknown or inactive store is a 404 (also cached, briefly). */
   async browse(filter: BrowseFilter): Promise<Page<ProductView>> {
-    if (filter.storeId) await this.storeMustExist(filter.storeId);
     const ttl = filter.storeId ? STORE_TTL_MS : CATALOG_TTL_MS;
-    return this.cache.getOrLoad(CATALOG_CACHE, `browse:${JSON.stringify(filter)}`, ttl, () =>
-      this.load(filter),
+    const page = await this.cache.getOrLoad(
+      CATALOG_CACHE,
+      `browse:${JSON.stringify(filter)}`,
+      ttl,
+      async () =>
+        filter.storeId && !(await this.storeIsOpenForBusiness(filter.storeId))
+          ? null
+          : this.load(filter),
     );
+    if (!page) throw new NotFoundError('Store');
+    return page;
   }
 
   async product(id: string, storeId?: string): Promise<ProductView> {
-    if (storeId) await this.storeMustExist(storeId);
-    const view = await this.cache.getOrLoad(
+    const found = await this.cache.getOrLoad(
       CATALOG_CACHE,
       `product:${id}:${storeId ?? ''}`,
       storeId ? STORE_TTL_MS : CATALOG_TTL_MS,
-      async () => {
+      async (): Promise<ProductView | 'no-store' | null> => {
+        if (storeId && !(await this.storeIsOpenForBusiness(storeId))) return 'no-store';
         const query = this.products
           .createQueryBuilder('p')
           .where('p.id = :id AND p.active', { id });
@@ -57,8 +65,9 @@ export class CatalogService {
           : null;
       },
     );
-    if (!view) throw new NotFoundError('Product');
-    return view;
+    if (found === 'no-store') throw new NotFoundError('Store');
+    if (!found) throw new NotFoundError('Product');
+    return found;
   }
 
   private async load(filter: BrowseFilter): Promise<Page<ProductView>> {
@@ -112,8 +121,8 @@ export class CatalogService {
       .addSelect('COALESCE(ss.quantity, 0)', 'available');
   }
 
-  private async storeMustExist(storeId: string): Promise<void> {
-    const store = await this.stores.get(storeId);
-    if (!store.active) throw new NotFoundError('Store');
+  private async storeIsOpenForBusiness(storeId: string): Promise<boolean> {
+    const store = await this.stores.get(storeId).catch(() => null);
+    return store?.active === true;
   }
 }

@@ -34,53 +34,82 @@ export class JobProducer {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Reacts to committed order events (registered on the outbox relay). */
+  /** Reacts to committed order events (registered on the outbox relay): one round trip per queue. */
   async onOrderEvents(events: OrderEventView[]): Promise<void> {
+    const orders = [];
+    const delivery = [];
+    const notifications = [];
     for (const event of events) {
       if (event.type === 'order.placed') {
-        await this.scheduleAutoCancel(event.orderId, new Date(event.at));
+        orders.push(this.autoCancelJob(event.orderId, new Date(event.at)));
         const promisedBy = event.data.promisedBy;
         if (typeof promisedBy === 'string')
-          await this.scheduleSlaCheck(event.orderId, new Date(promisedBy));
-        if (this.config.jobs.simulation) await this.simulate({ orderId: event.orderId, step: 1 });
+          delivery.push(this.slaCheckJob(event.orderId, new Date(promisedBy)));
+        if (this.config.jobs.simulation)
+          delivery.push(this.simulateJob({ orderId: event.orderId, step: 1 }));
       }
-      if (event.toStatus) await this.notifyStatus({ orderId: event.orderId, seq: event.seq });
+      if (event.toStatus)
+        notifications.push(this.notifyStatusJob({ orderId: event.orderId, seq: event.seq }));
     }
+    await Promise.all([
+      orders.length && this.orders.addBulk(orders),
+      delivery.length && this.delivery.addBulk(delivery),
+      notifications.length && this.notifications.addBulk(notifications),
+    ]);
   }
 
   scheduleAutoCancel(orderId: string, placedAt: Date) {
+    const job = this.autoCancelJob(orderId, placedAt);
+    return this.orders.add(job.name, job.data, job.opts);
+  }
+
+  simulate(step: SimulateJob) {
+    const job = this.simulateJob(step);
+    return this.delivery.add(job.name, job.data, job.opts);
+  }
+
+  private autoCancelJob(orderId: string, placedAt: Date) {
     const delay = Math.max(
       0,
       placedAt.getTime() + this.config.jobs.packTimeoutSeconds * 1000 - Date.now(),
     );
-    return this.orders.add(JOBS.autoCancel, { orderId } satisfies AutoCancelJob, {
-      ...RETRIED,
-      jobId: `auto-cancel-${orderId}`,
-      delay,
-    });
+    return {
+      name: JOBS.autoCancel,
+      data: { orderId } satisfies AutoCancelJob,
+      opts: { ...RETRIED, jobId: `auto-cancel-${orderId}`, delay },
+    };
   }
 
-  notifyStatus(job: OrderStatusJob) {
-    return this.notifications.add(JOBS.orderStatus, job, {
-      ...RETRIED,
-      jobId: `order-status-${job.orderId}-${job.seq}`,
-    });
+  private notifyStatusJob(job: OrderStatusJob) {
+    return {
+      name: JOBS.orderStatus,
+      data: job,
+      opts: { ...RETRIED, jobId: `order-status-${job.orderId}-${job.seq}` },
+    };
   }
 
-  scheduleSlaCheck(orderId: string, promisedBy: Date) {
-    return this.delivery.add(JOBS.slaCheck, { orderId } satisfies SlaCheckJob, {
-      ...RETRIED,
-      jobId: `sla-${orderId}`,
-      delay: Math.max(0, promisedBy.getTime() - Date.now() + 1_000),
-    });
+  private slaCheckJob(orderId: string, promisedBy: Date) {
+    return {
+      name: JOBS.slaCheck,
+      data: { orderId } satisfies SlaCheckJob,
+      opts: {
+        ...RETRIED,
+        jobId: `sla-${orderId}`,
+        delay: Math.max(0, promisedBy.getTime() - Date.now() + 1_000),
+      },
+    };
   }
 
-  simulate(job: SimulateJob) {
-    return this.delivery.add(JOBS.simulate, job, {
-      ...RETRIED,
-      jobId: `simulate-${job.orderId}-${job.step}`,
-      delay: this.config.jobs.simulationStepSeconds * 1000,
-    });
+  private simulateJob(job: SimulateJob) {
+    return {
+      name: JOBS.simulate,
+      data: job,
+      opts: {
+        ...RETRIED,
+        jobId: `simulate-${job.orderId}-${job.step}`,
+        delay: this.config.jobs.simulationStepSeconds * 1000,
+      },
+    };
   }
 
   /** Repeatable jobs; upserting is idempotent, so every worker may call it at start. */

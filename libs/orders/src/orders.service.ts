@@ -73,23 +73,20 @@ export class OrdersService {
     idempotencyKey: string,
     input: PlaceOrder,
   ): Promise<{ status: number; body: OrderView }> {
-    const begun = await this.keys.begin(userId, idempotencyKey, requestHash(input));
-    if (begun.kind === 'replay') return { status: begun.status, body: begun.body as OrderView };
-    try {
-      const order = await this.placeOnce(userId, idempotencyKey, input);
-      this.relay.nudge();
-      return { status: 201, body: order };
-    } catch (e) {
-      await this.keys.release(userId, idempotencyKey).catch(() => undefined);
-      throw e;
-    }
+    const hash = requestHash(input);
+    const earlier = await this.keys.replay(undefined, userId, idempotencyKey, hash);
+    if (earlier) return { status: earlier.status, body: earlier.body as OrderView };
+    const result = await this.placeOnce(userId, idempotencyKey, hash, input);
+    if (result.status === 201) this.relay.nudge();
+    return result;
   }
 
   private async placeOnce(
     userId: string,
     idempotencyKey: string,
+    hash: string,
     input: PlaceOrder,
-  ): Promise<OrderView> {
+  ): Promise<{ status: number; body: OrderView }> {
     const lines = mergeLines(input.items);
     if (lines.length === 0) throw new DomainError('VALIDATION_FAILED', 'items must not be empty');
     if (lines.length > MAX_DISTINCT_PRODUCTS) {
@@ -132,6 +129,10 @@ export class OrdersService {
     );
 
     return this.dataSource.transaction(async (m) => {
+      await this.keys.claim(m, userId, idempotencyKey);
+      // Another request with this key may have committed between our first look and the claim.
+      const committed = await this.keys.replay(m, userId, idempotencyKey, hash);
+      if (committed) return { status: committed.status, body: committed.body as OrderView };
       // Serialise one customer's placements so the open-orders limit cannot be raced.
       await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [userId]);
       const [{ open }] = await m.query(
@@ -187,6 +188,7 @@ export class OrdersService {
       await m.insert(OrderItem, items);
       const event = await this.appendEvent(m, order, {
         type: 'order.placed',
+        seq: 1,
         from: null,
         to: 'PLACED',
         actor: { id: userId, role: 'customer' },
@@ -197,8 +199,8 @@ export class OrdersService {
         },
       });
       const view = toOrderView(order, items, [event]);
-      await this.keys.complete(m, userId, idempotencyKey, 201, view);
-      return view;
+      await this.keys.store(m, userId, idempotencyKey, hash, { status: 201, body: view });
+      return { status: 201, body: view };
     });
   }
 
@@ -458,13 +460,19 @@ export class OrdersService {
       actor: ActingAs;
       reason?: string;
       data?: Record<string, unknown>;
+      /** Known by the caller for a new order (1); otherwise the next after the last. */
+      seq?: number;
     },
   ): Promise<OrderEvent> {
-    // The caller holds the order row lock, so seq cannot be raced.
-    const [{ seq }] = await m.query(
-      `SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM order_events WHERE order_id = $1`,
-      [order.id],
-    );
+    // The caller holds the order row lock (or just created the order), so seq cannot be raced.
+    const seq =
+      event.seq ??
+      (
+        await m.query(
+          `SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM order_events WHERE order_id = $1`,
+          [order.id],
+        )
+      )[0].seq;
     return m.save(
       m.create(OrderEvent, {
         orderId: order.id,

@@ -69,16 +69,16 @@ export class CreateOrders1764150200000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX order_events_unpublished_idx ON order_events (id) WHERE published_at IS NULL`,
     );
+    // A key is written only with the response, in the transaction that placed the order; while that
+    // transaction runs, an advisory lock on (user, key) marks the key as in use.
     await q.query(`
       CREATE TABLE idempotency_keys (
         user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
         key varchar(255) NOT NULL,
         request_hash char(64) NOT NULL,
-        state text NOT NULL CHECK (state IN ('started', 'completed')),
-        response_status integer,
-        response_body jsonb,
+        response_status integer NOT NULL,
+        response_body jsonb NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
-        locked_until timestamptz NOT NULL,
         expires_at timestamptz NOT NULL,
         PRIMARY KEY (user_id, key)
       )`);

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# `make bench`: builds for production, then runs bench/run.ts (see the README's Benchmarks).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm run build --silent
+npx tsc -p tsconfig.bench.json
+node dist-bench/bench/run.js
