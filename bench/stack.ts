@@ -59,7 +59,12 @@ export class BenchStack {
 
   /** Starts an api process (production build + the bench baseline route) and waits for ready. */
   async startApi(port: number, extra: Record<string, string> = {}): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['dist-bench/bench/bench-api.js'], {
+    // BENCH_CPU_PROF=1 writes a V8 CPU profile of each api to bench/results/profiles.
+    const profile =
+      process.env.BENCH_CPU_PROF === '1'
+        ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles']
+        : [];
+    const child = spawn(process.execPath, [...profile, 'dist-bench/bench/bench-api.js'], {
       env: this.env({ PORT: String(port), ...extra }),
       stdio: ['ignore', 'ignore', 'inherit'],
     });

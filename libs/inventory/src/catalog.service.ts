@@ -31,10 +31,13 @@ export class CatalogService {
     private readonly cache: ReadCache,
   ) {}
 
-  /** A page of the catalog; an unknown or inactive store is a 404 (also cached, briefly). */
-  async browse(filter: BrowseFilter): Promise<Page<ProductView>> {
+  /**
+   * A page of the catalog as JSON text, straight from the cache on a hit. An unknown or inactive
+   * store is a 404 (remembered as briefly as the page would be).
+   */
+  async browseJson(filter: BrowseFilter): Promise<string> {
     const ttl = filter.storeId ? STORE_TTL_MS : CATALOG_TTL_MS;
-    const page = await this.cache.getOrLoad(
+    const text = await this.cache.getOrLoadJson(
       CATALOG_CACHE,
       `browse:${JSON.stringify(filter)}`,
       ttl,
@@ -43,12 +46,13 @@ export class CatalogService {
           ? null
           : this.load(filter),
     );
-    if (!page) throw new NotFoundError('Store');
-    return page;
+    if (text === 'null') throw new NotFoundError('Store');
+    return text;
   }
 
-  async product(id: string, storeId?: string): Promise<ProductView> {
-    const found = await this.cache.getOrLoad(
+  /** One active product as JSON text (with `available` when a store is given). */
+  async productJson(id: string, storeId?: string): Promise<string> {
+    const text = await this.cache.getOrLoadJson(
       CATALOG_CACHE,
       `product:${id}:${storeId ?? ''}`,
       storeId ? STORE_TTL_MS : CATALOG_TTL_MS,
@@ -65,9 +69,9 @@ export class CatalogService {
           : null;
       },
     );
-    if (found === 'no-store') throw new NotFoundError('Store');
-    if (!found) throw new NotFoundError('Product');
-    return found;
+    if (text === '"no-store"') throw new NotFoundError('Store');
+    if (text === 'null') throw new NotFoundError('Product');
+    return text;
   }
 
   private async load(filter: BrowseFilter): Promise<Page<ProductView>> {

@@ -74,19 +74,25 @@ export class OrdersService {
     input: PlaceOrder,
   ): Promise<{ status: number; body: OrderView }> {
     const hash = requestHash(input);
-    const earlier = await this.keys.replay(undefined, userId, idempotencyKey, hash);
+    const earlier = await this.keys.replay(this.dataSource.manager, userId, idempotencyKey, hash);
     if (earlier) return { status: earlier.status, body: earlier.body as OrderView };
-    const result = await this.placeOnce(userId, idempotencyKey, hash, input);
-    if (result.status === 201) this.relay.nudge();
-    return result;
+    // Reads that may hit other pooled connections happen before the transaction holds one.
+    const plan = await this.plan(input);
+    const result = await this.dataSource.transaction(async (m) => {
+      // Holds the key (409 for a concurrent request with it) and serialises this customer.
+      await this.keys.claim(m, userId, idempotencyKey);
+      const stored = await this.keys.replay(m, userId, idempotencyKey, hash);
+      if (stored) return { status: stored.status, body: stored.body as OrderView, replayed: true };
+      const body = await this.placeIn(m, userId, input, plan);
+      await this.keys.store(m, userId, idempotencyKey, hash, { status: 201, body });
+      return { status: 201, body, replayed: false };
+    });
+    if (!result.replayed) this.relay.nudge();
+    return { status: result.status, body: result.body };
   }
 
-  private async placeOnce(
-    userId: string,
-    idempotencyKey: string,
-    hash: string,
-    input: PlaceOrder,
-  ): Promise<{ status: number; body: OrderView }> {
+  /** Validates and prices an order: merged lines, the serving store, server prices. */
+  private async plan(input: PlaceOrder) {
     const lines = mergeLines(input.items);
     if (lines.length === 0) throw new DomainError('VALIDATION_FAILED', 'items must not be empty');
     if (lines.length > MAX_DISTINCT_PRODUCTS) {
@@ -127,81 +133,80 @@ export class OrdersService {
       new Map([...byId].map(([id, p]) => [id, p.priceMinor])),
       this.config.orders,
     );
+    return { lines, priced, totals, store, byId };
+  }
 
-    return this.dataSource.transaction(async (m) => {
-      await this.keys.claim(m, userId, idempotencyKey);
-      // Another request with this key may have committed between our first look and the claim.
-      const committed = await this.keys.replay(m, userId, idempotencyKey, hash);
-      if (committed) return { status: committed.status, body: committed.body as OrderView };
-      // Serialise one customer's placements so the open-orders limit cannot be raced.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [userId]);
-      const [{ open }] = await m.query(
-        `SELECT count(*)::int AS open FROM orders WHERE user_id = $1 AND status = ANY($2)`,
-        [userId, OPEN_STATUSES],
+  /** Writes one planned order with its stock reservation, in the caller's transaction. */
+  private async placeIn(
+    m: EntityManager,
+    userId: string,
+    input: PlaceOrder,
+    { lines, priced, totals, store, byId }: Awaited<ReturnType<OrdersService['plan']>>,
+  ): Promise<OrderView> {
+    const [{ open }] = await m.query(
+      `SELECT count(*)::int AS open FROM orders WHERE user_id = $1 AND status = ANY($2)`,
+      [userId, OPEN_STATUSES],
+    );
+    if (open >= this.config.orders.maxOpenPerCustomer) {
+      throw new DomainError(
+        'TOO_MANY_OPEN_ORDERS',
+        `At most ${this.config.orders.maxOpenPerCustomer} open orders at a time`,
       );
-      if (open >= this.config.orders.maxOpenPerCustomer) {
-        throw new DomainError(
-          'TOO_MANY_OPEN_ORDERS',
-          `At most ${this.config.orders.maxOpenPerCustomer} open orders at a time`,
-        );
-      }
-      const order = await m.save(
-        m.create(Order, {
-          userId,
-          storeId: store.id,
-          riderId: null,
-          status: 'PLACED',
-          version: 1,
-          address: input.address,
-          note: input.note ?? null,
-          currency: 'INR',
-          ...totals,
-          promisedBy: new Date(Date.now() + this.config.orders.promiseMinutes * 60_000),
-          cancelReason: null,
-          placedAt: new Date(),
-          updatedAt: new Date(),
-        }),
-      );
-      const shortages = await this.stock.reserve(m, store.id, lines, order.id, userId);
-      if (shortages.length > 0) {
-        throw new DomainError(
-          'INSUFFICIENT_STOCK',
-          'Some items are not available in the requested quantity',
-          {
-            items: shortages,
-          },
-        );
-      }
-      const items = priced.map((line) => {
-        const product = byId.get(line.productId)!;
-        return m.create(OrderItem, {
-          orderId: order.id,
-          productId: line.productId,
-          sku: product.sku,
-          name: product.name,
-          unitLabel: product.unitLabel,
-          unitPriceMinor: line.unitPriceMinor,
-          quantity: line.quantity,
-          lineTotalMinor: line.lineTotalMinor,
-        });
-      });
-      await m.insert(OrderItem, items);
-      const event = await this.appendEvent(m, order, {
-        type: 'order.placed',
-        seq: 1,
-        from: null,
-        to: 'PLACED',
-        actor: { id: userId, role: 'customer' },
-        data: {
-          storeId: store.id,
-          total: totals.totalMinor,
-          promisedBy: order.promisedBy.toISOString(),
+    }
+    const order = await m.save(
+      m.create(Order, {
+        userId,
+        storeId: store.id,
+        riderId: null,
+        status: 'PLACED',
+        version: 1,
+        address: input.address,
+        note: input.note ?? null,
+        currency: 'INR',
+        ...totals,
+        promisedBy: new Date(Date.now() + this.config.orders.promiseMinutes * 60_000),
+        cancelReason: null,
+        placedAt: new Date(),
+        updatedAt: new Date(),
+      }),
+    );
+    const shortages = await this.stock.reserve(m, store.id, lines, order.id, userId);
+    if (shortages.length > 0) {
+      throw new DomainError(
+        'INSUFFICIENT_STOCK',
+        'Some items are not available in the requested quantity',
+        {
+          items: shortages,
         },
+      );
+    }
+    const items = priced.map((line) => {
+      const product = byId.get(line.productId)!;
+      return m.create(OrderItem, {
+        orderId: order.id,
+        productId: line.productId,
+        sku: product.sku,
+        name: product.name,
+        unitLabel: product.unitLabel,
+        unitPriceMinor: line.unitPriceMinor,
+        quantity: line.quantity,
+        lineTotalMinor: line.lineTotalMinor,
       });
-      const view = toOrderView(order, items, [event]);
-      await this.keys.store(m, userId, idempotencyKey, hash, { status: 201, body: view });
-      return { status: 201, body: view };
     });
+    await m.insert(OrderItem, items);
+    const event = await this.appendEvent(m, order, {
+      type: 'order.placed',
+      seq: 1,
+      from: null,
+      to: 'PLACED',
+      actor: { id: userId, role: 'customer' },
+      data: {
+        storeId: store.id,
+        total: totals.totalMinor,
+        promisedBy: order.promisedBy.toISOString(),
+      },
+    });
+    return toOrderView(order, items, [event]);
   }
 
   /**

@@ -28,23 +28,36 @@ export class ReadCache {
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
+  /**
+   * The value as JSON text: what a cache hit returns without parsing, so a handler can send it
+   * as is (a catalog page is parsed and serialised zero times per hit).
+   */
+  async getOrLoadJson<T>(
+    namespace: string,
+    key: string,
+    ttlMs: number,
+    load: () => Promise<T>,
+  ): Promise<string> {
+    const version = await withTimeout<string | null | undefined>(
+      this.redis.get(`cachever:${namespace}`),
+      undefined,
+    );
+    if (version === undefined) return JSON.stringify(await load()); // Redis is away: straight to PostgreSQL.
+    const fullKey = `${namespace}:${version ?? 0}:${key}`;
+    const hit = await withTimeout(this.cache.get<string>(fullKey), undefined);
+    if (typeof hit === 'string') return hit;
+    const text = JSON.stringify(await load());
+    void withTimeout(this.cache.set(fullKey, text, ttlMs), undefined);
+    return text;
+  }
+
   async getOrLoad<T>(
     namespace: string,
     key: string,
     ttlMs: number,
     load: () => Promise<T>,
   ): Promise<T> {
-    const version = await withTimeout<string | null | undefined>(
-      this.redis.get(`cachever:${namespace}`),
-      undefined,
-    );
-    if (version === undefined) return load(); // Redis is away: straight to PostgreSQL.
-    const fullKey = `${namespace}:${version ?? 0}:${key}`;
-    const hit = await withTimeout(this.cache.get<T>(fullKey), undefined);
-    if (hit !== undefined && hit !== null) return hit;
-    const value = await load();
-    void withTimeout(this.cache.set(fullKey, value, ttlMs), undefined);
-    return value;
+    return JSON.parse(await this.getOrLoadJson(namespace, key, ttlMs, load)) as T;
   }
 
   /** Makes every cached entry of the namespace unreachable (call after a committed write). */

@@ -1,8 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Header, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CatalogService, StoresService, type ServiceableStore } from '#libs/inventory';
-import { CategoriesService, type CategoryNode, type ProductView } from '#libs/products';
-import { Public, type Page } from '#libs/platform';
+import { CategoriesService, type CategoryNode } from '#libs/products';
+import { Public } from '#libs/platform';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import {
   BrowseProductsQuery,
@@ -13,6 +13,8 @@ import {
   ServiceableQuery,
   ServiceableStoreDto,
 } from './dto/catalog.dto.js';
+
+const JSON_CONTENT = 'application/json; charset=utf-8';
 
 /** Public catalog reads (cached; see ReadCache). */
 @ApiTags('catalog')
@@ -50,20 +52,23 @@ export class CatalogController {
     return this.categories.tree();
   }
 
+  // The two hottest routes answer cached JSON text as is.
   @Get('products')
+  @Header('content-type', JSON_CONTENT)
   @ApiOkResponse({ type: ProductPageDto })
   @ApiErrors(400, 404)
-  browse(@Query() query: BrowseProductsQuery): Promise<Page<ProductView>> {
-    return this.catalog.browse(query);
+  browse(@Query() query: BrowseProductsQuery): Promise<string> {
+    return this.catalog.browseJson(query);
   }
 
   @Get('products/:id')
+  @Header('content-type', JSON_CONTENT)
   @ApiOkResponse({ type: ProductDto })
   @ApiErrors(400, 404)
   product(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() query: ProductQuery,
-  ): Promise<ProductView> {
-    return this.catalog.product(id, query.storeId);
+  ): Promise<string> {
+    return this.catalog.productJson(id, query.storeId);
   }
 }
