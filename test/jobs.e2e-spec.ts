@@ -1,12 +1,16 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { JobProducer, JOBS, QUEUES } from '#libs/jobs';
 import { NotificationsService } from '#libs/notifications';
 import { startApi, startWorker, type RunningApp } from './harness/apps.js';
 import { CatalogFactory } from './harness/catalog-factory.js';
-import { signup, userWithRole, type TestUser } from './harness/factories.js';
+import {
+  placeOrder as placeFor,
+  signup,
+  userWithRole,
+  type TestUser,
+} from './harness/factories.js';
 import { HttpClient } from './harness/http-client.js';
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
 import { WorkerProcess } from './harness/worker-process.js';
@@ -56,24 +60,13 @@ describe('jobs and the worker', () => {
   });
 
   async function placeOrder(quantity = 2) {
-    const store = await make.store({ serviceRadiusM: 5000 });
-    const product = await make.product({ maxPerOrder: 50 });
-    await make.stock(store.id, product.id, 10);
+    const { store, product, address } = await make.stockedStore(10);
     const customer = await signup(http);
-    const res = await http.post(
-      '/v1/orders',
-      {
-        items: [{ productId: product.id, quantity }],
-        address: {
-          line1: 'x',
-          city: 'y',
-          pincode: '560001',
-          lat: store.latitude,
-          lng: store.longitude,
-        },
-      },
-      { token: customer.accessToken, headers: { 'idempotency-key': randomUUID() } },
-    );
+    const res = await placeFor(http, customer.accessToken, {
+      productId: product.id,
+      quantity,
+      address,
+    });
     expect(res.status).toBe(201);
     return { order: res.body, store, product, customer };
   }

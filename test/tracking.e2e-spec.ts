@@ -1,7 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { startApi, startWorker, type RunningApp } from './harness/apps.js';
 import { CatalogFactory } from './harness/catalog-factory.js';
-import { signup, userWithRole, type TestUser } from './harness/factories.js';
+import {
+  placeOrder as placeFor,
+  signup,
+  userWithRole,
+  type TestUser,
+} from './harness/factories.js';
 import { HttpClient } from './harness/http-client.js';
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
 import { TrackingClient } from './harness/tracking-client.js';
@@ -49,27 +53,16 @@ describe('realtime tracking', () => {
     return client;
   }
 
-  async function placeOrder(customer?: TestUser) {
-    const store = await make.store({ serviceRadiusM: 5000 });
-    const product = await make.product();
-    await make.stock(store.id, product.id, 10);
-    const buyer = customer ?? (await signup(httpA));
-    const res = await httpA.post(
-      '/v1/orders',
-      {
-        items: [{ productId: product.id, quantity: 1 }],
-        address: {
-          line1: 'x',
-          city: 'y',
-          pincode: '560001',
-          lat: store.latitude,
-          lng: store.longitude,
-        },
-      },
-      { token: buyer.accessToken, headers: { 'idempotency-key': randomUUID() } },
-    );
+  async function placeOrder() {
+    const { store, product, address } = await make.stockedStore(10);
+    const customer = await signup(httpA);
+    const res = await placeFor(httpA, customer.accessToken, {
+      productId: product.id,
+      quantity: 1,
+      address,
+    });
     expect(res.status).toBe(201);
-    return { order: res.body, customer: buyer, store };
+    return { order: res.body, customer, store };
   }
 
   const move = (http: HttpClient, orderId: string, body: object) =>
@@ -158,24 +151,14 @@ describe('realtime tracking', () => {
     const worker = await startWorker({ ...env, ORDER_PACK_TIMEOUT_SECONDS: '1' });
     const producerApp = await startApi({ ...env, ORDER_PACK_TIMEOUT_SECONDS: '1' });
     try {
-      const store = await make.store({ serviceRadiusM: 5000 });
-      const product = await make.product();
-      await make.stock(store.id, product.id, 5);
+      const { product, address } = await make.stockedStore(5);
       const customer = await signup(httpA);
-      const res = await new HttpClient(producerApp.url).post(
-        '/v1/orders',
-        {
-          items: [{ productId: product.id, quantity: 1 }],
-          address: {
-            line1: 'x',
-            city: 'y',
-            pincode: '560001',
-            lat: store.latitude,
-            lng: store.longitude,
-          },
-        },
-        { token: customer.accessToken, headers: { 'idempotency-key': randomUUID() } },
-      );
+      // Placed through an api with the short pack timeout, so its auto-cancel job fires soon.
+      const res = await placeFor(new HttpClient(producerApp.url), customer.accessToken, {
+        productId: product.id,
+        quantity: 1,
+        address,
+      });
       const client = await connect(a, customer.accessToken);
       await client.emit('subscribe', { orderId: res.body.id });
       const [event] = await client.eventsOf(res.body.id, 1, 15_000);

@@ -82,4 +82,19 @@ export class CatalogFactory {
       'stock',
     );
   }
+
+  /** A store with one product in stock, and a delivery address the store serves. */
+  async stockedStore(stock = 10) {
+    const store = await this.store({ serviceRadiusM: 5000 });
+    const product = await this.product({ maxPerOrder: 50 });
+    await this.stock(store.id, product.id, stock);
+    const address = {
+      line1: '1 Test Road',
+      city: 'Bengaluru',
+      pincode: '560001',
+      lat: store.latitude,
+      lng: store.longitude,
+    };
+    return { store, product, address };
+  }
 }

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { UsersService, type Role } from '#libs/auth';
-import type { HttpClient } from './http-client.js';
+import type { HttpClient, HttpResult } from './http-client.js';
 
 export interface TestUser {
   id: string;
@@ -38,4 +38,17 @@ export async function userWithRole(
   if (res.status !== 200)
     throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.user.id, email, password, ...res.body };
+}
+
+/** Places an order of one product through the API with a fresh Idempotency-Key. */
+export function placeOrder(
+  http: HttpClient,
+  token: string,
+  order: { productId: string; quantity: number; address: object },
+): Promise<HttpResult> {
+  return http.post(
+    '/v1/orders',
+    { items: [{ productId: order.productId, quantity: order.quantity }], address: order.address },
+    { token, headers: { 'idempotency-key': randomUUID() } },
+  );
 }
