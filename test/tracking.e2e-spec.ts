@@ -170,6 +170,39 @@ describe('realtime tracking', () => {
     }
   });
 
+  it('shows the demo simulation live: states and rider positions sent by the worker', async () => {
+    const demo = { ...env, DELIVERY_SIMULATION: 'true', DELIVERY_SIMULATION_STEP_SECONDS: '1' };
+    const worker = await startWorker(demo);
+    const demoApi = await startApi(demo);
+    try {
+      const { store, product, address } = await make.stockedStore(5);
+      const customer = await signup(httpA);
+      const res = await placeFor(new HttpClient(demoApi.url), customer.accessToken, {
+        productId: product.id,
+        quantity: 1,
+        address: { ...address, lat: store.latitude + 0.01 },
+      });
+      const client = await connect(a, customer.accessToken);
+      await client.emit('subscribe', { orderId: res.body.id, afterSeq: 0 });
+      const events = await client.eventsOf(res.body.id, 4, 20_000);
+      expect(events.map((e) => e.status)).toEqual([
+        'PLACED',
+        'PACKED',
+        'OUT_FOR_DELIVERY',
+        'DELIVERED',
+      ]);
+      expect(client.locations.length).toBeGreaterThanOrEqual(1);
+      for (const location of client.locations) {
+        expect(location.orderId).toBe(res.body.id);
+        expect(location.lat).toBeGreaterThan(store.latitude);
+        expect(location.lat).toBeLessThan(store.latitude + 0.01);
+      }
+    } finally {
+      await demoApi.close();
+      await worker.close();
+    }
+  });
+
   it('disconnects a socket whose user logs out', async () => {
     const customer = await signup(httpA);
     const client = await connect(a, customer.accessToken);

@@ -2,6 +2,7 @@ import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { AuthModule } from '#libs/auth';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
+import { InventoryModule } from '#libs/inventory';
 import { JobProducer, JobsModule } from '#libs/jobs';
 import { NotificationsModule } from '#libs/notifications';
 import { PlatformModule } from '#libs/platform';
@@ -23,6 +24,7 @@ import { OrdersProcessor } from './processors/orders.processor.js';
     RedisModule,
     ReadCacheModule,
     AuthModule,
+    InventoryModule,
     NotificationsModule,
     JobsModule,
   ],

@@ -63,8 +63,8 @@ export class JobProducer {
     return this.orders.add(job.name, job.data, job.opts);
   }
 
-  simulate(step: SimulateJob) {
-    const job = this.simulateJob(step);
+  simulate(step: SimulateJob, delayMs?: number) {
+    const job = this.simulateJob(step, delayMs);
     return this.delivery.add(job.name, job.data, job.opts);
   }
 
@@ -100,14 +100,14 @@ export class JobProducer {
     };
   }
 
-  private simulateJob(job: SimulateJob) {
+  private simulateJob(job: SimulateJob, delayMs = this.config.jobs.simulationStepSeconds * 1000) {
     return {
       name: JOBS.simulate,
       data: job,
       opts: {
         ...RETRIED,
         jobId: `simulate-${job.orderId}-${job.step}`,
-        delay: this.config.jobs.simulationStepSeconds * 1000,
+        delay: delayMs,
       },
     };
   }

@@ -32,6 +32,8 @@ export interface SlaCheckJob {
 export interface SimulateJob {
   orderId: string;
   step: number;
+  /** While out for delivery: how many legs of the path the rider has covered. */
+  leg?: number;
 }
 
 /**

@@ -23,6 +23,11 @@ export class RiderLocations {
   ): Promise<RiderLocation | null> {
     const fresh = await this.redis.set(`rider:loc-rl:${riderId}`, '1', 'PX', 1_000, 'NX');
     if (fresh !== 'OK') return null;
+    return this.record(orderId, lat, lng);
+  }
+
+  /** Keeps the latest position of an order's rider (Redis only, never a row per update). */
+  async record(orderId: string, lat: number, lng: number): Promise<RiderLocation> {
     const location = { orderId, lat, lng, at: new Date().toISOString() };
     await this.redis.set(`rider:pos:${orderId}`, JSON.stringify(location), 'EX', 6 * 3600);
     return location;

@@ -6,6 +6,7 @@ import { REDIS } from '#libs/redis';
 import { OrderEventFeed } from './order-event-feed.js';
 import { orderEventsChannel } from './order-events-channel.js';
 import { RiderLocations } from './rider-locations.js';
+import { TrackingEmitter } from './tracking-emitter.js';
 
 /**
  * Publishing order events to realtime subscribers, from whichever process relays them (api or
@@ -13,8 +14,8 @@ import { RiderLocations } from './rider-locations.js';
  */
 @Module({
   imports: [OrdersModule],
-  providers: [OrderEventFeed, RiderLocations],
-  exports: [OrderEventFeed, RiderLocations, OrdersModule],
+  providers: [OrderEventFeed, RiderLocations, TrackingEmitter],
+  exports: [OrderEventFeed, RiderLocations, TrackingEmitter, OrdersModule],
 })
 export class TrackingModule implements OnModuleInit {
   constructor(

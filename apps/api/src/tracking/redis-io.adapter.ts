@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '#libs/config';
 import { redisOptions } from '#libs/redis';
+import { socketIoKey } from '#libs/tracking';
 
 /** socket.io across api instances: room broadcasts go through Redis pub/sub. */
 export class RedisIoAdapter extends IoAdapter {

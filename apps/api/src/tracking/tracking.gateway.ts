@@ -14,7 +14,13 @@ import { AccessTokens, SessionsService, type AccessClaims, type Role } from '#li
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { OrdersService, type OrderEventView } from '#libs/orders';
 import { DomainError, Metrics } from '#libs/platform';
-import { OrderEventFeed, RiderLocations } from '#libs/tracking';
+import {
+  OrderEventFeed,
+  orderRoom,
+  RiderLocations,
+  storeRoom,
+  TRACKING_NAMESPACE,
+} from '#libs/tracking';
 
 /** Per socket and subscribed order: the last seq sent, and a chain that keeps sends in order. */
 interface OrderStream {
@@ -36,8 +42,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 const isCoordinate = (v: unknown, limit: number): v is number =>
   typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= limit;
-const orderRoom = (id: string) => `order:${id}`;
-const storeRoom = (id: string) => `store:${id}`;
 
 /** The wire shape of `order.event`. */
 function toWire(e: OrderEventView) {
@@ -57,7 +61,7 @@ function toWire(e: OrderEventView) {
  * instance delivers them to its own sockets, per socket in seq order with gaps filled from
  * order_events and duplicates dropped. Rider positions are broadcast through the Redis adapter.
  */
-@WebSocketGateway({ namespace: '/tracking' })
+@WebSocketGateway({ namespace: TRACKING_NAMESPACE })
 export class TrackingGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
 {

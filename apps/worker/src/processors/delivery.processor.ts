@@ -1,4 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -11,11 +12,16 @@ import {
   type SimulateJob,
   type SlaCheckJob,
 } from '#libs/jobs';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { StoresService } from '#libs/inventory';
 import { NotificationsService } from '#libs/notifications';
 import { OrdersService, type OrderStatus } from '#libs/orders';
 import { DomainError } from '#libs/platform';
+import { RiderLocations, TrackingEmitter } from '#libs/tracking';
 
 const SYSTEM = { id: null, role: 'system' } as const;
+/** Positions sent on the way from the store to the address. */
+const PATH_LEGS = 4;
 /** The demo walk: from each status, the next one. */
 const NEXT: Partial<Record<OrderStatus, OrderStatus>> = {
   PLACED: 'PACKED',
@@ -23,14 +29,18 @@ const NEXT: Partial<Record<OrderStatus, OrderStatus>> = {
   OUT_FOR_DELIVERY: 'DELIVERED',
 };
 
-/** SLA alerts, and the demo delivery simulation. */
+/** SLA alerts, and the demo delivery simulation (states, and rider positions along a path). */
 @Processor(QUEUES.delivery, workerOptions())
 export class DeliveryProcessor extends LoggedWorkerHost {
   constructor(
     private readonly orders: OrdersService,
     private readonly notifications: NotificationsService,
     private readonly producer: JobProducer,
+    private readonly stores: StoresService,
+    private readonly locations: RiderLocations,
+    private readonly emitter: TrackingEmitter,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
   }
@@ -72,8 +82,22 @@ export class DeliveryProcessor extends LoggedWorkerHost {
     return true;
   }
 
-  private async simulate({ orderId, step }: SimulateJob): Promise<string> {
+  private async simulate({ orderId, step, leg = 0 }: SimulateJob): Promise<string> {
     const order = await this.orders.get(orderId, SYSTEM);
+    if (order.status === 'OUT_FOR_DELIVERY' && leg < PATH_LEGS) {
+      // The rider moves from the store towards the address; subscribers see each position.
+      const store = await this.stores.get(order.storeId);
+      const f = (leg + 1) / (PATH_LEGS + 1);
+      const location = await this.locations.record(
+        orderId,
+        store.latitude + (order.address.lat - store.latitude) * f,
+        store.longitude + (order.address.lng - store.longitude) * f,
+      );
+      this.emitter.riderLocation(location);
+      const legMs = (this.config.jobs.simulationStepSeconds * 1000) / PATH_LEGS;
+      await this.producer.simulate({ orderId, step: step + 1, leg: leg + 1 }, legMs);
+      return `leg ${leg + 1}`;
+    }
     const to = NEXT[order.status];
     if (!to) return 'done';
     const riderId = to === 'OUT_FOR_DELIVERY' ? await this.demoRider() : undefined;
