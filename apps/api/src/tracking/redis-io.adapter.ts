@@ -27,9 +27,7 @@ export class RedisIoAdapter extends IoAdapter {
       ...options,
       cors: { origin: this.config.http.corsOrigins, credentials: true },
     } as ServerOptions) as Server;
-    server.adapter(
-      createAdapter(this.pub, this.sub, { key: `${this.config.redis.prefix}:socket.io` }),
-    );
+    server.adapter(createAdapter(this.pub, this.sub, { key: socketIoKey(this.config) }));
     return server;
   }
 
