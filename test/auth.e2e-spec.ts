@@ -330,6 +330,11 @@ describe('auth', () => {
         await http.get('/v1/admin/users?cursor=zzz', { token: admin.accessToken }),
         400,
       );
+      const forged = Buffer.from(JSON.stringify(['yesterday', 'not-a-uuid'])).toString('base64url');
+      expectErrorShape(
+        await http.get(`/v1/admin/users?cursor=${forged}`, { token: admin.accessToken }),
+        400,
+      );
       expectErrorShape(
         await http.get('/v1/admin/users?role=king', { token: admin.accessToken }),
         400,

@@ -130,6 +130,10 @@ describe('catalog and inventory', () => {
       ['storeId=nope', 'storeId'],
       ['inStock=maybe', 'inStock'],
       ['cursor=%%%', 'cursor'],
+      [
+        `cursor=${Buffer.from(JSON.stringify(['x', 'not-a-uuid'])).toString('base64url')}`,
+        'cursor',
+      ],
       ['sort=price', 'sort'],
     ])('rejects %s with a 400 naming the parameter', async (query, name) => {
       const res = await http.get(`/v1/products?${query}`);
@@ -368,6 +372,17 @@ describe('catalog and inventory', () => {
       const base = `/v1/admin/stores/${store.id}/stock/${product.id}`;
       expectErrorShape(
         await http.put(base, { quantity: -1, reason: 'restock' }, { token: admin.token }),
+        400,
+      );
+      const forged = Buffer.from(JSON.stringify(['12abc'])).toString('base64url');
+      expectErrorShape(
+        await http.get(`${base}/movements?cursor=${forged}`, { token: admin.token }),
+        400,
+      );
+      expectErrorShape(
+        await http.get(`/v1/admin/stores/${store.id}/stock?lowStock=99999999999`, {
+          token: admin.token,
+        }),
         400,
       );
       expectErrorShape(

@@ -203,6 +203,17 @@ describe('orders', () => {
       404,
     );
     expect((await http.get('/v1/orders', { token: bob.accessToken })).body.items).toEqual([]);
+    const forged = Buffer.from(JSON.stringify(['yesterday', 'not-a-uuid'])).toString('base64url');
+    expectErrorShape(
+      await http.get(`/v1/orders?cursor=${forged}`, { token: bob.accessToken }),
+      400,
+    );
+    expectErrorShape(
+      await http.get(`/v1/orders/${order.id}/events?afterSeq=99999999999999`, {
+        token: alice.accessToken,
+      }),
+      400,
+    );
     expect(
       (await http.get('/v1/orders', { token: alice.accessToken })).body.items.map((o: any) => o.id),
     ).toEqual([order.id]);

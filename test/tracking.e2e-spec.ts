@@ -94,6 +94,10 @@ describe('realtime tracking', () => {
       ok: false,
       error: 'BAD_REQUEST',
     });
+    expect(await client.emit('subscribe', { orderId: order.id, afterSeq: 1e15 })).toEqual({
+      ok: false,
+      error: 'BAD_REQUEST',
+    });
   });
 
   it('delivers a REST status change as order.event with the right seq', async () => {

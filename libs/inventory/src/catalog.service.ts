@@ -105,7 +105,7 @@ export class CatalogService {
       );
     }
     if (filter.cursor) {
-      const [name, id] = decodeCursor(filter.cursor, 2);
+      const [name, id] = decodeCursor(filter.cursor, ['string', 'uuid']);
       query.andWhere('(p.name, p.id) > (:name, :id)', { name, id });
     }
     const { entities, raw } = await query.getRawAndEntities();

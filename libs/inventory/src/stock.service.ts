@@ -185,7 +185,7 @@ export class StockService {
       where += ` AND ss.quantity <= $${params.length}`;
     }
     if (filter.cursor) {
-      params.push(decodeCursor(filter.cursor, 1)[0]);
+      params.push(decodeCursor(filter.cursor, ['string'])[0]);
       where += ` AND p.sku > $${params.length}`;
     }
     const rows: {
@@ -229,7 +229,7 @@ export class StockService {
       .where('sm.store_id = :storeId AND sm.product_id = :productId', { storeId, productId })
       .orderBy('sm.id', 'DESC')
       .limit(page.limit + 1);
-    if (page.cursor) query.andWhere('sm.id < :id', { id: decodeCursor(page.cursor, 1)[0] });
+    if (page.cursor) query.andWhere('sm.id < :id', { id: decodeCursor(page.cursor, ['int'])[0] });
     return toPage(await query.getMany(), page.limit, (r) => [r.id]);
   }
 

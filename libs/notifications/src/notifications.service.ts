@@ -78,7 +78,7 @@ export class NotificationsService {
     const params: unknown[] = [userId, page.limit + 1];
     let after = '';
     if (page.cursor) {
-      params.push(...decodeCursor(page.cursor, 3));
+      params.push(...decodeCursor(page.cursor, ['int', 'timestamp', 'uuid']));
       after = `AND ((read_at IS NOT NULL)::int > $3
                 OR ((read_at IS NOT NULL)::int = $3 AND (created_at, id) < ($4::timestamptz, $5::uuid)))`;
     }

@@ -84,7 +84,12 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  private publishBatch(): Promise<number | 'busy'> {
+  private async publishBatch(): Promise<number | 'busy'> {
+    // One cheap look (partial index) before a transaction: the poll runs every second in every process.
+    const pending: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM order_events WHERE published_at IS NULL LIMIT 1`,
+    );
+    if (pending.length === 0) return 0;
     return this.dataSource.transaction(async (m) => {
       const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [
         RELAY_LOCK,

@@ -322,7 +322,7 @@ export class OrdersService {
     if (filter.from) query.andWhere('o.placed_at >= :from', { from: filter.from });
     if (filter.to) query.andWhere('o.placed_at < :to', { to: filter.to });
     if (filter.cursor) {
-      const [placedAt, id] = decodeCursor(filter.cursor, 2);
+      const [placedAt, id] = decodeCursor(filter.cursor, ['timestamp', 'uuid']);
       query.andWhere('(o.placed_at, o.id) < (:placedAt, :id)', { placedAt, id });
     }
     const page = toPage(await query.getMany(), filter.limit, (o) => [

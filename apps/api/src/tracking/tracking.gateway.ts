@@ -39,6 +39,9 @@ interface SocketData {
 type Ack = { ok: true; [extra: string]: unknown } | { ok: false; error: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A PostgreSQL integer seq (0 = from the start). */
+const isSeq = (v: unknown): v is number =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 2_147_483_647;
 const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 const isCoordinate = (v: unknown, limit: number): v is number =>
   typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= limit;
@@ -116,7 +119,7 @@ export class TrackingGateway
   async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
     const { orderId, afterSeq } = (body ?? {}) as { orderId?: unknown; afterSeq?: unknown };
     if (!isUuid(orderId)) return { ok: false, error: 'BAD_REQUEST' };
-    if (afterSeq !== undefined && !(Number.isInteger(afterSeq) && (afterSeq as number) >= 0)) {
+    if (afterSeq !== undefined && !isSeq(afterSeq)) {
       return { ok: false, error: 'BAD_REQUEST' };
     }
     const data = socket.data as SocketData;

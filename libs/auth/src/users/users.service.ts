@@ -98,7 +98,7 @@ export class UsersService {
       });
     }
     if (filter.cursor) {
-      const [createdAt, id] = decodeCursor(filter.cursor, 2);
+      const [createdAt, id] = decodeCursor(filter.cursor, ['timestamp', 'uuid']);
       query.andWhere('(u.created_at, u.id) < (:createdAt, :id)', { createdAt, id });
     }
     const page = toPage(await query.getMany(), filter.limit, (u) => [

@@ -11,13 +11,28 @@ export function encodeCursor(key: (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+/** What each part of a sort key must be, so a forged cursor never reaches SQL as a bad value. */
+export type CursorPart = 'string' | 'uuid' | 'timestamp' | 'int';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const PART_CHECKS: Record<CursorPart, (value: unknown) => boolean> = {
+  string: (v) => typeof v === 'string' && v.length <= 1_000,
+  uuid: (v) => typeof v === 'string' && UUID.test(v),
+  timestamp: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+  // bigint ids arrive as digit strings
+  int: (v) =>
+    (typeof v === 'number' && Number.isSafeInteger(v)) ||
+    (typeof v === 'string' && /^\d{1,18}$/.test(v)),
+};
+
+export function decodeCursor(cursor: string, shape: CursorPart[]): (string | number)[] {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
       Array.isArray(key) &&
-      key.length === arity &&
-      key.every((part) => typeof part === 'string' || typeof part === 'number')
+      key.length === shape.length &&
+      shape.every((part, i) => PART_CHECKS[part](key[i]))
     ) {
       return key as (string | number)[];
     }

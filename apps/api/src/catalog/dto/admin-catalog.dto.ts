@@ -128,5 +128,6 @@ export class StockListQuery extends PageQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(1_000_000)
   lowStock?: number;
 }

@@ -116,6 +116,7 @@ export class EventsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(2_147_483_647) // seq is a PostgreSQL integer
   afterSeq: number = 0;
 }
 
