@@ -388,6 +388,28 @@ describe('orders', () => {
       await make.stock(store.id, products[0].id, 5);
       expect((await place(customer.accessToken, body, key)).status).toBe(201);
     });
+
+    it('replays a placed order even when placing it again would now be refused', async () => {
+      const { store, products, address } = await shop([1]);
+      const customer = await signup(http);
+      const key = randomUUID();
+      const body = { items: [{ productId: products[0].id, quantity: 1 }], address };
+      const first = await place(customer.accessToken, body, key);
+      expect(first.status).toBe(201);
+      // The store has closed since: placing this order now would be 422 NOT_SERVICEABLE.
+      const closed = await http.patch(
+        `/v1/admin/stores/${store.id}`,
+        { active: false },
+        { token: admin.accessToken },
+      );
+      expect(closed.status).toBe(200);
+      const fresh = await place(customer.accessToken, body, randomUUID());
+      expect(fresh.body.code).toBe('NOT_SERVICEABLE');
+      const retry = await place(customer.accessToken, body, key);
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(first.body);
+      expect(await quantityOf(store.id, products[0].id)).toBe(0);
+    });
   });
 
   describe('concurrency', () => {

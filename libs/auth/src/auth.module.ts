@@ -1,18 +1,25 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { AuthService } from './auth.service.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { AuthSession } from './sessions/auth-session.entity.js';
 import { RefreshToken } from './sessions/refresh-token.entity.js';
 import { SessionsService } from './sessions/sessions.service.js';
-import { AccessTokens } from './tokens/access-tokens.js';
+import { AccessTokens, accessTokenOptions } from './tokens/access-tokens.js';
 import { RefreshGrace } from './tokens/refresh-grace.js';
 import { User } from './users/user.entity.js';
 import { UsersService } from './users/users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, AuthSession, RefreshToken]), JwtModule.register({})],
+  imports: [
+    TypeOrmModule.forFeature([User, AuthSession, RefreshToken]),
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => accessTokenOptions(config),
+    }),
+  ],
   providers: [
     AuthService,
     SessionsService,

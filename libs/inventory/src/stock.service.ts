@@ -17,12 +17,6 @@ export interface StockLine {
   quantity: number;
 }
 
-export interface Shortage {
-  productId: string;
-  requested: number;
-  available: number;
-}
-
 export interface StockRow extends StockLevel {
   sku: string;
   name: string;
@@ -114,41 +108,10 @@ export class StockService {
   }
 
   /**
-   * Takes stock for an order inside the caller's transaction: one conditional update per
-   * product, in product-id order so concurrent orders cannot deadlock. Returns the shortages;
-   * when there are any the caller must roll back.
+   * Returns an order's stock inside the caller's transaction (cancel), one row at a time in
+   * product-id order, the order placement locks them in (PostgreSQL's uuid order), so the two
+   * cannot deadlock.
    */
-  async reserve(
-    m: EntityManager,
-    storeId: string,
-    lines: StockLine[],
-    orderId: string,
-    actorId: string,
-  ): Promise<Shortage[]> {
-    const shortages: Shortage[] = [];
-    const movements: Movement[] = [];
-    for (const line of [...lines].sort((a, b) => a.productId.localeCompare(b.productId))) {
-      const after = await this.apply(m, storeId, line.productId, -line.quantity);
-      if (after === null) {
-        const available = await this.available(m, storeId, line.productId);
-        shortages.push({ productId: line.productId, requested: line.quantity, available });
-      } else {
-        movements.push({
-          storeId,
-          productId: line.productId,
-          delta: -line.quantity,
-          quantityAfter: after,
-          reason: 'order_reserved',
-          orderId,
-          actorId,
-        });
-      }
-    }
-    if (shortages.length === 0) await this.record(m, movements);
-    return shortages;
-  }
-
-  /** Returns an order's stock inside the caller's transaction (cancel). */
   async release(
     m: EntityManager,
     storeId: string,
@@ -157,7 +120,7 @@ export class StockService {
     actorId: string | null,
   ): Promise<void> {
     const movements: Movement[] = [];
-    for (const line of [...lines].sort((a, b) => a.productId.localeCompare(b.productId))) {
+    for (const line of [...lines].sort((a, b) => (a.productId < b.productId ? -1 : 1))) {
       await this.ensureRow(m, storeId, line.productId);
       const after = await this.apply(m, storeId, line.productId, line.quantity);
       movements.push({

@@ -5,7 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '#libs/platform';
 
 /** Keys are kept this long (the IETF draft and Stripe: at least 24 h). */
-const RETENTION = '24 hours';
+export const IDEMPOTENCY_RETENTION = '24 hours';
 
 export interface StoredResponse {
   status: number;
@@ -28,6 +28,20 @@ export function requestHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
+function storedResponse(
+  row: { request_hash: string; response_status: number; response_body: unknown } | undefined,
+  hash: string,
+): StoredResponse | undefined {
+  if (!row) return undefined;
+  if (row.request_hash !== hash) {
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was used with a different request body',
+    );
+  }
+  return { status: row.response_status, body: row.response_body };
+}
+
 /**
  * Idempotency-Key handling (IETF draft / Stripe): the same key and body replay the first
  * response; a different body is 422; the same key while the first request runs is 409.
@@ -40,57 +54,45 @@ export class IdempotencyKeys {
 
   /** The stored response for this key, or undefined; 422 if the key came with another body. */
   async replay(
-    m: EntityManager | undefined,
+    m: EntityManager,
     userId: string,
     key: string,
     hash: string,
   ): Promise<StoredResponse | undefined> {
-    const [row] = await (m ?? this.dataSource.manager).query(
+    const [row] = await m.query(
       `SELECT request_hash, response_status, response_body FROM idempotency_keys
         WHERE user_id = $1 AND key = $2 AND expires_at > now()`,
       [userId, key],
     );
-    if (!row) return undefined;
-    if (row.request_hash !== hash) {
-      throw new DomainError(
-        'IDEMPOTENCY_KEY_REUSED',
-        'This Idempotency-Key was used with a different request body',
-      );
-    }
-    return { status: row.response_status, body: row.response_body };
+    return storedResponse(row, hash);
   }
 
-  /** Marks the key in use for the caller's transaction; 409 if another request holds it. */
-  async claim(m: EntityManager, userId: string, key: string): Promise<void> {
-    const [{ locked }] = await m.query(
-      `SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked`,
-      [userId, key],
+  /**
+   * Holds the key for the caller's transaction (409 if another request holds it) and returns the
+   * response stored under it, if any. The caller writes the response in the same transaction
+   * (see `writePlacement`), which also catches a request that stored the key between this
+   * statement's snapshot and its lock.
+   */
+  async claim(
+    m: EntityManager,
+    userId: string,
+    key: string,
+    hash: string,
+  ): Promise<StoredResponse | undefined> {
+    const [row] = await m.query(
+      `SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked,
+              k.request_hash, k.response_status, k.response_body
+         FROM (VALUES (1)) AS one (x)
+         LEFT JOIN idempotency_keys k ON k.user_id = $3 AND k.key = $2 AND k.expires_at > now()`,
+      [userId, key, userId],
     );
-    if (!locked) {
+    if (!row.locked) {
       throw new DomainError(
         'IDEMPOTENCY_KEY_IN_USE',
         'A request with this Idempotency-Key is still in progress',
       );
     }
-  }
-
-  /** Stores the response in the same transaction as the work it describes. */
-  async store(
-    m: EntityManager,
-    userId: string,
-    key: string,
-    hash: string,
-    response: StoredResponse,
-  ): Promise<void> {
-    await m.query(
-      `INSERT INTO idempotency_keys (user_id, key, request_hash, response_status, response_body, expires_at)
-       VALUES ($1, $2, $3, $4, $5, now() + interval '${RETENTION}')
-       ON CONFLICT (user_id, key) DO UPDATE
-         SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
-             response_body = EXCLUDED.response_body, created_at = now(), expires_at = EXCLUDED.expires_at
-         WHERE idempotency_keys.expires_at <= now()`,
-      [userId, key, hash, response.status, JSON.stringify(response.body)],
-    );
+    return storedResponse(row.request_hash === null ? undefined : row, hash);
   }
 
   async purgeExpired(): Promise<number> {

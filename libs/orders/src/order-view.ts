@@ -42,7 +42,7 @@ export interface OrderView {
   timeline?: OrderEventView[];
 }
 
-export function toEventView(e: OrderEvent): OrderEventView {
+export function toEventView(e: Omit<OrderEvent, 'id'>): OrderEventView {
   return {
     orderId: e.orderId,
     seq: e.seq,
@@ -56,7 +56,11 @@ export function toEventView(e: OrderEvent): OrderEventView {
   };
 }
 
-export function toOrderView(order: Order, items: OrderItem[], timeline?: OrderEvent[]): OrderView {
+export function toOrderView(
+  order: Order,
+  items: OrderItem[],
+  timeline?: Omit<OrderEvent, 'id'>[],
+): OrderView {
   const m = (amount: number) => money(amount, order.currency);
   return {
     id: order.id,

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { StockService, StoresService } from '#libs/inventory';
 import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
-import { Product } from '#libs/products';
 import { IdempotencyKeys, requestHash } from './idempotency-keys.js';
 import { OrderEventsRelay } from './order-events-relay.js';
+import { lockProductsForOrder, writePlacement, type ProductForOrder } from './order-placement.js';
 import {
   checkTransition,
   OPEN_STATUSES,
@@ -74,26 +75,67 @@ export class OrdersService {
     input: PlaceOrder,
   ): Promise<{ status: number; body: OrderView }> {
     const hash = requestHash(input);
-    const earlier = await this.keys.replay(this.dataSource.manager, userId, idempotencyKey, hash);
-    if (earlier) return { status: earlier.status, body: earlier.body as OrderView };
-    // Reads that may hit other pooled connections happen before the transaction holds one.
-    const plan = await this.plan(input);
-    const result = await this.dataSource.transaction(async (m) => {
-      // Holds the key (409 for a concurrent request with it) and serialises this customer.
-      await this.keys.claim(m, userId, idempotencyKey);
-      const stored = await this.keys.replay(m, userId, idempotencyKey, hash);
-      if (stored) return { status: stored.status, body: stored.body as OrderView, replayed: true };
-      const body = await this.placeIn(m, userId, input, plan);
-      await this.keys.store(m, userId, idempotencyKey, hash, { status: 201, body });
-      return { status: 201, body, replayed: false };
-    });
-    if (!result.replayed) this.relay.nudge();
-    return { status: result.status, body: result.body };
+    try {
+      const placed = await this.placeOnce(userId, idempotencyKey, hash, input);
+      if (placed.status === 201) this.relay.nudge();
+      return placed;
+    } catch (err) {
+      // A refused retry may have raced the attempt that succeeded, or come after the store
+      // closed: the response stored under the key is the answer.
+      if (!(err instanceof DomainError)) throw err;
+      const stored = await this.keys.replay(this.dataSource.manager, userId, idempotencyKey, hash);
+      if (!stored) throw err;
+      return { status: stored.status, body: stored.body as OrderView };
+    }
   }
 
-  /** Validates and prices an order: merged lines, the serving store, server prices. */
-  private async plan(input: PlaceOrder) {
-    const lines = mergeLines(input.items);
+  /**
+   * One attempt: validate, choose the store (cached), then one transaction of four statements:
+   * claim the key, lock and read the products' stock, write everything, commit.
+   */
+  private async placeOnce(
+    userId: string,
+    idempotencyKey: string,
+    hash: string,
+    input: PlaceOrder,
+  ): Promise<{ status: number; body: OrderView }> {
+    const lines = this.checkedLines(input.items);
+    const store = await this.chooseStore(input);
+    return this.dataSource.transaction(async (m) => {
+      const stored = await this.keys.claim(m, userId, idempotencyKey, hash);
+      if (stored) return { status: stored.status, body: stored.body as OrderView };
+      const products = await lockProductsForOrder(
+        m,
+        store.id,
+        lines.map((l) => l.productId),
+      );
+      this.checkAvailability(lines, products);
+      const { order, items, event } = this.newOrder(userId, store.id, input, lines, products);
+      const body = toOrderView(order, items, [event]);
+      const written = await writePlacement(m, {
+        order,
+        items,
+        event,
+        maxOpenOrders: this.config.orders.maxOpenPerCustomer,
+        idempotency: { key: idempotencyKey, requestHash: hash, responseBody: body },
+      });
+      if (!written.placed) {
+        throw new DomainError(
+          'TOO_MANY_OPEN_ORDERS',
+          `At most ${this.config.orders.maxOpenPerCustomer} open orders at a time`,
+        );
+      }
+      if (written.taken !== lines.length) throw new Error('stock moved under a row lock');
+      if (!written.keyed) {
+        throw new DomainError('IDEMPOTENCY_KEY_IN_USE', 'This Idempotency-Key was just used');
+      }
+      return { status: 201, body };
+    });
+  }
+
+  /** Merged cart lines, within the size limits. */
+  private checkedLines(items: CartLine[]): CartLine[] {
+    const lines = mergeLines(items);
     if (lines.length === 0) throw new DomainError('VALIDATION_FAILED', 'items must not be empty');
     if (lines.length > MAX_DISTINCT_PRODUCTS) {
       throw new DomainError(
@@ -101,12 +143,14 @@ export class OrdersService {
         `items may hold at most ${MAX_DISTINCT_PRODUCTS} distinct products`,
       );
     }
-    const store = await this.chooseStore(input);
-    const products = await this.dataSource
-      .getRepository(Product)
-      .findBy({ id: In(lines.map((l) => l.productId)) });
-    const byId = new Map(products.filter((p) => p.active).map((p) => [p.id, p]));
-    const unavailable = lines.filter((l) => !byId.has(l.productId)).map((l) => l.productId);
+    return lines;
+  }
+
+  /** Every product sold, each quantity within its per-order limit and in stock at the store. */
+  private checkAvailability(lines: CartLine[], products: Map<string, ProductForOrder>): void {
+    const unavailable = lines
+      .filter((l) => !products.get(l.productId)?.active)
+      .map((l) => l.productId);
     if (unavailable.length > 0) {
       throw new DomainError(
         'PRODUCT_UNAVAILABLE',
@@ -116,61 +160,25 @@ export class OrdersService {
         },
       );
     }
-    const tooMany = lines.filter((l) => l.quantity > byId.get(l.productId)!.maxPerOrder);
+    const tooMany = lines.filter((l) => l.quantity > products.get(l.productId)!.maxPerOrder);
     if (tooMany.length > 0) {
       throw new DomainError(
         'VALIDATION_FAILED',
         tooMany
           .map(
             (l) =>
-              `quantity of ${l.productId} must not exceed ${byId.get(l.productId)!.maxPerOrder}`,
+              `quantity of ${l.productId} must not exceed ${products.get(l.productId)!.maxPerOrder}`,
           )
           .join('; '),
       );
     }
-    const { lines: priced, totals } = priceOrder(
-      lines,
-      new Map([...byId].map(([id, p]) => [id, p.priceMinor])),
-      this.config.orders,
-    );
-    return { lines, priced, totals, store, byId };
-  }
-
-  /** Writes one planned order with its stock reservation, in the caller's transaction. */
-  private async placeIn(
-    m: EntityManager,
-    userId: string,
-    input: PlaceOrder,
-    { lines, priced, totals, store, byId }: Awaited<ReturnType<OrdersService['plan']>>,
-  ): Promise<OrderView> {
-    const [{ open }] = await m.query(
-      `SELECT count(*)::int AS open FROM orders WHERE user_id = $1 AND status = ANY($2)`,
-      [userId, OPEN_STATUSES],
-    );
-    if (open >= this.config.orders.maxOpenPerCustomer) {
-      throw new DomainError(
-        'TOO_MANY_OPEN_ORDERS',
-        `At most ${this.config.orders.maxOpenPerCustomer} open orders at a time`,
-      );
-    }
-    const order = await m.save(
-      m.create(Order, {
-        userId,
-        storeId: store.id,
-        riderId: null,
-        status: 'PLACED',
-        version: 1,
-        address: input.address,
-        note: input.note ?? null,
-        currency: 'INR',
-        ...totals,
-        promisedBy: new Date(Date.now() + this.config.orders.promiseMinutes * 60_000),
-        cancelReason: null,
-        placedAt: new Date(),
-        updatedAt: new Date(),
-      }),
-    );
-    const shortages = await this.stock.reserve(m, store.id, lines, order.id, userId);
+    const shortages = lines
+      .map((l) => ({
+        productId: l.productId,
+        requested: l.quantity,
+        available: products.get(l.productId)!.quantity ?? 0,
+      }))
+      .filter((l) => l.requested > l.available);
     if (shortages.length > 0) {
       throw new DomainError(
         'INSUFFICIENT_STOCK',
@@ -180,9 +188,41 @@ export class OrdersService {
         },
       );
     }
-    const items = priced.map((line) => {
-      const product = byId.get(line.productId)!;
-      return m.create(OrderItem, {
+  }
+
+  /** The order as placed: server prices, its items and its first event. */
+  private newOrder(
+    userId: string,
+    storeId: string,
+    input: PlaceOrder,
+    lines: CartLine[],
+    products: Map<string, ProductForOrder>,
+  ) {
+    const { lines: priced, totals } = priceOrder(
+      lines,
+      new Map([...products].map(([id, p]) => [id, p.priceMinor])),
+      this.config.orders,
+    );
+    const now = new Date();
+    const order: Order = {
+      id: randomUUID(),
+      userId,
+      storeId,
+      riderId: null,
+      status: 'PLACED',
+      version: 1,
+      address: input.address,
+      note: input.note ?? null,
+      currency: 'INR',
+      ...totals,
+      promisedBy: new Date(now.getTime() + this.config.orders.promiseMinutes * 60_000),
+      cancelReason: null,
+      placedAt: now,
+      updatedAt: now,
+    };
+    const items: OrderItem[] = priced.map((line) => {
+      const product = products.get(line.productId)!;
+      return {
         orderId: order.id,
         productId: line.productId,
         sku: product.sku,
@@ -191,22 +231,16 @@ export class OrdersService {
         unitPriceMinor: line.unitPriceMinor,
         quantity: line.quantity,
         lineTotalMinor: line.lineTotalMinor,
-      });
+      };
     });
-    await m.insert(OrderItem, items);
-    const event = await this.appendEvent(m, order, {
+    const event = newEvent(order, 1, {
       type: 'order.placed',
-      seq: 1,
       from: null,
       to: 'PLACED',
       actor: { id: userId, role: 'customer' },
-      data: {
-        storeId: store.id,
-        total: totals.totalMinor,
-        promisedBy: order.promisedBy.toISOString(),
-      },
+      data: { total: totals.totalMinor, promisedBy: order.promisedBy.toISOString() },
     });
-    return toOrderView(order, items, [event]);
+    return { order, items, event };
   }
 
   /**
@@ -455,48 +489,42 @@ export class OrdersService {
     });
   }
 
+  /** Appends the next event of an order; the caller holds the order row lock, so seq cannot race. */
   private async appendEvent(
     m: EntityManager,
     order: Order,
-    event: {
-      type: string;
-      from: OrderStatus | null;
-      to: OrderStatus | null;
-      actor: ActingAs;
-      reason?: string;
-      data?: Record<string, unknown>;
-      /** Known by the caller for a new order (1); otherwise the next after the last. */
-      seq?: number;
-    },
+    event: EventInput,
   ): Promise<OrderEvent> {
-    // The caller holds the order row lock (or just created the order), so seq cannot be raced.
-    const seq =
-      event.seq ??
-      (
-        await m.query(
-          `SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM order_events WHERE order_id = $1`,
-          [order.id],
-        )
-      )[0].seq;
-    return m.save(
-      m.create(OrderEvent, {
-        orderId: order.id,
-        seq,
-        type: event.type,
-        fromStatus: event.from,
-        toStatus: event.to,
-        actorId: event.actor.id,
-        actorRole: event.actor.role,
-        reason: event.reason ?? null,
-        data: {
-          status: order.status,
-          version: order.version,
-          storeId: order.storeId,
-          ...(event.data ?? {}),
-        },
-        createdAt: new Date(),
-        publishedAt: null,
-      }),
+    const [{ seq }] = await m.query(
+      `SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM order_events WHERE order_id = $1`,
+      [order.id],
     );
+    return m.save(m.create(OrderEvent, newEvent(order, seq, event)));
   }
+}
+
+interface EventInput {
+  type: string;
+  from: OrderStatus | null;
+  to: OrderStatus | null;
+  actor: ActingAs;
+  reason?: string;
+  data?: Record<string, unknown>;
+}
+
+/** An order event row: what happened, and the order's status, version and store after it. */
+function newEvent(order: Order, seq: number, event: EventInput): Omit<OrderEvent, 'id'> {
+  return {
+    orderId: order.id,
+    seq,
+    type: event.type,
+    fromStatus: event.from,
+    toStatus: event.to,
+    actorId: event.actor.id,
+    actorRole: event.actor.role,
+    reason: event.reason ?? null,
+    data: { status: order.status, version: order.version, storeId: order.storeId, ...event.data },
+    createdAt: new Date(),
+    publishedAt: null,
+  };
 }
