@@ -2,3 +2,4 @@ export * from './data-source-options.js';
 export * from './database.module.js';
 export * from './snake-naming.strategy.js';
 export * from './postgres-errors.js';
+export * from './prepared.js';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { queryPrepared } from '#libs/database';
 import { DomainError } from '#libs/platform';
 
 /** Keys are kept this long (the IETF draft and Stripe: at least 24 h). */
@@ -28,10 +29,15 @@ export function requestHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
-function storedResponse(
-  row: { request_hash: string; response_status: number; response_body: unknown } | undefined,
-  hash: string,
-): StoredResponse | undefined {
+interface StoredRow {
+  request_hash: string;
+  response_status: number;
+  response_body: unknown;
+}
+
+type ClaimRow = { locked: boolean } & (StoredRow | { [K in keyof StoredRow]: null });
+
+function storedResponse(row: StoredRow | undefined, hash: string): StoredResponse | undefined {
   if (!row) return undefined;
   if (row.request_hash !== hash) {
     throw new DomainError(
@@ -79,7 +85,9 @@ export class IdempotencyKeys {
     key: string,
     hash: string,
   ): Promise<StoredResponse | undefined> {
-    const [row] = await m.query(
+    const [row] = await queryPrepared<ClaimRow>(
+      m,
+      'claim-idempotency-key',
       `SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked,
               k.request_hash, k.response_status, k.response_body
          FROM (VALUES (1)) AS one (x)

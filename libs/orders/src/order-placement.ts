@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { queryPrepared } from '#libs/database';
 import { IDEMPOTENCY_RETENTION } from './idempotency-keys.js';
 import { OPEN_STATUSES } from './order-state-machine.js';
 import type { Order, OrderEvent, OrderItem } from './order.entity.js';
@@ -50,7 +51,9 @@ export async function lockProductsForOrder(
   storeId: string,
   productIds: string[],
 ): Promise<Map<string, ProductForOrder>> {
-  const stocked: ProductRow[] = await m.query(
+  const stocked = await queryPrepared<ProductRow>(
+    m,
+    'lock-products-for-order',
     `SELECT ${PRODUCT_COLUMNS}, ss.quantity
        FROM products p JOIN store_stock ss ON ss.product_id = p.id AND ss.store_id = $1
       WHERE p.id = ANY($2::uuid[])
@@ -91,7 +94,9 @@ export async function writePlacement(
   w: PlacementWrite,
 ): Promise<{ placed: boolean; taken: number; keyed: boolean }> {
   const { order, items, event, idempotency } = w;
-  const [row] = await m.query(
+  const [row] = await queryPrepared<{ placed: number; taken: number; keyed: number }>(
+    m,
+    'write-placement',
     `WITH placed AS (
        INSERT INTO orders (id, user_id, store_id, status, version, address, note, currency,
                            subtotal_minor, delivery_fee_minor, total_minor, promised_by, placed_at, updated_at)

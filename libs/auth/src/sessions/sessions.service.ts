@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, randomBytes } from 'node:crypto';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { queryPrepared } from '#libs/database';
 import { DomainError } from '#libs/platform';
 import { AccessTokens, type AccessClaims } from '../tokens/access-tokens.js';
 import { RefreshGrace } from '../tokens/refresh-grace.js';
@@ -133,7 +134,9 @@ export class SessionsService {
       return false;
     });
     if (denied) return null;
-    const rows: { role: User['role'] }[] = await this.dataSource.query(
+    const rows = await queryPrepared<{ role: User['role'] }>(
+      this.dataSource.manager,
+      'principal-of-token',
       `SELECT u.role FROM users u JOIN auth_sessions s ON s.user_id = u.id
         WHERE u.id = $1 AND s.id = $2 AND NOT u.disabled AND s.revoked_at IS NULL`,
       [claims.sub, claims.sid],

@@ -1,0 +1,25 @@
+import type pg from 'pg';
+import type { EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+
+/**
+ * Runs a hot statement as a named prepared statement: PostgreSQL parses it once per connection
+ * and soon plans it once too. For the order placement statement, parse and plan cost as much as
+ * running it (measured with log_min_duration_statement; see the README's Benchmarks).
+ * In the manager's transaction when it has one, else on a pooled connection. `name` must be
+ * unique per statement text.
+ */
+export async function queryPrepared<T>(
+  m: EntityManager,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<T[]> {
+  const config: pg.QueryConfig = { name, text, values };
+  if (m.queryRunner) {
+    const client = (await m.queryRunner.connect()) as pg.PoolClient;
+    return (await client.query(config)).rows as T[];
+  }
+  const pool = (m.connection.driver as PostgresDriver).master as pg.Pool;
+  return (await pool.query(config)).rows as T[];
+}
