@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Controller, Get, Module, Query, VERSION_NEUTRAL } from '@nestjs/common';
+import { Controller, Get, Module, Query } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '#libs/config';
@@ -18,9 +18,12 @@ function constantOf(bytes: number): object {
   return body;
 }
 
-/** The baseline: the same Nest + Fastify app and pipeline, a route that does no work. */
+/**
+ * The baseline: a route that does no work, on the same Nest + Fastify app and under /v1 like the
+ * catalog, so the same hooks and middleware (request logger included) run for both.
+ */
 @Public()
-@Controller({ path: 'bench', version: VERSION_NEUTRAL })
+@Controller('bench')
 class BaselineController {
   @Get('constant')
   constant(@Query('bytes') bytes?: string) {

@@ -159,7 +159,7 @@ async function main(): Promise<void> {
       const read = (path: string, seconds: number) =>
         load({ url: A, path, connections: 50, seconds });
       const paths = {
-        baseline: `/bench/constant?bytes=${pageBytes}`,
+        baseline: `/v1/bench/constant?bytes=${pageBytes}`,
         list: listPath,
         one: `/v1/products/${others[5]!.id}?storeId=${store.id}`,
       };

@@ -434,6 +434,23 @@ describe('catalog and inventory', () => {
       expect((await http.get(url)).body.items[0].available).toBe(9);
       expect((await http.get(`/v1/products/${product.id}`)).body.name).toBe('After Rename');
     });
+
+    it('shows an admin change made through another instance on the next read', async () => {
+      const other = await startApi();
+      try {
+        const otherHttp = new HttpClient(other.url);
+        const product = await make.product({ name: 'Seen Everywhere' });
+        const url = `/v1/products/${product.id}`;
+        expect((await otherHttp.get(url)).body.name).toBe('Seen Everywhere');
+        expect((await otherHttp.get(url)).body.name).toBe('Seen Everywhere'); // cached there
+        for (const name of ['Renamed Once', 'Renamed Twice']) {
+          await http.patch(url.replace('/v1/', '/v1/admin/'), { name }, { token: admin.token });
+          expect((await otherHttp.get(url)).body.name).toBe(name);
+        }
+      } finally {
+        await other.close();
+      }
+    });
   });
 });
 

@@ -59,10 +59,13 @@ describe('platform: health, errors, request ids, docs', () => {
     expectErrorShape(res, 413);
   });
 
-  it('sends security headers', async () => {
-    const res = await http.get('/health/live');
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  it('sends security headers, on errors too', async () => {
+    for (const res of [await http.get('/health/live'), await http.get('/v1/no-such-route')]) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+    }
   });
 
   it('serves Swagger UI and an OpenAPI document equal to the committed openapi.json', async () => {

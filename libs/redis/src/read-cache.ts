@@ -1,10 +1,20 @@
+import { CacheableMemory } from '@cacheable/memory';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { REDIS } from './redis.token.js';
 
 /** Give up on the cache quickly: PostgreSQL answering is better than waiting on Redis. */
 const CACHE_TIMEOUT_MS = 150;
+/** How long a process keeps an entry for itself; admin writes still reach it at once. */
+const LOCAL_TTL_MS = 1_000;
+const LOCAL_ENTRIES = 1_000;
 
 function withTimeout<T>(promise: Promise<T>, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -15,18 +25,57 @@ function withTimeout<T>(promise: Promise<T>, fallback: T): Promise<T> {
 }
 
 /**
- * Read-through cache for public reads (cache-manager on a Redis store). Each namespace has a
- * version in Redis that writers bump, so an admin change is visible on the very next read
- * (old entries are simply never read again and expire). Redis down = read from the loader.
+ * Read-through cache for public reads: a second of in-process memory in front of cache-manager on
+ * Redis. Each namespace has a version in Redis that writers bump, so an admin change is visible
+ * on the very next read (old entries are simply never read again and expire). Every process
+ * hears the bumps on a pub/sub channel and keeps the versions in memory, so a hit costs no
+ * round trip; while that subscription is down it asks Redis for the version on every read, and
+ * while Redis is away it reads from the loader.
  */
 @Injectable()
-export class ReadCache {
+export class ReadCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ReadCache.name);
+  private readonly local = new CacheableMemory({
+    lruSize: LOCAL_ENTRIES,
+    useClone: false,
+    storeHashSize: 1, // one map: no key hashing on the hot path
+  });
+  /** Namespace versions as heard on the channel; trusted only while `listening`. */
+  private readonly versions = new Map<string, number>();
+  private listening = false;
+  /** Bumped whenever the subscription (re)starts or stops: older version reads are not kept. */
+  private epoch = 0;
+  private subscriber?: Redis;
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
+
+  private get channel(): string {
+    return `${this.redis.options.keyPrefix ?? ''}cachever`;
+  }
+
+  onModuleInit(): void {
+    const subscriber = this.redis.duplicate({ autoResubscribe: false, commandTimeout: undefined });
+    this.subscriber = subscriber;
+    subscriber.on('message', (_channel: string, message: string) => {
+      const [namespace, version] = message.split(' ');
+      if (namespace && version) this.remember(namespace, Number(version), this.epoch);
+    });
+    subscriber.on('ready', () => {
+      subscriber.subscribe(this.channel).then(
+        () => this.restart(true),
+        (err: unknown) => this.logger.warn({ err }, 'cache version channel unavailable'),
+      );
+    });
+    subscriber.on('close', () => this.restart(false));
+    subscriber.on('error', () => undefined); // reconnects by itself; reads fall back meanwhile
+  }
+
+  onApplicationShutdown(): void {
+    this.subscriber?.disconnect();
+  }
 
   /**
    * The value as JSON text: what a cache hit returns without parsing, so a handler can send it
@@ -38,15 +87,19 @@ export class ReadCache {
     ttlMs: number,
     load: () => Promise<T>,
   ): Promise<string> {
-    const version = await withTimeout<string | null | undefined>(
-      this.redis.get(`cachever:${namespace}`),
-      undefined,
-    );
+    const version = await this.version(namespace);
     if (version === undefined) return JSON.stringify(await load()); // Redis is away: straight to PostgreSQL.
-    const fullKey = `${namespace}:${version ?? 0}:${key}`;
+    const fullKey = `${namespace}:${version}:${key}`;
+    const localTtl = Math.min(ttlMs, LOCAL_TTL_MS);
+    const near = this.local.get<string>(fullKey);
+    if (near !== undefined) return near;
     const hit = await withTimeout(this.cache.get<string>(fullKey), undefined);
-    if (typeof hit === 'string') return hit;
+    if (typeof hit === 'string') {
+      this.local.set(fullKey, hit, localTtl);
+      return hit;
+    }
     const text = JSON.stringify(await load());
+    this.local.set(fullKey, text, localTtl);
     void withTimeout(this.cache.set(fullKey, text, ttlMs), undefined);
     return text;
   }
@@ -62,8 +115,41 @@ export class ReadCache {
 
   /** Makes every cached entry of the namespace unreachable (call after a committed write). */
   async invalidate(namespace: string): Promise<void> {
-    await this.redis.incr(`cachever:${namespace}`).catch((err: unknown) => {
+    try {
+      const version = await this.redis.incr(versionKey(namespace));
+      this.remember(namespace, version, this.epoch);
+      await this.redis.publish(this.channel, `${namespace} ${version}`);
+    } catch (err) {
       this.logger.warn({ err, namespace }, 'cache invalidation failed; entries expire by TTL');
-    });
+    }
+  }
+
+  /** The namespace's current version; undefined when Redis does not answer. */
+  private async version(namespace: string): Promise<number | undefined> {
+    const known = this.listening ? this.versions.get(namespace) : undefined;
+    if (known !== undefined) return known;
+    const epoch = this.epoch;
+    const text = await withTimeout<string | null | undefined>(
+      this.redis.get(versionKey(namespace)),
+      undefined,
+    );
+    if (text === undefined) return undefined;
+    const version = Number(text ?? 0);
+    this.remember(namespace, version, epoch);
+    return version;
+  }
+
+  /** Versions only grow; one read before the current subscription began may have missed a bump. */
+  private remember(namespace: string, version: number, epoch: number): void {
+    if (!this.listening || epoch !== this.epoch) return;
+    if (version > (this.versions.get(namespace) ?? -1)) this.versions.set(namespace, version);
+  }
+
+  private restart(listening: boolean): void {
+    this.listening = listening;
+    this.epoch++;
+    this.versions.clear();
   }
 }
+
+const versionKey = (namespace: string) => `cachever:${namespace}`;

@@ -1,6 +1,6 @@
-import helmet from '@fastify/helmet';
 import { type INestApplication, Logger } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from 'helmet';
 import type { AppConfig } from '#libs/config';
 import { Metrics } from '../metrics/metrics.js';
 import { requestIdOf } from './request-id.js';
@@ -36,7 +36,9 @@ export async function configureHttpApp(
       reply.elapsedTime / 1000,
     );
   });
-  await app.register(helmet, {
+  // Built once: @fastify/helmet rebuilds helmet and re-parses the CSP on every request (measured:
+  // a tenth of a cached catalog read's CPU).
+  const securityHeaders = helmet({
     // Swagger UI (served at /docs) needs inline styles and its bundled scripts.
     contentSecurityPolicy: {
       directives: {
@@ -46,6 +48,9 @@ export async function configureHttpApp(
         scriptSrc: [`'self'`, `'unsafe-inline'`],
       },
     },
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
   });
   app.enableCors({
     origin: config.http.corsOrigins,
