@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { queryPrepared } from '#libs/database';
 import { DomainError } from '#libs/platform';
 
 /** Keys are kept this long (the IETF draft and Stripe: at least 24 h). */
@@ -29,15 +28,17 @@ export function requestHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
-interface StoredRow {
+export interface StoredRow {
   request_hash: string;
   response_status: number;
   response_body: unknown;
 }
 
-type ClaimRow = { locked: boolean } & (StoredRow | { [K in keyof StoredRow]: null });
-
-function storedResponse(row: StoredRow | undefined, hash: string): StoredResponse | undefined {
+/** The response stored under a key, or undefined; 422 if the key came with another body. */
+export function storedResponse(
+  row: StoredRow | undefined,
+  hash: string,
+): StoredResponse | undefined {
   if (!row) return undefined;
   if (row.request_hash !== hash) {
     throw new DomainError(
@@ -54,6 +55,13 @@ function storedResponse(row: StoredRow | undefined, hash: string): StoredRespons
  * The key and its response are written in the transaction of the work itself (no extra commit,
  * nothing left behind by a failure); "running" is an advisory lock held by that transaction.
  */
+export function keyInUse(): DomainError {
+  return new DomainError(
+    'IDEMPOTENCY_KEY_IN_USE',
+    'A request with this Idempotency-Key is still in progress',
+  );
+}
+
 @Injectable()
 export class IdempotencyKeys {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -71,36 +79,6 @@ export class IdempotencyKeys {
       [userId, key],
     );
     return storedResponse(row, hash);
-  }
-
-  /**
-   * Holds the key for the caller's transaction (409 if another request holds it) and returns the
-   * response stored under it, if any. The caller writes the response in the same transaction
-   * (see `writePlacement`), which also catches a request that stored the key between this
-   * statement's snapshot and its lock.
-   */
-  async claim(
-    m: EntityManager,
-    userId: string,
-    key: string,
-    hash: string,
-  ): Promise<StoredResponse | undefined> {
-    const [row] = await queryPrepared<ClaimRow>(
-      m,
-      'claim-idempotency-key',
-      `SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked,
-              k.request_hash, k.response_status, k.response_body
-         FROM (VALUES (1)) AS one (x)
-         LEFT JOIN idempotency_keys k ON k.user_id = $3 AND k.key = $2 AND k.expires_at > now()`,
-      [userId, key, userId],
-    );
-    if (!row.locked) {
-      throw new DomainError(
-        'IDEMPOTENCY_KEY_IN_USE',
-        'A request with this Idempotency-Key is still in progress',
-      );
-    }
-    return storedResponse(row.request_hash === null ? undefined : row, hash);
   }
 
   async purgeExpired(): Promise<number> {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { queryPrepared } from '#libs/database';
-import { IDEMPOTENCY_RETENTION } from './idempotency-keys.js';
+import { IDEMPOTENCY_RETENTION, type StoredRow } from './idempotency-keys.js';
 import { OPEN_STATUSES } from './order-state-machine.js';
 import type { Order, OrderEvent, OrderItem } from './order.entity.js';
 
@@ -41,36 +41,68 @@ const toProduct = (r: ProductRow): ProductForOrder => ({
 
 const PRODUCT_COLUMNS = `p.id, p.sku, p.name, p.unit_label, p.price_minor, p.max_per_order, p.active`;
 
+/** What a placement holds once it has claimed its key and locked its stock. */
+export interface PlacementLocks {
+  /** False when another request holds the Idempotency-Key (409). */
+  keyHeld: boolean;
+  /** The response stored under the key by an earlier request, if any. */
+  stored: StoredRow | undefined;
+  /** The ordered products; unknown ids are absent. */
+  products: Map<string, ProductForOrder>;
+}
+
+type LockRow = { locked: boolean } & { [K in keyof StoredRow]: StoredRow[K] | null } & {
+  [K in keyof ProductRow]: ProductRow[K] | null;
+};
+
 /**
- * Reads the ordered products with their stock at the store and locks those stock rows until the
- * transaction ends, in product-id order so that concurrent orders cannot deadlock: the quantities
- * returned are what the order may take. Unknown product ids are absent from the map.
+ * The first statement of a placement. It holds the Idempotency-Key for the transaction (an
+ * advisory lock: "in progress" for a concurrent request, nothing left behind by a crash), reads
+ * the response stored under it, and reads the ordered products with their stock at the store,
+ * locking those stock rows until the transaction ends in product-id order, so that concurrent
+ * orders cannot deadlock: the quantities returned are what the order may take.
+ * A key stored between this statement's snapshot and its lock is caught by `writePlacement`.
  */
-export async function lockProductsForOrder(
+export async function claimAndLock(
   m: EntityManager,
-  storeId: string,
-  productIds: string[],
-): Promise<Map<string, ProductForOrder>> {
-  const stocked = await queryPrepared<ProductRow>(
+  p: { userId: string; key: string; storeId: string; productIds: string[] },
+): Promise<PlacementLocks> {
+  const rows = await queryPrepared<LockRow>(
     m,
-    'lock-products-for-order',
-    `SELECT ${PRODUCT_COLUMNS}, ss.quantity
-       FROM products p JOIN store_stock ss ON ss.product_id = p.id AND ss.store_id = $1
-      WHERE p.id = ANY($2::uuid[])
-      ORDER BY p.id
-        FOR UPDATE OF ss`,
-    [storeId, productIds],
+    'claim-and-lock-placement',
+    `WITH claim AS MATERIALIZED (
+       SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked,
+              k.request_hash, k.response_status, k.response_body
+         FROM (VALUES (1)) AS one (x)
+         LEFT JOIN idempotency_keys k ON k.user_id = $3 AND k.key = $2 AND k.expires_at > now()
+     ), stock AS (
+       SELECT ${PRODUCT_COLUMNS}, ss.quantity
+         FROM products p JOIN store_stock ss ON ss.product_id = p.id AND ss.store_id = $4
+        WHERE p.id = ANY($5::uuid[])
+        ORDER BY p.id
+          FOR UPDATE OF ss
+     )
+     SELECT claim.*, stock.* FROM claim LEFT JOIN stock ON true`,
+    [p.userId, p.key, p.userId, p.storeId, p.productIds],
   );
-  const found = new Map(stocked.map((r) => [r.id, toProduct(r)]));
-  const unstocked = productIds.filter((id) => !found.has(id));
+  const [first] = rows as [LockRow];
+  const products = new Map(
+    rows.filter((r) => r.id !== null).map((r) => [r.id!, toProduct(r as ProductRow)]),
+  );
+  const unstocked = p.productIds.filter((id) => !products.has(id));
   if (unstocked.length > 0) {
-    const rows: ProductRow[] = await m.query(
+    // Rare: products the store has never stocked (or that do not exist): nothing to lock.
+    const rest: ProductRow[] = await m.query(
       `SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = ANY($1::uuid[])`,
       [unstocked],
     );
-    for (const r of rows) found.set(r.id, toProduct(r));
+    for (const r of rest) products.set(r.id, toProduct(r));
   }
-  return found;
+  return {
+    keyHeld: first.locked,
+    stored: first.request_hash === null ? undefined : (first as StoredRow),
+    products,
+  };
 }
 
 export interface PlacementWrite {

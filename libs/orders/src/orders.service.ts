@@ -5,9 +5,9 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { StockService, StoresService } from '#libs/inventory';
 import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
-import { IdempotencyKeys, requestHash } from './idempotency-keys.js';
+import { IdempotencyKeys, keyInUse, requestHash, storedResponse } from './idempotency-keys.js';
 import { OrderEventsRelay } from './order-events-relay.js';
-import { lockProductsForOrder, writePlacement, type ProductForOrder } from './order-placement.js';
+import { claimAndLock, writePlacement, type ProductForOrder } from './order-placement.js';
 import {
   checkTransition,
   OPEN_STATUSES,
@@ -90,8 +90,8 @@ export class OrdersService {
   }
 
   /**
-   * One attempt: validate, choose the store (cached), then one transaction of four statements:
-   * claim the key, lock and read the products' stock, write everything, commit.
+   * One attempt: validate, choose the store (cached), then one transaction of three statements:
+   * claim the key and lock the products' stock, write everything, commit.
    */
   private async placeOnce(
     userId: string,
@@ -102,13 +102,15 @@ export class OrdersService {
     const lines = this.checkedLines(input.items);
     const store = await this.chooseStore(input);
     return this.dataSource.transaction(async (m) => {
-      const stored = await this.keys.claim(m, userId, idempotencyKey, hash);
-      if (stored) return { status: stored.status, body: stored.body as OrderView };
-      const products = await lockProductsForOrder(
-        m,
-        store.id,
-        lines.map((l) => l.productId),
-      );
+      const { keyHeld, stored, products } = await claimAndLock(m, {
+        userId,
+        key: idempotencyKey,
+        storeId: store.id,
+        productIds: lines.map((l) => l.productId),
+      });
+      if (!keyHeld) throw keyInUse();
+      const earlier = storedResponse(stored, hash);
+      if (earlier) return { status: earlier.status, body: earlier.body as OrderView };
       this.checkAvailability(lines, products);
       const { order, items, event } = this.newOrder(userId, store.id, input, lines, products);
       const body = toOrderView(order, items, [event]);
@@ -126,9 +128,7 @@ export class OrdersService {
         );
       }
       if (written.taken !== lines.length) throw new Error('stock moved under a row lock');
-      if (!written.keyed) {
-        throw new DomainError('IDEMPOTENCY_KEY_IN_USE', 'This Idempotency-Key was just used');
-      }
+      if (!written.keyed) throw keyInUse(); // stored meanwhile: the caller replays it
       return { status: 201, body };
     });
   }

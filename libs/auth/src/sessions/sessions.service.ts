@@ -128,19 +128,21 @@ export class SessionsService {
    * revoked, or its user disabled. The role comes from the database, so changes apply at once.
    */
   async principalOf(claims: AccessClaims): Promise<{ userId: string; role: User['role'] } | null> {
-    const denied = await this.accessTokens.isDenied(claims.jti).catch((err: unknown) => {
-      // The session check below still catches logouts when Redis is away.
-      this.logger.warn({ err }, 'denylist unavailable');
-      return false;
-    });
+    const [denied, rows] = await Promise.all([
+      this.accessTokens.isDenied(claims.jti).catch((err: unknown) => {
+        // The session check still catches logouts when Redis is away.
+        this.logger.warn({ err }, 'denylist unavailable');
+        return false;
+      }),
+      queryPrepared<{ role: User['role'] }>(
+        this.dataSource.manager,
+        'principal-of-token',
+        `SELECT u.role FROM users u JOIN auth_sessions s ON s.user_id = u.id
+          WHERE u.id = $1 AND s.id = $2 AND NOT u.disabled AND s.revoked_at IS NULL`,
+        [claims.sub, claims.sid],
+      ),
+    ]);
     if (denied) return null;
-    const rows = await queryPrepared<{ role: User['role'] }>(
-      this.dataSource.manager,
-      'principal-of-token',
-      `SELECT u.role FROM users u JOIN auth_sessions s ON s.user_id = u.id
-        WHERE u.id = $1 AND s.id = $2 AND NOT u.disabled AND s.revoked_at IS NULL`,
-      [claims.sub, claims.sid],
-    );
     return rows[0] ? { userId: claims.sub, role: rows[0].role } : null;
   }
 
