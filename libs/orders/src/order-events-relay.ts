@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { queryPrepared } from '#libs/database';
 import { OrderEvent } from './order.entity.js';
 import { toEventView, type OrderEventView } from './order-view.js';
 
@@ -40,7 +41,7 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.nudge(), POLL_MS);
+    this.timer = setInterval(() => this.nudge(false), POLL_MS);
     this.timer.unref();
   }
 
@@ -49,13 +50,16 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
     await this.running;
   }
 
-  /** Publish soon (call after a commit); concurrent nudges coalesce into one more pass. */
-  nudge(): void {
+  /**
+   * Publish soon. After a commit (`committed`), there is something to publish; the poll first
+   * looks cheaply. Nudges during a pass coalesce into one more pass.
+   */
+  nudge(committed = true): void {
     if (this.running) {
-      this.again = true;
+      this.again ||= committed;
       return;
     }
-    this.running = this.drain()
+    this.running = this.drain(committed)
       .then(() => undefined)
       .finally(() => {
         this.running = undefined;
@@ -67,16 +71,16 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** Publishes pending events until none are left; returns how many were published. */
-  async drain(): Promise<number> {
+  async drain(known = false): Promise<number> {
     let total = 0;
-    for (;;) {
-      const published = await this.publishBatch().catch((err: unknown) => {
+    for (let more = known; ; more = true) {
+      const published = await this.publishBatch(more).catch((err: unknown) => {
         this.logger.warn({ err }, 'order event relay failed; will retry');
         return 0;
       });
       if (published === 'busy') {
         // Another process is relaying; look again shortly in case it missed our commit.
-        setTimeout(() => this.nudge(), BUSY_RETRY_MS).unref();
+        setTimeout(() => this.nudge(false), BUSY_RETRY_MS).unref();
         return total;
       }
       total += published;
@@ -84,24 +88,30 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  private async publishBatch(): Promise<number | 'busy'> {
-    // One cheap look (partial index) before a transaction: the poll runs every second in every process.
-    const pending: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM order_events WHERE published_at IS NULL LIMIT 1`,
-    );
-    if (pending.length === 0) return 0;
+  /** One batch; `known` skips the look for pending rows (a commit or a full batch just said so). */
+  private async publishBatch(known: boolean): Promise<number | 'busy'> {
+    if (!known) {
+      // One cheap look (partial index) before a transaction: the poll runs every second in every process.
+      const pending: unknown[] = await this.dataSource.query(
+        `SELECT 1 FROM order_events WHERE published_at IS NULL LIMIT 1`,
+      );
+      if (pending.length === 0) return 0;
+    }
     return this.dataSource.transaction(async (m) => {
-      const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [
-        RELAY_LOCK,
-      ]);
-      if (!locked) return 'busy';
-      const events = await m
-        .getRepository(OrderEvent)
-        .createQueryBuilder('e')
-        .where('e.published_at IS NULL')
-        .orderBy('e.id', 'ASC')
-        .limit(BATCH)
-        .getMany();
+      const rows = await queryPrepared<{ locked: boolean } & Partial<OrderEvent>>(
+        m,
+        'relay-pending-events',
+        `WITH relay AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($1) AS locked)
+         SELECT relay.locked, e.id, e.order_id AS "orderId", e.seq, e.type,
+                e.from_status AS "fromStatus", e.to_status AS "toStatus", e.actor_id AS "actorId",
+                e.actor_role AS "actorRole", e.reason, e.data, e.created_at AS "createdAt"
+           FROM relay LEFT JOIN LATERAL (
+             SELECT * FROM order_events WHERE relay.locked AND published_at IS NULL ORDER BY id LIMIT $2
+           ) e ON true`,
+        [RELAY_LOCK, BATCH],
+      );
+      if (!rows[0]?.locked) return 'busy';
+      const events = rows.filter((r) => r.id != null) as OrderEvent[];
       if (events.length === 0) return 0;
       const views = events.map(toEventView);
       for (const handler of this.handlers) await handler(views);
