@@ -43,8 +43,8 @@ const PRODUCT_COLUMNS = `p.id, p.sku, p.name, p.unit_label, p.price_minor, p.max
 
 /** What a placement holds once it has claimed its key and locked its stock. */
 export interface PlacementLocks {
-  /** False when another request holds the Idempotency-Key (409). */
-  keyHeld: boolean;
+  /** False when another request holds the Idempotency-Key (409 for this one). */
+  keyClaimed: boolean;
   /** The response stored under the key by an earlier request, if any. */
   stored: StoredRow | undefined;
   /** The ordered products; unknown ids are absent. */
@@ -99,7 +99,7 @@ export async function claimAndLock(
     for (const r of rest) products.set(r.id, toProduct(r));
   }
   return {
-    keyHeld: first.locked,
+    keyClaimed: first.locked,
     stored: first.request_hash === null ? undefined : (first as StoredRow),
     products,
   };

@@ -76,9 +76,9 @@ export class OrdersService {
   ): Promise<{ status: number; body: OrderView }> {
     const hash = requestHash(input);
     try {
-      const placed = await this.placeOnce(userId, idempotencyKey, hash, input);
-      if (placed.status === 201) this.relay.nudge();
-      return placed;
+      const { status, body, placedNow } = await this.placeOnce(userId, idempotencyKey, hash, input);
+      if (placedNow) this.relay.nudge();
+      return { status, body };
     } catch (err) {
       // A refused retry may have raced the attempt that succeeded, or come after the store
       // closed: the response stored under the key is the answer.
@@ -98,19 +98,21 @@ export class OrdersService {
     idempotencyKey: string,
     hash: string,
     input: PlaceOrder,
-  ): Promise<{ status: number; body: OrderView }> {
+  ): Promise<{ status: number; body: OrderView; placedNow: boolean }> {
     const lines = this.checkedLines(input.items);
     const store = await this.chooseStore(input);
     return this.dataSource.transaction(async (m) => {
-      const { keyHeld, stored, products } = await claimAndLock(m, {
+      const { keyClaimed, stored, products } = await claimAndLock(m, {
         userId,
         key: idempotencyKey,
         storeId: store.id,
         productIds: lines.map((l) => l.productId),
       });
-      if (!keyHeld) throw keyInUse();
+      if (!keyClaimed) throw keyInUse();
       const earlier = storedResponse(stored, hash);
-      if (earlier) return { status: earlier.status, body: earlier.body as OrderView };
+      if (earlier) {
+        return { status: earlier.status, body: earlier.body as OrderView, placedNow: false };
+      }
       this.checkAvailability(lines, products);
       const { order, items, event } = this.newOrder(userId, store.id, input, lines, products);
       const body = toOrderView(order, items, [event]);
@@ -129,7 +131,7 @@ export class OrdersService {
       }
       if (written.taken !== lines.length) throw new Error('stock moved under a row lock');
       if (!written.keyed) throw keyInUse(); // stored meanwhile: the caller replays it
-      return { status: 201, body };
+      return { status: 201, body, placedNow: true };
     });
   }
 
