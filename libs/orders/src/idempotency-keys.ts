@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DomainError } from '#libs/platform';
 
 /** Keys are kept this long (the IETF draft and Stripe: at least 24 h). */
@@ -67,13 +67,8 @@ export class IdempotencyKeys {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The stored response for this key, or undefined; 422 if the key came with another body. */
-  async replay(
-    m: EntityManager,
-    userId: string,
-    key: string,
-    hash: string,
-  ): Promise<StoredResponse | undefined> {
-    const [row] = await m.query(
+  async replay(userId: string, key: string, hash: string): Promise<StoredResponse | undefined> {
+    const [row] = await this.dataSource.query(
       `SELECT request_hash, response_status, response_body FROM idempotency_keys
         WHERE user_id = $1 AND key = $2 AND expires_at > now()`,
       [userId, key],

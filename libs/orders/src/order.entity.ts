@@ -42,6 +42,9 @@ export class OrderItem {
   @Column({ type: 'integer' }) lineTotalMinor!: number;
 }
 
+/** The largest event seq: `seq` is a PostgreSQL integer (bounds `afterSeq` inputs). */
+export const MAX_EVENT_SEQ = 2_147_483_647;
+
 /** One timeline entry; also the outbox row the relay publishes after commit. */
 @Entity('order_events')
 export class OrderEvent {

@@ -83,7 +83,7 @@ export class OrdersService {
       // A refused retry may have raced the attempt that succeeded, or come after the store
       // closed: the response stored under the key is the answer.
       if (!(err instanceof DomainError)) throw err;
-      const stored = await this.keys.replay(this.dataSource.manager, userId, idempotencyKey, hash);
+      const stored = await this.keys.replay(userId, idempotencyKey, hash);
       if (!stored) throw err;
       return { status: stored.status, body: stored.body as OrderView };
     }

@@ -12,7 +12,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { AccessTokens, SessionsService, type AccessClaims, type Role } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { OrdersService, type OrderEventView } from '#libs/orders';
+import { MAX_EVENT_SEQ, OrdersService, type OrderEventView } from '#libs/orders';
 import { DomainError, Metrics } from '#libs/platform';
 import {
   OrderEventFeed,
@@ -39,9 +39,9 @@ interface SocketData {
 type Ack = { ok: true; [extra: string]: unknown } | { ok: false; error: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A PostgreSQL integer seq (0 = from the start). */
+/** An event seq to resume after (0 = from the start). */
 const isSeq = (v: unknown): v is number =>
-  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 2_147_483_647;
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_EVENT_SEQ;
 const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 const isCoordinate = (v: unknown, limit: number): v is number =>
   typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= limit;

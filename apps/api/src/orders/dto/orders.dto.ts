@@ -20,7 +20,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ORDER_STATUSES, type OrderStatus } from '#libs/orders';
+import { MAX_EVENT_SEQ, ORDER_STATUSES, type OrderStatus } from '#libs/orders';
 import { MoneyDto } from '../../catalog/dto/catalog.dto.js';
 import { PageQuery } from '../../pagination/page-query.dto.js';
 
@@ -116,7 +116,7 @@ export class EventsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
-  @Max(2_147_483_647) // seq is a PostgreSQL integer
+  @Max(MAX_EVENT_SEQ)
   afterSeq: number = 0;
 }
 
