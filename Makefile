@@ -16,20 +16,17 @@ up: install services build db migrate seed ## install, start services, migrate, 
 test: install services ## lint, unit and e2e tests on a throwaway database; ends with "N passed, N failed"
 	@$(ENV) scripts/test.sh
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
-	@touch $@
-
-install: node_modules/.installed ## npm ci (only when package-lock.json changed)
+install: ## npm ci on the pinned Node.js (only when package-lock.json or Node.js changed)
+	@$(ENV) scripts/install.sh
 
 services: ## make PostgreSQL and Redis available (see scripts/services.sh)
-	@scripts/services.sh up
+	@$(ENV) scripts/services.sh up
 
 services-stop: ## stop the PostgreSQL/Redis this project started (never the system's)
-	@scripts/services.sh down
+	@$(ENV) scripts/services.sh down
 
 build: install ## compile apps and libs to dist/
-	npm run build --silent
+	@$(ENV) npm run build --silent
 
 db: install ## create the database named in DATABASE_URL if missing
 	@$(ENV) node scripts/create-database.mjs
@@ -49,23 +46,24 @@ start-api: build ## run only the api (foreground)
 start-worker: build ## run only the worker (foreground)
 	@$(ENV) npm run start:worker --silent
 
-lint: install ## eslint, prettier and the TypeScript type check
-	npx eslint . --max-warnings 0
-	npx prettier --check . --log-level warn
-	npx tsc -p tsconfig.json --noEmit
+lint: install ## eslint, prettier, the TypeScript type check and the Node.js pin
+	@$(ENV) npx eslint . --max-warnings 0
+	@$(ENV) npx prettier --check . --log-level warn
+	@$(ENV) npx tsc -p tsconfig.json --noEmit
+	@scripts/check-node-pin.sh
 
 format: install ## rewrite files with prettier and eslint --fix
-	npx prettier --write . --log-level warn
-	npx eslint . --fix
+	@$(ENV) npx prettier --write . --log-level warn
+	@$(ENV) npx eslint . --fix
 
 unit: install ## unit tests only
-	npm run test:unit --silent
+	@$(ENV) npm run test:unit --silent
 
 e2e: install services ## e2e tests only (fresh database and Redis prefix)
 	@$(ENV) npm run test:e2e --silent
 
 openapi: build ## write openapi.json from the code (no database needed)
-	@node dist/apps/api/src/openapi.js openapi.json && echo "openapi.json written"
+	@$(ENV) node dist/apps/api/src/openapi.js openapi.json && echo "openapi.json written"
 
 bench: install services ## benchmarks against same-run baselines; writes bench/results/latest.json
 	@$(ENV) scripts/bench.sh

@@ -1,10 +1,30 @@
-# Sourced by the Makefile's recipes: the user's .env, then the services chosen by services.sh.
-# Variables already set in the environment win over .env.
-set -a
-if [[ -f .env ]]; then
-  while IFS='=' read -r key value; do
-    [[ $key =~ ^[A-Z_][A-Z0-9_]*$ && -z ${!key+x} ]] && eval "$key=\$value"
-  done < <(grep -E '^[A-Z_][A-Z0-9_]*=' .env)
+# Sourced by every Makefile recipe (and by scripts/services.sh) before it runs node or npm.
+#
+# 1. Node.js: the version pinned in .nvmrc goes first on PATH (scripts/node.sh provisions it
+#    into .local/node/ when the machine's node is another major; npm then runs on it too, and
+#    native addons build against its headers).
+# 2. Configuration, one rule everywhere: a variable already in the environment wins; then the
+#    user's .env; then .local/services.env (the URLs of project-local PostgreSQL/Redis that
+#    `make services` started because no URL was configured); then the defaults in libs/config.
+#    Node's own parser reads the files, the same one libs/config uses (util.parseEnv).
+#    FC_ENV_FILES overrides the list of files (services.sh reads only .env).
+_fc_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+_fc_node=$("$_fc_root/scripts/node.sh") || return 1
+if [[ -n $_fc_node ]]; then
+  case ":$PATH:" in *":$_fc_node/bin:"*) ;; *) PATH=$_fc_node/bin:$PATH ;; esac
+  export PATH npm_config_nodedir=$_fc_node
 fi
-[[ -f .local/services.env ]] && . .local/services.env
-set +a
+_fc_vars=$(cd "$_fc_root" && FC_ENV_FILES=${FC_ENV_FILES-.env .local/services.env} node --input-type=module -e '
+  import { existsSync, readFileSync } from "node:fs";
+  import { parseEnv } from "node:util";
+  const set = {};
+  for (const file of process.env.FC_ENV_FILES.split(" ").filter(Boolean)) {
+    if (!existsSync(file)) continue;
+    for (const [k, v] of Object.entries(parseEnv(readFileSync(file, "utf8"))))
+      if (!(k in process.env) && !(k in set) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) set[k] = v;
+  }
+  const q = (v) => `'"'"'${v.replaceAll(`'"'"'`, `'"'"'\\'"'"''"'"'`)}'"'"'`;
+  for (const [k, v] of Object.entries(set)) console.log(`export ${k}=${q(v)}`);
+') || return 1
+eval "$_fc_vars"
+unset _fc_root _fc_node _fc_vars

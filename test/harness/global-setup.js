@@ -1,5 +1,6 @@
 // Plain JavaScript: jest loads global setup outside its ESM/TypeScript pipeline.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import pg from 'pg';
 
 /** The server that hosts each run's throwaway database. */
@@ -19,6 +20,10 @@ export function withDatabase(url, name) {
  * Jest workers inherit these variables; each worker applies migrations once (see migrate.ts).
  */
 export default async function globalSetup() {
+  // The same precedence as every entry point (libs/config's applyEnvFiles): the environment wins,
+  // then .env, then the project-local services' URLs; Node's loader never overrides a variable.
+  for (const file of ['.env', '.local/services.env'])
+    if (existsSync(file)) process.loadEnvFile(file);
   const id = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const database = `fc_test_${id}`;
   const client = new pg.Client({ connectionString: serverUrl() });

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processEnvironment } from './env-files.js';
 import { Environment, INSECURE_SECRET_MARKER } from './environment.js';
 
 /** Typed, validated configuration; the only view of the environment the rest of the code gets. */
@@ -76,8 +77,11 @@ function readVersion(): string {
   }
 }
 
-/** Builds the configuration from an environment (process.env by default) or throws ConfigError. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Builds the configuration from an environment or throws ConfigError. By default: the process
+ * environment, completed from `.env` and `.local/services.env` without overriding anything.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): AppConfig {
   // Empty strings mean "unset" so that `FOO=` in an .env file falls back to the default.
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
   const env = plainToInstance(Environment, present, { exposeDefaultValues: true });

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The Node.js this project runs on. The version is pinned in .nvmrc (the one place it is written;
+# package.json `engines`, docker/Dockerfile and CI follow it, see scripts/check-node-pin.sh).
+#
+# Prints the directory to put first on PATH (its bin/node), or nothing when the machine's own
+# `node` already has the pinned major version. Otherwise it provisions the pinned version from
+# the npm registry (the `node-<os>-<arch>` package that the `node` package itself installs),
+# once, into .local/node/v<version>/, and says so in one line.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+want=$(tr -d ' \r\nv' <"$root/.nvmrc")
+major=${want%%.*}
+have=$(node --version 2>/dev/null || true)
+if [[ ${have#v} == "$major".* && -z ${FC_NODE_PROVISION:-} ]]; then exit 0; fi
+
+dir=$root/.local/node/v$want
+if [[ ! -x $dir/bin/node ]]; then
+  case $(uname -s) in Linux) os=linux ;; Darwin) os=darwin ;; *) os=unsupported ;; esac
+  case $(uname -m) in x86_64 | amd64) arch=x64 ;; aarch64 | arm64) arch=arm64 ;; *) arch=unsupported ;; esac
+  if [[ $os == unsupported || $arch == unsupported ]]; then
+    echo "[node] no Node.js $want package for $(uname -s)/$(uname -m): install Node.js $major yourself (see .nvmrc)" >&2
+    exit 1
+  fi
+  if ! command -v npm >/dev/null; then
+    echo "[node] npm is needed to fetch Node.js $want (install Node.js and npm, see the README's prerequisites)" >&2
+    exit 1
+  fi
+  echo "[node] this machine's node is ${have:-missing}; provisioning Node.js $want from the npm registry into .local/node/ (once)" >&2
+  mkdir -p "$root/.local/node"
+  tmp=$(mktemp -d "$root/.local/node/.fetch.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  if ! (cd "$tmp" && npm pack --silent "node-$os-$arch@$want" >/dev/null); then
+    echo "[node] npm pack node-$os-$arch@$want failed (is the npm registry reachable?)" >&2
+    exit 1
+  fi
+  tar -xzf "$tmp"/node-"$os-$arch"-*.tgz -C "$tmp"
+  got=$("$tmp/package/bin/node" --version)
+  if [[ $got != "v$want" ]]; then
+    echo "[node] the fetched package runs $got, not v$want" >&2
+    exit 1
+  fi
+  rm -rf "$dir"
+  mv "$tmp/package" "$dir"
+fi
+echo "$dir"
