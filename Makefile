@@ -5,7 +5,7 @@ SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 
 .PHONY: help up test install services services-stop build db migrate migrate-revert seed \
-        start-api start-worker lint format typecheck unit e2e openapi compose-check bench clean
+        start-api start-worker test-redis lint format typecheck unit e2e openapi compose-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -13,17 +13,20 @@ help: ## list the targets
 up: install services build db migrate seed ## install, start services, migrate, seed, run api + worker
 	@$(ENV) DELIVERY_SIMULATION=$${DELIVERY_SIMULATION:-true} scripts/run.sh
 
-test: install services ## lint, unit and e2e tests on a throwaway database; ends with "N passed, N failed"
+test: install services test-redis ## lint, unit and e2e tests on a throwaway database; ends with "N passed, N failed"
 	@$(ENV) scripts/test.sh
 
 install: ## npm ci on the pinned Node.js (only when package-lock.json or Node.js changed)
 	@$(ENV) scripts/install.sh
 
 services: ## make PostgreSQL and Redis available (see scripts/services.sh)
-	@$(ENV) scripts/services.sh up
+	@scripts/services.sh up
+
+test-redis: # a redis-server program for the tests that stop their own Redis
+	@scripts/services.sh test-redis
 
 services-stop: ## stop the PostgreSQL/Redis this project started (never the system's)
-	@$(ENV) scripts/services.sh down
+	@scripts/services.sh down
 
 build: install ## compile apps and libs to dist/
 	@$(ENV) npm run build --silent
@@ -59,7 +62,7 @@ format: install ## rewrite files with prettier and eslint --fix
 unit: install ## unit tests only
 	@$(ENV) npm run test:unit --silent
 
-e2e: install services ## e2e tests only (fresh database and Redis prefix)
+e2e: install services test-redis ## e2e tests only (fresh database and Redis prefix)
 	@$(ENV) npm run test:e2e --silent
 
 openapi: build ## write openapi.json from the code (no database needed)

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
 
 async function freePort(): Promise<number> {
@@ -13,15 +15,48 @@ async function freePort(): Promise<number> {
   });
 }
 
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The redis-server program: REDIS_SERVER_BIN, else `redis-server` on PATH, else Debian's
+ * `redis-check-rdb` (redis-tools ships the server under that name; the redis-server package only
+ * adds a symlink and a system service). It is started with argv[0] "redis-server", which is what
+ * makes that binary the server. `make test` installs redis-tools when root (scripts/services.sh).
+ */
+export function redisServerProgram(): string {
+  const program =
+    process.env.REDIS_SERVER_BIN || onPath('redis-server') || onPath('redis-check-rdb');
+  if (!program) {
+    throw new Error(
+      'PrivateRedis: no redis-server program found (looked at REDIS_SERVER_BIN, then redis-server ' +
+        'and redis-check-rdb on PATH). `make test` installs one when run as root; otherwise run ' +
+        '`sudo apt-get install -y redis-tools` or set REDIS_SERVER_BIN.',
+    );
+  }
+  return program;
+}
+
 /**
  * A private, throwaway redis-server for failure tests (stop it, start it) so that the shared
- * Redis other suites use is never disturbed.
+ * Redis other suites use is never disturbed. It keeps nothing on disk: every start is empty.
  */
 export class PrivateRedis {
   private process?: ChildProcess;
 
   private constructor(readonly port: number) {}
 
+  /** A running private Redis on a free port. Throws a clear error when none can be started. */
   static async start(): Promise<PrivateRedis> {
     const redis = new PrivateRedis(await freePort());
     await redis.start();
@@ -32,14 +67,27 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** Starts it (again) on the same port; resolves once it answers PING. */
   async start(): Promise<void> {
-    this.process = spawn(
-      'redis-server',
+    if (this.running) return;
+    const program = redisServerProgram();
+    const child = spawn(
+      program,
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
+      { stdio: 'ignore', argv0: 'redis-server' },
     );
+    this.process = child;
+    let failure: Error | undefined;
+    child.once('error', (err) => (failure = err));
     for (let attempt = 0; attempt < 100; attempt++) {
+      if (failure) throw new Error(`PrivateRedis: could not run ${program}: ${failure.message}`);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(
+          `PrivateRedis: ${program} exited (${child.exitCode ?? child.signalCode}) before answering on port ${this.port}`,
+        );
+      }
       const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null });
+      probe.on('error', () => undefined);
       try {
         await probe.connect();
         await probe.ping();
@@ -50,15 +98,29 @@ export class PrivateRedis {
         probe.disconnect();
       }
     }
-    throw new Error(`redis-server did not start on port ${this.port}`);
+    await this.stop();
+    throw new Error(`PrivateRedis: redis-server did not answer on port ${this.port} within 5 s`);
   }
 
+  /** Kills it (no shutdown save): what an outage looks like to clients. Safe to call twice. */
   async stop(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
+      return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });
+  }
+
+  /** Stop, then start empty on the same port (nothing is persisted): Redis lost its data. */
+  async restartEmpty(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  private get running(): boolean {
+    const child = this.process;
+    return !!child && child.pid !== undefined && child.exitCode === null && !child.signalCode;
   }
 }
