@@ -162,8 +162,9 @@ describe('jobs and the worker', () => {
     it('makes one cancellation when auto-cancel is enqueued twice', async () => {
       const producer = api.app.get(JobProducer);
       const { order, store, product } = await placeOrder(4);
-      await producer.scheduleAutoCancel(order.id, new Date(order.placedAt));
-      await producer.scheduleAutoCancel(order.id, new Date(order.placedAt));
+      const packBy = new Date(order.timeline[0].data.packBy);
+      await producer.scheduleAutoCancel(order.id, packBy);
+      await producer.scheduleAutoCancel(order.id, packBy);
       expect(
         await until(
           () => statusOf(order.id),

@@ -528,16 +528,24 @@ describe('orders', () => {
         [2, 'PACKED'],
         [3, 'CANCELLED'],
       ]);
-      // Marked published once the relay's transaction commits (just after the publish).
-      let pending = -1;
-      for (let i = 0; i < 50 && pending !== 0; i++) {
-        [{ pending }] = await db.query(
-          `SELECT count(*)::int AS pending FROM order_events WHERE order_id = $1 AND published_at IS NULL`,
-          [order.id],
-        );
-        if (pending !== 0) await new Promise((r) => setTimeout(r, 100));
+      // Each consumer's cursor moves past them once its delivery is confirmed.
+      const [{ id: lastId }] = await db.query(
+        `SELECT max(id)::text AS id FROM order_events WHERE order_id = $1`,
+        [order.id],
+      );
+      let behind: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        behind = (
+          await db.query(
+            `SELECT c.name FROM outbox_consumers c JOIN order_events e ON e.id = $1
+              WHERE (c.cursor_tx, c.cursor_id) < (e.tx, e.id)`,
+            [lastId],
+          )
+        ).map((r: { name: string }) => r.name);
+        if (behind.length === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
       }
-      expect(pending).toBe(0);
+      expect(behind).toEqual([]);
     } finally {
       await subscriber.quit();
     }

@@ -244,6 +244,7 @@ describe('realtime tracking', () => {
     expect(
       await riderSocket.emit('rider.location', { orderId: order.id, lat: 12.9, lng: 77.6 }),
     ).toEqual({ ok: false, error: 'NOT_FOUND' });
+    await sleep(1_050); // that message counted against the rider's one per second
     await move(httpA, order.id, { to: 'PACKED' });
     await move(httpA, order.id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id });
     expect(

@@ -1,8 +1,16 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
+import {
+  JobsModule,
+  NotificationJobsScheduler,
+  OrderJobsScheduler,
+  SimulationJobsScheduler,
+} from '#libs/jobs';
+import { OutboxModule } from '#libs/orders';
 import { PlatformModule } from '#libs/platform';
 import { ReadCacheModule, RedisModule } from '#libs/redis';
+import { TrackingModule, TrackingPublisher } from '#libs/tracking';
 import { AuthHttpModule } from './auth/auth-http.module.js';
 import { CatalogHttpModule } from './catalog/catalog-http.module.js';
 import { OrdersHttpModule } from './orders/orders-http.module.js';
@@ -19,6 +27,11 @@ import { TrackingHttpModule } from './tracking/tracking-http.module.js';
     CatalogHttpModule,
     OrdersHttpModule,
     TrackingHttpModule,
+    // The api delivers committed order events too (whichever process holds a consumer's lease).
+    OutboxModule.forConsumers(
+      [TrackingPublisher, OrderJobsScheduler, NotificationJobsScheduler, SimulationJobsScheduler],
+      [TrackingModule, JobsModule],
+    ),
   ],
 })
 export class AppModule {}

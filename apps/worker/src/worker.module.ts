@@ -3,18 +3,27 @@ import { AuthModule } from '#libs/auth';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
 import { InventoryModule } from '#libs/inventory';
-import { JobProducer, JobsModule } from '#libs/jobs';
+import {
+  JobProducer,
+  JobsModule,
+  NotificationJobsScheduler,
+  OrderJobsScheduler,
+  SimulationJobsScheduler,
+} from '#libs/jobs';
 import { NotificationsModule } from '#libs/notifications';
+import { OrdersModule, OutboxModule } from '#libs/orders';
 import { PlatformModule } from '#libs/platform';
 import { ReadCacheModule, RedisModule } from '#libs/redis';
+import { TrackingModule, TrackingPublisher } from '#libs/tracking';
 import { DeliveryProcessor } from './processors/delivery.processor.js';
 import { MaintenanceProcessor } from './processors/maintenance.processor.js';
 import { NotificationsProcessor } from './processors/notifications.processor.js';
 import { OrdersProcessor } from './processors/orders.processor.js';
 
 /**
- * The worker: the domain libs and the queue processors. No public API; its HTTP server only
- * answers health probes and metrics.
+ * The worker: the domain libs, the queue processors, and the outbox consumers it delivers for
+ * (the api runs the same consumers: whichever process holds a consumer's lease delivers).
+ * No public API; its HTTP server only answers health probes and metrics.
  */
 @Module({
   imports: [
@@ -25,8 +34,14 @@ import { OrdersProcessor } from './processors/orders.processor.js';
     ReadCacheModule,
     AuthModule,
     InventoryModule,
+    OrdersModule,
     NotificationsModule,
+    TrackingModule,
     JobsModule,
+    OutboxModule.forConsumers(
+      [TrackingPublisher, OrderJobsScheduler, NotificationJobsScheduler, SimulationJobsScheduler],
+      [TrackingModule, JobsModule],
+    ),
   ],
   providers: [OrdersProcessor, NotificationsProcessor, DeliveryProcessor, MaintenanceProcessor],
 })
@@ -34,6 +49,6 @@ export class WorkerModule implements OnApplicationBootstrap {
   constructor(private readonly producer: JobProducer) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.producer.ensureSchedulers();
+    await this.producer.keepSchedulers();
   }
 }

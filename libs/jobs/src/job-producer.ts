@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import type { OrderEventView } from '#libs/orders';
@@ -9,6 +9,7 @@ import {
   type AutoCancelJob,
   type OrderStatusJob,
   type SimulateJob,
+  type SlaAlertJob,
   type SlaCheckJob,
 } from './queues.js';
 
@@ -26,6 +27,9 @@ const RETRIED: JobsOptions = {
  */
 @Injectable()
 export class JobProducer {
+  private readonly logger = new Logger(JobProducer.name);
+  private ensuring?: Promise<void>;
+
   constructor(
     @InjectQueue(QUEUES.orders) private readonly orders: Queue,
     @InjectQueue(QUEUES.notifications) private readonly notifications: Queue,
@@ -34,32 +38,52 @@ export class JobProducer {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Reacts to committed order events (registered on the outbox relay): one round trip per queue. */
-  async onOrderEvents(events: OrderEventView[]): Promise<void> {
+  /** Jobs that follow an order's placement: auto-cancel at its `packBy`, and the SLA check. */
+  async addPlacementJobs(events: OrderEventView[]): Promise<void> {
     const orders = [];
     const delivery = [];
-    const notifications = [];
     for (const event of events) {
-      if (event.type === 'order.placed') {
-        orders.push(this.autoCancelJob(event.orderId, new Date(event.at)));
-        const promisedBy = event.data.promisedBy;
-        if (typeof promisedBy === 'string')
-          delivery.push(this.slaCheckJob(event.orderId, new Date(promisedBy)));
-        if (this.config.jobs.simulation)
-          delivery.push(this.simulateJob({ orderId: event.orderId, step: 1 }));
-      }
-      if (event.toStatus)
-        notifications.push(this.notifyStatusJob({ orderId: event.orderId, seq: event.seq }));
+      if (event.type !== 'order.placed') continue;
+      const { packBy, promisedBy } = event.data;
+      if (typeof packBy === 'string')
+        orders.push(this.autoCancelJob(event.orderId, new Date(packBy)));
+      if (typeof promisedBy === 'string')
+        delivery.push(this.slaCheckJob(event.orderId, new Date(promisedBy)));
     }
     await Promise.all([
       orders.length && this.orders.addBulk(orders),
       delivery.length && this.delivery.addBulk(delivery),
-      notifications.length && this.notifications.addBulk(notifications),
     ]);
   }
 
-  scheduleAutoCancel(orderId: string, placedAt: Date) {
-    const job = this.autoCancelJob(orderId, placedAt);
+  /** The demo simulation's first step for each placed order. */
+  async addSimulationJobs(events: OrderEventView[]): Promise<void> {
+    const jobs = events
+      .filter((e) => e.type === 'order.placed')
+      .map((e) => this.simulateJob({ orderId: e.orderId, step: 1 }));
+    if (jobs.length > 0) await this.delivery.addBulk(jobs);
+  }
+
+  /** Notification jobs: one per status change, and the admins' alert for a missed promise. */
+  async addNotificationJobs(events: OrderEventView[]): Promise<void> {
+    const jobs = [];
+    for (const event of events) {
+      if (event.toStatus)
+        jobs.push(this.notifyStatusJob({ orderId: event.orderId, seq: event.seq }));
+      if (event.type === 'order.sla_breached') {
+        const data: SlaAlertJob = { orderId: event.orderId };
+        jobs.push({
+          name: JOBS.slaAlert,
+          data,
+          opts: { ...RETRIED, jobId: `sla-alert-${event.orderId}` },
+        });
+      }
+    }
+    if (jobs.length > 0) await this.notifications.addBulk(jobs);
+  }
+
+  scheduleAutoCancel(orderId: string, packBy: Date) {
+    const job = this.autoCancelJob(orderId, packBy);
     return this.orders.add(job.name, job.data, job.opts);
   }
 
@@ -68,15 +92,15 @@ export class JobProducer {
     return this.delivery.add(job.name, job.data, job.opts);
   }
 
-  private autoCancelJob(orderId: string, placedAt: Date) {
-    const delay = Math.max(
-      0,
-      placedAt.getTime() + this.config.jobs.packTimeoutSeconds * 1000 - Date.now(),
-    );
+  private autoCancelJob(orderId: string, packBy: Date) {
     return {
       name: JOBS.autoCancel,
       data: { orderId } satisfies AutoCancelJob,
-      opts: { ...RETRIED, jobId: `auto-cancel-${orderId}`, delay },
+      opts: {
+        ...RETRIED,
+        jobId: `auto-cancel-${orderId}`,
+        delay: Math.max(0, packBy.getTime() - Date.now()),
+      },
     };
   }
 
@@ -112,7 +136,10 @@ export class JobProducer {
     };
   }
 
-  /** Repeatable jobs; upserting is idempotent, so every worker may call it at start. */
+  /**
+   * Repeatable jobs. Upserting is idempotent, so every worker calls it at start and again each
+   * time its Redis connection comes back (Redis may have come back empty).
+   */
   async ensureSchedulers(): Promise<void> {
     await this.orders.upsertJobScheduler(
       'sweeper',
@@ -125,5 +152,28 @@ export class JobProducer {
       { name: JOBS.slaCheck, data: {} },
     );
     await this.maintenance.upsertJobScheduler('purge', { every: 3_600_000 }, { name: JOBS.purge });
+  }
+
+  /**
+   * Creates the schedulers now and again whenever a scheduling queue's Redis connection is ready
+   * after a reconnect: a Redis restarted empty would otherwise have no sweeper until the next
+   * worker start.
+   */
+  async keepSchedulers(): Promise<void> {
+    await this.ensureSchedulers();
+    for (const queue of [this.orders, this.delivery, this.maintenance]) {
+      (await queue.getBackend().client).on('ready', () => void this.reensure());
+    }
+  }
+
+  private reensure(attempt = 1): Promise<void> {
+    this.ensuring ??= this.ensureSchedulers()
+      .then(() => this.logger.log('job schedulers re-created after a Redis reconnect'))
+      .catch((err: unknown) => {
+        this.logger.warn({ err, attempt }, 'could not re-create job schedulers; retrying');
+        setTimeout(() => void this.reensure(attempt + 1), 1_000).unref();
+      })
+      .finally(() => (this.ensuring = undefined));
+    return this.ensuring;
   }
 }

@@ -1,46 +1,53 @@
-import { BullModule } from '@nestjs/bullmq';
-import { getQueueToken } from '@nestjs/bullmq';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { OrderEventsRelay } from '#libs/orders';
-import { TrackingModule } from '#libs/tracking';
 import { Metrics } from '#libs/platform';
 import { redisConnectionFromUrl } from '#libs/redis';
 import { JobProducer } from './job-producer.js';
+import {
+  NotificationJobsScheduler,
+  OrderJobsScheduler,
+  SimulationJobsScheduler,
+} from './order-event-consumers.js';
 import { QUEUES } from './queues.js';
 
 const queues = Object.values(QUEUES).map((name) => ({ name }));
 
-/** Queues and producers, shared by the api (which enqueues) and the worker (which consumes). */
+/**
+ * Queues, the producer, and the outbox consumers that turn committed order events into jobs;
+ * shared by the api (which enqueues) and the worker (which also consumes).
+ */
 @Module({
   imports: [
-    TrackingModule,
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        // BullMQ needs blocking commands to wait for Redis forever instead of failing.
+        // BullMQ needs blocking commands to wait for Redis forever instead of failing; the outbox
+        // relay bounds how long it waits for an enqueue.
         connection: redisConnectionFromUrl(config.redis.url, { maxRetriesPerRequest: null }),
         prefix: `${config.redis.prefix}:bull`,
       }),
     }),
     BullModule.registerQueue(...queues),
   ],
-  providers: [JobProducer],
-  exports: [JobProducer, BullModule, TrackingModule],
+  providers: [JobProducer, OrderJobsScheduler, NotificationJobsScheduler, SimulationJobsScheduler],
+  exports: [
+    JobProducer,
+    BullModule,
+    OrderJobsScheduler,
+    NotificationJobsScheduler,
+    SimulationJobsScheduler,
+  ],
 })
 export class JobsModule implements OnModuleInit {
   constructor(
-    private readonly relay: OrderEventsRelay,
-    private readonly producer: JobProducer,
     private readonly metrics: Metrics,
     private readonly moduleRef: ModuleRef,
   ) {}
 
   onModuleInit(): void {
-    // Committed order events become jobs (at least once; job ids deduplicate).
-    this.relay.register((events) => this.producer.onOrderEvents(events));
     // Queue depths are read from Redis when Prometheus scrapes.
     this.metrics.onScrape(async () => {
       for (const { name } of queues) {

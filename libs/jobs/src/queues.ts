@@ -15,6 +15,7 @@ export const JOBS = {
   sweep: 'sweep',
   orderStatus: 'order-status',
   slaCheck: 'sla-check',
+  slaAlert: 'sla-alert',
   simulate: 'simulate',
   purge: 'purge',
 } as const;
@@ -27,6 +28,9 @@ export interface OrderStatusJob {
   seq: number;
 }
 export interface SlaCheckJob {
+  orderId: string;
+}
+export interface SlaAlertJob {
   orderId: string;
 }
 export interface SimulateJob {

@@ -56,7 +56,9 @@ type LockRow = { locked: boolean } & { [K in keyof StoredRow]: StoredRow[K] | nu
 };
 
 /**
- * The first statement of a placement. It holds the Idempotency-Key for the transaction (an
+ * The first statement of a placement. It takes the customer's placement lock (so that two
+ * placements of one customer, even for different products, count each other's open orders: the
+ * open-order cap holds under any concurrency), holds the Idempotency-Key for the transaction (an
  * advisory lock: "in progress" for a concurrent request, nothing left behind by a crash), reads
  * the response stored under it, and reads the ordered products with their stock at the store,
  * locking those stock rows until the transaction ends in product-id order, so that concurrent
@@ -70,15 +72,19 @@ export async function claimAndLock(
   const rows = await queryPrepared<LockRow>(
     m,
     'claim-and-lock-placement',
-    `WITH claim AS MATERIALIZED (
+    `WITH customer AS MATERIALIZED (
+       SELECT pg_advisory_xact_lock(hashtextextended('placement:' || $1, 0))
+     ), claim AS MATERIALIZED (
        SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked,
               k.request_hash, k.response_status, k.response_body
-         FROM (VALUES (1)) AS one (x)
+         FROM customer
          LEFT JOIN idempotency_keys k ON k.user_id = $3 AND k.key = $2 AND k.expires_at > now()
      ), stock AS (
+       -- Locked only once the customer lock is held (the claim is read first), so the two
+       -- locks are always taken in the same order.
        SELECT ${PRODUCT_COLUMNS}, ss.quantity
          FROM products p JOIN store_stock ss ON ss.product_id = p.id AND ss.store_id = $4
-        WHERE p.id = ANY($5::uuid[])
+        WHERE p.id = ANY($5::uuid[]) AND EXISTS (SELECT FROM claim)
         ORDER BY p.id
           FOR UPDATE OF ss
      )
@@ -108,7 +114,7 @@ export async function claimAndLock(
 export interface PlacementWrite {
   order: Order;
   items: OrderItem[];
-  event: Omit<OrderEvent, 'id' | 'publishedAt'>;
+  event: Omit<OrderEvent, 'id'>;
   maxOpenOrders: number;
   idempotency: { key: string; requestHash: string; responseBody: unknown };
 }
@@ -118,7 +124,7 @@ export interface PlacementWrite {
  * `maxOpenOrders` open), the stock it takes with the ledger rows, its items, its first event
  * (the outbox row) and the idempotency record of its response. One round trip instead of a dozen:
  * round trips were what limited placement throughput (see the README's Benchmarks). The caller
- * holds the stock rows locked (`lockProductsForOrder`) and checked that there is enough.
+ * holds the stock rows locked (`claimAndLock`) and checked that there is enough.
  * `keyed` is false when the key was stored meanwhile by a request that raced this one.
  */
 export async function writePlacement(

@@ -45,7 +45,7 @@ export class OrderItem {
 /** The largest event seq: `seq` is a PostgreSQL integer (bounds `afterSeq` inputs). */
 export const MAX_EVENT_SEQ = 2_147_483_647;
 
-/** One timeline entry; also the outbox row the relay publishes after commit. */
+/** One timeline entry; also the outbox row the relay hands to each consumer after commit. */
 @Entity('order_events')
 export class OrderEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
@@ -59,5 +59,4 @@ export class OrderEvent {
   @Column({ type: 'varchar', length: 500, nullable: true }) reason!: string | null;
   @Column({ type: 'jsonb' }) data!: Record<string, unknown>;
   @Column({ type: 'timestamptz' }) createdAt!: Date;
-  @Column({ type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
 }

@@ -1,26 +1,14 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { Metrics } from '#libs/platform';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { InventoryModule } from '#libs/inventory';
 import { IdempotencyKeys } from './idempotency-keys.js';
-import { OrderEventsRelay } from './order-events-relay.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { OrdersService } from './orders.service.js';
+import { OutboxSignal } from './outbox/outbox-signal.js';
 
 @Module({
   imports: [InventoryModule, TypeOrmModule.forFeature([Order, OrderItem, OrderEvent])],
-  providers: [OrdersService, IdempotencyKeys, OrderEventsRelay],
-  exports: [OrdersService, IdempotencyKeys, OrderEventsRelay],
+  providers: [OrdersService, IdempotencyKeys, OutboxSignal],
+  exports: [OrdersService, IdempotencyKeys, OutboxSignal],
 })
-export class OrdersModule implements OnModuleInit {
-  constructor(
-    private readonly relay: OrderEventsRelay,
-    private readonly metrics: Metrics,
-  ) {}
-
-  onModuleInit(): void {
-    this.relay.register(async (events) => {
-      for (const event of events) this.metrics.orderEvents.inc({ type: event.type });
-    });
-  }
-}
+export class OrdersModule {}

@@ -6,7 +6,6 @@ import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { StockService, StoresService } from '#libs/inventory';
 import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
 import { IdempotencyKeys, keyInUse, requestHash, storedResponse } from './idempotency-keys.js';
-import { OrderEventsRelay } from './order-events-relay.js';
 import { claimAndLock, writePlacement, type ProductForOrder } from './order-placement.js';
 import {
   checkTransition,
@@ -16,6 +15,7 @@ import {
 } from './order-state-machine.js';
 import { Order, OrderEvent, OrderItem, type DeliveryAddress } from './order.entity.js';
 import { toEventView, toOrderView, type OrderEventView, type OrderView } from './order-view.js';
+import { OutboxSignal } from './outbox/outbox-signal.js';
 import { mergeLines, priceOrder, type CartLine } from './pricing.js';
 
 export const MAX_DISTINCT_PRODUCTS = 50;
@@ -65,7 +65,7 @@ export class OrdersService {
     private readonly stores: StoresService,
     private readonly stock: StockService,
     private readonly keys: IdempotencyKeys,
-    private readonly relay: OrderEventsRelay,
+    private readonly outbox: OutboxSignal,
   ) {}
 
   /** Places an order once per Idempotency-Key; a replay answers what the first request did. */
@@ -77,7 +77,7 @@ export class OrdersService {
     const hash = requestHash(input);
     try {
       const { status, body, placedNow } = await this.placeOnce(userId, idempotencyKey, hash, input);
-      if (placedNow) this.relay.nudge();
+      if (placedNow) this.outbox.committed();
       return { status, body };
     } catch (err) {
       // A refused retry may have raced the attempt that succeeded, or come after the store
@@ -240,7 +240,12 @@ export class OrdersService {
       from: null,
       to: 'PLACED',
       actor: { id: userId, role: 'customer' },
-      data: { total: totals.totalMinor, promisedBy: order.promisedBy.toISOString() },
+      data: {
+        total: totals.totalMinor,
+        promisedBy: order.promisedBy.toISOString(),
+        // Auto-cancelled if not packed by then: fixed at placement, whoever schedules the job.
+        packBy: new Date(now.getTime() + this.config.jobs.packTimeoutSeconds * 1000).toISOString(),
+      },
     });
     return { order, items, event };
   }
@@ -312,7 +317,7 @@ export class OrdersService {
       });
       return toOrderView(next, items, timeline);
     });
-    this.relay.nudge();
+    this.outbox.committed();
     this.logger.log({ event: 'order.transition', orderId, to: request.to, actor }, 'order moved');
     return view;
   }
@@ -330,6 +335,34 @@ export class OrdersService {
   async events(orderId: string, actor: ActingAs, afterSeq = 0): Promise<OrderEventView[]> {
     await this.visibleOrder(this.dataSource.manager, orderId, actor, false);
     return this.eventsAfter(orderId, afterSeq);
+  }
+
+  /** The order's status, or null when the actor may not see it (someone else's or no order). */
+  async statusIfVisible(orderId: string, actor: ActingAs): Promise<OrderStatus | null> {
+    try {
+      return (await this.visibleOrder(this.dataSource.manager, orderId, actor, false)).status;
+    } catch (e) {
+      if (e instanceof NotFoundError) return null;
+      throw e;
+    }
+  }
+
+  /**
+   * The timelines of several orders, each after its own seq, in one query, in seq order per
+   * order (tracking catches its subscribers up with this after a reconnect).
+   */
+  async eventsAfterEach(after: Map<string, number>): Promise<OrderEventView[]> {
+    if (after.size === 0) return [];
+    const rows: OrderEvent[] = await this.dataSource.query(
+      `SELECT e.order_id AS "orderId", e.seq, e.type, e.from_status AS "fromStatus",
+              e.to_status AS "toStatus", e.actor_id AS "actorId", e.actor_role AS "actorRole",
+              e.reason, e.data, e.created_at AS "createdAt"
+         FROM unnest($1::uuid[], $2::int[]) AS s(order_id, after_seq)
+         JOIN order_events e ON e.order_id = s.order_id AND e.seq > s.after_seq
+        ORDER BY e.order_id, e.seq`,
+      [[...after.keys()], [...after.values()]],
+    );
+    return rows.map(toEventView);
   }
 
   /** The timeline after `afterSeq`, without a visibility check (callers have done it). */
@@ -407,7 +440,7 @@ export class OrdersService {
       });
       return true;
     });
-    if (recorded) this.relay.nudge();
+    if (recorded) this.outbox.committed();
     return recorded;
   }
 
@@ -527,6 +560,5 @@ function newEvent(order: Order, seq: number, event: EventInput): Omit<OrderEvent
     reason: event.reason ?? null,
     data: { status: order.status, version: order.version, storeId: order.storeId, ...event.data },
     createdAt: new Date(),
-    publishedAt: null,
   };
 }

@@ -14,16 +14,9 @@ export interface RiderLocation {
 export class RiderLocations {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  /** The accepted update, or null when the rider sent one less than a second ago. */
-  async accept(
-    riderId: string,
-    orderId: string,
-    lat: number,
-    lng: number,
-  ): Promise<RiderLocation | null> {
-    const fresh = await this.redis.set(`rider:loc-rl:${riderId}`, '1', 'PX', 1_000, 'NX');
-    if (fresh !== 'OK') return null;
-    return this.record(orderId, lat, lng);
+  /** Whether the rider may send a position now: at most one per second (checked first, cheaply). */
+  async allow(riderId: string): Promise<boolean> {
+    return (await this.redis.set(`rider:loc-rl:${riderId}`, '1', 'PX', 1_000, 'NX')) === 'OK';
   }
 
   /** Keeps the latest position of an order's rider (Redis only, never a row per update). */

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { JobsModule } from '#libs/jobs';
 import { NotificationsModule } from '#libs/notifications';
+import { OrdersModule } from '#libs/orders';
 import { NotificationsController } from '../notifications/notifications.controller.js';
 import { OrdersController } from './orders.controller.js';
 import { AdminOrdersController, RiderOrdersController } from './staff-orders.controller.js';
 
 @Module({
-  // JobsModule turns committed order events into jobs for the worker.
-  imports: [JobsModule, NotificationsModule],
+  imports: [OrdersModule, NotificationsModule],
   controllers: [
     OrdersController,
     AdminOrdersController,

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '#libs/auth';
+import { OrdersModule } from '#libs/orders';
 import { TrackingModule } from '#libs/tracking';
 import { TrackingDocsController } from './tracking-docs.controller.js';
 import { TrackingGateway } from './tracking.gateway.js';
 
 @Module({
-  imports: [AuthModule, TrackingModule],
+  imports: [AuthModule, OrdersModule, TrackingModule],
   controllers: [TrackingDocsController],
   providers: [TrackingGateway],
 })

@@ -13,7 +13,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { AccessTokens, SessionsService, type AccessClaims, type Role } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { MAX_EVENT_SEQ, OrdersService, type OrderEventView } from '#libs/orders';
-import { DomainError, Metrics } from '#libs/platform';
+import { Metrics } from '#libs/platform';
 import {
   OrderEventFeed,
   orderRoom,
@@ -94,6 +94,7 @@ export class TrackingGateway
       );
     });
     await this.feed.onEvent((event) => this.dispatch(event));
+    this.feed.onResume(() => void this.catchUp());
     this.recheck = setInterval(() => void this.recheckAll(), this.config.tracking.authRecheckMs);
     this.recheck.unref();
   }
@@ -123,30 +124,23 @@ export class TrackingGateway
       return { ok: false, error: 'BAD_REQUEST' };
     }
     const data = socket.data as SocketData;
-    let status: string;
-    try {
-      status = (await this.orders.get(orderId, { id: data.userId, role: data.role })).status;
-    } catch (e) {
-      if (e instanceof DomainError && e.code === 'NOT_FOUND')
-        return { ok: false, error: 'NOT_FOUND' };
-      throw e;
-    }
+    if (!(await this.visible(orderId, data))) return { ok: false, error: 'NOT_FOUND' };
     // Join first, then read the timeline: whatever is published meanwhile queues behind the replay
-    // on the stream's chain and is dropped if the replay already sent it.
+    // on the stream's chain and is dropped if the replay already sent it. The ack's status and seq
+    // come from that same read, so they always belong together.
     const stream: OrderStream = { last: Number.MAX_SAFE_INTEGER, chain: Promise.resolve() };
     data.orders.set(orderId, stream);
     await socket.join(orderRoom(orderId));
+    let current: OrderEventView | undefined;
     stream.chain = (async () => {
-      const events = await this.orders.eventsAfter(orderId, (afterSeq as number | undefined) ?? 0);
-      if (afterSeq === undefined) {
-        stream.last = events.at(-1)?.seq ?? 0; // live only
-      } else {
-        stream.last = afterSeq as number;
-        for (const event of events) this.send(socket, stream, event);
-      }
+      const events = await this.orders.eventsAfter(orderId, 0);
+      current = events.at(-1);
+      stream.last = (afterSeq as number | undefined) ?? current?.seq ?? 0;
+      if (afterSeq !== undefined) for (const event of events) this.send(socket, stream, event);
     })();
     await stream.chain;
-    return { ok: true, order: { id: orderId, status, seq: stream.last } };
+    const status = current ? toWire(current).status : undefined;
+    return { ok: true, order: { id: orderId, status, seq: current?.seq ?? 0 } };
   }
 
   @SubscribeMessage('unsubscribe')
@@ -186,18 +180,20 @@ export class TrackingGateway
       return { ok: false, error: 'BAD_REQUEST' };
     const data = socket.data as SocketData;
     if (data.role !== 'rider') return { ok: false, error: 'FORBIDDEN' };
-    try {
-      const order = await this.orders.get(orderId, { id: data.userId, role: 'rider' });
-      if (order.status !== 'OUT_FOR_DELIVERY') return { ok: false, error: 'NOT_OUT_FOR_DELIVERY' };
-    } catch (e) {
-      if (e instanceof DomainError && e.code === 'NOT_FOUND')
-        return { ok: false, error: 'NOT_FOUND' };
-      throw e;
-    }
-    const location = await this.locations.accept(data.userId, orderId, lat, lng);
-    if (!location) return { ok: false, error: 'RATE_LIMITED' };
+    // The rate limit first: a flood costs one Redis call per message, not an order lookup.
+    if (!(await this.locations.allow(data.userId))) return { ok: false, error: 'RATE_LIMITED' };
+    const order = await this.orders.statusIfVisible(orderId, { id: data.userId, role: 'rider' });
+    if (!order) return { ok: false, error: 'NOT_FOUND' };
+    if (order !== 'OUT_FOR_DELIVERY') return { ok: false, error: 'NOT_OUT_FOR_DELIVERY' };
+    const location = await this.locations.record(orderId, lat, lng);
     this.namespace.to(orderRoom(orderId)).emit('rider.location', location);
     return { ok: true };
+  }
+
+  private async visible(orderId: string, data: SocketData): Promise<boolean> {
+    return (
+      (await this.orders.statusIfVisible(orderId, { id: data.userId, role: data.role })) !== null
+    );
   }
 
   private async authenticate(token: unknown): Promise<SocketData> {
@@ -222,6 +218,39 @@ export class TrackingGateway
     const storeId = event.data.storeId;
     if (typeof storeId === 'string')
       this.namespace.local.to(storeRoom(storeId)).emit('order.event', toWire(event));
+  }
+
+  /**
+   * After the feed reconnects: events published while it was away reached nobody here, so every
+   * subscribed order is read again from order_events after the lowest seq any socket here has
+   * (one query), and each socket gets what it lacks, in order. Store subscribers (ops boards)
+   * have no per-order position: they get `resync` and reload.
+   */
+  private async catchUp(): Promise<void> {
+    const streams: { socket: Socket; orderId: string; stream: OrderStream }[] = [];
+    const after = new Map<string, number>();
+    for (const socket of this.namespace.sockets.values()) {
+      for (const [orderId, stream] of (socket.data as SocketData).orders) {
+        streams.push({ socket, orderId, stream });
+        // A stream still replaying (last = MAX) reads the timeline itself.
+        if (stream.last !== Number.MAX_SAFE_INTEGER)
+          after.set(orderId, Math.min(after.get(orderId) ?? stream.last, stream.last));
+      }
+    }
+    try {
+      const byOrder = new Map<string, OrderEventView[]>();
+      for (const event of await this.orders.eventsAfterEach(after)) {
+        const list = byOrder.get(event.orderId);
+        if (list) list.push(event);
+        else byOrder.set(event.orderId, [event]);
+      }
+      for (const { socket, orderId, stream } of streams)
+        for (const event of byOrder.get(orderId) ?? []) this.deliver(socket, stream, event);
+    } catch (err) {
+      this.logger.warn({ err }, 'tracking catch-up failed');
+    }
+    for (const room of this.namespace.adapter.rooms.keys())
+      if (room.startsWith(storeRoom(''))) this.namespace.local.to(room).emit('resync', {});
   }
 
   /** In seq order: a gap is filled from order_events first; anything already sent is dropped. */

@@ -14,7 +14,6 @@ import {
 } from '#libs/jobs';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { StoresService } from '#libs/inventory';
-import { NotificationsService } from '#libs/notifications';
 import { OrdersService, type OrderStatus } from '#libs/orders';
 import { DomainError } from '#libs/platform';
 import { RiderLocations, TrackingEmitter } from '#libs/tracking';
@@ -29,12 +28,11 @@ const NEXT: Partial<Record<OrderStatus, OrderStatus>> = {
   OUT_FOR_DELIVERY: 'DELIVERED',
 };
 
-/** SLA alerts, and the demo delivery simulation (states, and rider positions along a path). */
+/** SLA checks, and the demo delivery simulation (states, and rider positions along a path). */
 @Processor(QUEUES.delivery, workerOptions())
 export class DeliveryProcessor extends LoggedWorkerHost {
   constructor(
     private readonly orders: OrdersService,
-    private readonly notifications: NotificationsService,
     private readonly producer: JobProducer,
     private readonly stores: StoresService,
     private readonly locations: RiderLocations,
@@ -52,7 +50,8 @@ export class DeliveryProcessor extends LoggedWorkerHost {
         const { orderId } = job.data as Partial<SlaCheckJob>;
         const ids = orderId ? [orderId] : await this.orders.overduePastPromise();
         let breached = 0;
-        for (const id of ids) if (await this.checkSla(id)) breached++;
+        // The breach event is the outbox's to announce: the admins' alert follows it at least once.
+        for (const id of ids) if (await this.orders.markSlaBreached(id)) breached++;
         return { breached };
       }
       case JOBS.simulate:
@@ -60,26 +59,6 @@ export class DeliveryProcessor extends LoggedWorkerHost {
       default:
         throw new Error(`unknown job ${job.name}`);
     }
-  }
-
-  /** One sla_breached event and one alert per admin, however often this runs. */
-  private async checkSla(orderId: string): Promise<boolean> {
-    if (!(await this.orders.markSlaBreached(orderId))) return false;
-    const admins: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM users WHERE role = 'admin' AND NOT disabled`,
-    );
-    for (const admin of admins) {
-      await this.notifications.notify({
-        userId: admin.id,
-        orderId,
-        dedupeKey: `sla:${orderId}`,
-        type: 'order.sla_breached',
-        title: 'Delivery promise missed',
-        body: `Order ${orderId} is past its promised time`,
-        data: { orderId },
-      });
-    }
-    return true;
   }
 
   private async simulate({ orderId, step, leg = 0 }: SimulateJob): Promise<string> {

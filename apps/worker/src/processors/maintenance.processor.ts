@@ -2,15 +2,14 @@ import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { SessionsService } from '#libs/auth';
 import { LoggedWorkerHost, QUEUES, workerOptions } from '#libs/jobs';
-import { IdempotencyKeys, OrderEventsRelay } from '#libs/orders';
+import { IdempotencyKeys } from '#libs/orders';
 
-/** Housekeeping: expired idempotency keys and refresh tokens, and any unpublished events. */
+/** Housekeeping: expired idempotency keys and refresh tokens. */
 @Processor(QUEUES.maintenance, workerOptions())
 export class MaintenanceProcessor extends LoggedWorkerHost {
   constructor(
     private readonly keys: IdempotencyKeys,
     private readonly sessions: SessionsService,
-    private readonly relay: OrderEventsRelay,
   ) {
     super();
   }
@@ -19,7 +18,6 @@ export class MaintenanceProcessor extends LoggedWorkerHost {
     return {
       idempotencyKeys: await this.keys.purgeExpired(),
       authRows: await this.sessions.purgeExpired(),
-      eventsRelayed: await this.relay.drain(),
     };
   }
 }

@@ -1,6 +1,14 @@
 import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { JOBS, LoggedWorkerHost, QUEUES, workerOptions, type OrderStatusJob } from '#libs/jobs';
+import { UsersService } from '#libs/auth';
+import {
+  JOBS,
+  LoggedWorkerHost,
+  QUEUES,
+  workerOptions,
+  type OrderStatusJob,
+  type SlaAlertJob,
+} from '#libs/jobs';
 import { NotificationsService } from '#libs/notifications';
 import { OrdersService, type OrderStatus } from '#libs/orders';
 
@@ -12,19 +20,33 @@ const TITLES: Record<OrderStatus, string> = {
   CANCELLED: 'Order cancelled',
 };
 
-/** One notification per status change for the customer (and the rider once assigned). */
+/**
+ * One notification per status change for the customer (and the rider once assigned), and one
+ * alert per admin when an order misses its promise. Dedupe keys make a job that runs twice
+ * notify once.
+ */
 @Processor(QUEUES.notifications, workerOptions())
 export class NotificationsProcessor extends LoggedWorkerHost {
   constructor(
     private readonly orders: OrdersService,
     private readonly notifications: NotificationsService,
+    private readonly users: UsersService,
   ) {
     super();
   }
 
   protected async handle(job: Job): Promise<unknown> {
-    if (job.name !== JOBS.orderStatus) throw new Error(`unknown job ${job.name}`);
-    const { orderId, seq } = job.data as OrderStatusJob;
+    switch (job.name) {
+      case JOBS.orderStatus:
+        return this.statusChanged(job.data as OrderStatusJob);
+      case JOBS.slaAlert:
+        return this.slaBreached(job.data as SlaAlertJob);
+      default:
+        throw new Error(`unknown job ${job.name}`);
+    }
+  }
+
+  private async statusChanged({ orderId, seq }: OrderStatusJob): Promise<unknown> {
     const order = await this.orders.get(orderId, { id: null, role: 'system' });
     const event = order.timeline?.find((e) => e.seq === seq);
     if (!event?.toStatus) return 'no status change';
@@ -44,5 +66,21 @@ export class NotificationsProcessor extends LoggedWorkerHost {
       });
     }
     return { notified: recipients.length };
+  }
+
+  private async slaBreached({ orderId }: SlaAlertJob): Promise<unknown> {
+    const admins = await this.users.activeIds('admin');
+    for (const userId of admins) {
+      await this.notifications.notify({
+        userId,
+        orderId,
+        dedupeKey: `sla:${orderId}`,
+        type: 'order.sla_breached',
+        title: 'Delivery promise missed',
+        body: `Order ${orderId} is past its promised time`,
+        data: { orderId },
+      });
+    }
+    return { notified: admins.length };
   }
 }

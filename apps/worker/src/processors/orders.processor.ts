@@ -24,9 +24,10 @@ export class OrdersProcessor extends LoggedWorkerHost {
         return this.autoCancel((job.data as AutoCancelJob).orderId);
       case JOBS.sweep: {
         const cutoff = new Date(Date.now() - this.config.jobs.packTimeoutSeconds * 1000);
-        const stale = await this.orders.stalePlaced(cutoff);
-        for (const orderId of stale) await this.autoCancel(orderId);
-        return { cancelled: stale.length };
+        let cancelled = 0;
+        for (const orderId of await this.orders.stalePlaced(cutoff))
+          if ((await this.autoCancel(orderId)) === 'cancelled') cancelled++;
+        return { cancelled };
       }
       default:
         throw new Error(`unknown job ${job.name}`);

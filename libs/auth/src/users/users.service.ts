@@ -75,6 +75,12 @@ export class UsersService {
     return user;
   }
 
+  /** The ids of the enabled users with a role (e.g. the admins to alert). */
+  async activeIds(role: Role): Promise<string[]> {
+    const users = await this.users.find({ select: { id: true }, where: { role, disabled: false } });
+    return users.map((u) => u.id);
+  }
+
   /** With the password hash, for login only. */
   findForLogin(email: string): Promise<User | null> {
     return this.users

@@ -3,6 +3,7 @@ import { CreateAuthTables1764150000000 } from './1764150000000-CreateAuthTables.
 import { CreateCatalogAndInventory1764150100000 } from './1764150100000-CreateCatalogAndInventory.js';
 import { CreateOrders1764150200000 } from './1764150200000-CreateOrders.js';
 import { CreateNotifications1764150300000 } from './1764150300000-CreateNotifications.js';
+import { OutboxConsumerCursors1764150400000 } from './1764150400000-OutboxConsumerCursors.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateCatalogAndInventory1764150100000,
   CreateOrders1764150200000,
   CreateNotifications1764150300000,
+  OutboxConsumerCursors1764150400000,
 ];

@@ -1,0 +1,248 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ORDER_EVENT_CONSUMERS, type OrderEventConsumer } from './order-event-consumer.js';
+import { OutboxSignal } from './outbox-signal.js';
+import { compareCursors, OutboxStore, type OutboxCursor } from './outbox-store.js';
+
+/** How often a process that leads a consumer looks for events committed by other processes. */
+export const OUTBOX_POLL_MS = 50;
+/** A lease lasts this long unless renewed; a dead process's consumers move on after it. */
+const LEASE_MS = 5_000;
+/** Leases are renewed (and expired ones taken) this often. */
+const CLAIM_MS = 1_000;
+const BATCH = 200;
+/** A consumer call that takes longer counts as failed (it is retried; delivery is at least once). */
+const HANDLER_TIMEOUT_MS = 3_000;
+/** Retries back off up to this. */
+const MAX_BACKOFF_MS = 1_000;
+/** After this many failures in a row a process hands the consumer to another (if there is one). */
+const HAND_OVER_AFTER = 5;
+
+interface ConsumerState {
+  consumer: OrderEventConsumer;
+  /** Bumped on each new lease, so a delivery from an older lease stops instead of advancing. */
+  term: number;
+  leased: boolean;
+  leaseValidUntil: number;
+  cursor: OutboxCursor;
+  running?: Promise<void>;
+  again: boolean;
+  failures: number;
+  retryAt: number;
+  /** After handing over: do not take the lease back before this. */
+  pausedUntil: number;
+}
+
+/**
+ * The outbox relay: order_events rows are written in the transaction of their change; this hands
+ * them, after commit, to each consumer the process runs (ORDER_EVENT_CONSUMERS), each from its own
+ * cursor. For each consumer one process at a time (the lease holder) delivers, in commit order;
+ * any process may hold it, and another takes over within LEASE_MS if it dies. No transaction is
+ * open while a consumer runs, and a consumer that fails is retried with backoff, not in a loop.
+ */
+@Injectable()
+export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OrderEventsRelay.name);
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly states = new Map<string, ConsumerState>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private claiming?: Promise<void>;
+  private polling = false;
+  private stopping = false;
+
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly signal: OutboxSignal,
+    @Inject(ORDER_EVENT_CONSUMERS) consumers: OrderEventConsumer[],
+  ) {
+    for (const consumer of consumers.filter((c) => c.enabled !== false)) {
+      if (this.states.has(consumer.name)) throw new Error(`two consumers named ${consumer.name}`);
+      this.states.set(consumer.name, {
+        consumer,
+        term: 0,
+        leased: false,
+        leaseValidUntil: 0,
+        cursor: { tx: '0', id: '0' },
+        again: false,
+        failures: 0,
+        retryAt: 0,
+        pausedUntil: 0,
+      });
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.states.size === 0) return;
+    await this.store.register([...this.states.keys()]);
+    await this.claim();
+    this.signal.onCommitted(() => this.poll(true));
+    this.timers.push(
+      setInterval(() => void this.claim(), CLAIM_MS),
+      setInterval(() => this.poll(false), OUTBOX_POLL_MS),
+    );
+    for (const timer of this.timers) timer.unref();
+    this.poll(true);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.timers) clearInterval(timer);
+    await this.claiming;
+    await Promise.all([...this.states.values()].map((s) => s.running ?? Promise.resolve()));
+    const held = [...this.states.values()].filter((s) => s.leased).map((s) => s.consumer.name);
+    // Hand over at once rather than after the lease expires.
+    if (held.length > 0) await this.store.release(this.owner, held).catch(() => undefined);
+  }
+
+  /** Which consumers this process delivers for now (tests, diagnostics). */
+  leading(): string[] {
+    return [...this.states.values()].filter((s) => s.leased).map((s) => s.consumer.name);
+  }
+
+  /** Renews this process's leases and takes expired ones. */
+  private claim(): Promise<void> {
+    this.claiming ??= this.claimOnce().finally(() => (this.claiming = undefined));
+    return this.claiming;
+  }
+
+  private async claimOnce(): Promise<void> {
+    if (this.stopping) return;
+    const now = Date.now();
+    const eligible = [...this.states.values()].filter((s) => s.pausedUntil <= now);
+    if (eligible.length === 0) return;
+    let won: Map<string, OutboxCursor>;
+    try {
+      won = await this.store.claim(
+        this.owner,
+        eligible.map((s) => s.consumer.name),
+        LEASE_MS,
+      );
+    } catch (err) {
+      this.logger.warn({ err }, 'outbox lease renewal failed; will retry');
+      return;
+    }
+    for (const state of eligible) {
+      const cursor = won.get(state.consumer.name);
+      if (!cursor) {
+        state.leased = false;
+        continue;
+      }
+      if (!state.leased) {
+        // A new lease: start from the cursor in the database (another process may have moved it).
+        state.term++;
+        state.leased = true;
+        state.cursor = cursor;
+        state.failures = 0;
+        state.retryAt = 0;
+      }
+      state.leaseValidUntil = now + LEASE_MS - CLAIM_MS;
+    }
+  }
+
+  /**
+   * Delivers what is pending for the consumers this process leads. After a local commit
+   * (`committed`) there is something to deliver; otherwise one cheap look at the newest event
+   * first, so that an idle process costs one indexed read per poll.
+   */
+  private poll(committed: boolean): void {
+    if (this.stopping) return;
+    const now = Date.now();
+    const ready = [...this.states.values()].filter(
+      (s) => s.leased && now < s.leaseValidUntil && now >= s.retryAt,
+    );
+    for (const state of ready.filter((s) => s.running !== undefined)) state.again ||= committed;
+    const idle = ready.filter((s) => s.running === undefined);
+    if (idle.length === 0) return;
+    if (committed) {
+      for (const state of idle) this.start(state);
+      return;
+    }
+    if (this.polling) return;
+    this.polling = true;
+    this.store
+      .head()
+      .then((head) => {
+        if (!head) return;
+        for (const state of idle)
+          if (state.running === undefined && compareCursors(state.cursor, head) < 0) this.start(state);
+      })
+      .catch((err: unknown) => this.logger.warn({ err }, 'outbox poll failed'))
+      .finally(() => (this.polling = false));
+  }
+
+  private start(state: ConsumerState): void {
+    state.running = this.drain(state).finally(() => {
+      state.running = undefined;
+    });
+  }
+
+  /** Delivers batches to one consumer until none is left (or it fails, or the lease is lost). */
+  private async drain(state: ConsumerState): Promise<void> {
+    const { term, consumer } = state;
+    try {
+      for (;;) {
+        state.again = false;
+        const batch = await this.store.read(state.cursor, BATCH);
+        if (!batch.last) return;
+        await withTimeout(consumer.handle(batch.events), HANDLER_TIMEOUT_MS, consumer.name);
+        if (term !== state.term) return;
+        const kept = await this.store.advance(
+          this.owner,
+          consumer.name,
+          batch.last,
+          batch.events.length,
+          LEASE_MS,
+        );
+        if (!kept) {
+          if (term === state.term) state.leased = false;
+          return;
+        }
+        state.cursor = batch.last;
+        state.leaseValidUntil = Date.now() + LEASE_MS - CLAIM_MS;
+        if (state.failures > 0) {
+          this.logger.log(
+            { consumer: consumer.name, failures: state.failures },
+            'order event consumer recovered',
+          );
+          state.failures = 0;
+        }
+        if (batch.events.length < BATCH && !state.again) return;
+      }
+    } catch (err) {
+      await this.failed(state, err);
+    }
+  }
+
+  private async failed(state: ConsumerState, err: unknown): Promise<void> {
+    const name = state.consumer.name;
+    state.failures++;
+    state.retryAt = Date.now() + Math.min(100 * 2 ** (state.failures - 1), MAX_BACKOFF_MS);
+    // Once per outage (and then now and then), not once per retry.
+    if (state.failures === 1 || state.failures % 60 === 0)
+      this.logger.warn(
+        { err, consumer: name, failures: state.failures },
+        'order event consumer failed; retrying',
+      );
+    if (state.failures % HAND_OVER_AFTER === 0) {
+      // Maybe only this process cannot deliver: let another one try for a while.
+      state.leased = false;
+      state.pausedUntil = Date.now() + 2 * CLAIM_MS;
+      await this.store.release(this.owner, [name]).catch(() => undefined);
+    }
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

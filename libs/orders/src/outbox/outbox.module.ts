@@ -1,0 +1,32 @@
+import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
+import { OrdersModule } from '../orders.module.js';
+import { ORDER_EVENT_CONSUMERS, type OrderEventConsumer } from './order-event-consumer.js';
+import { OrderEventsRelay } from './order-events-relay.js';
+import { OutboxStore } from './outbox-store.js';
+
+/**
+ * Runs the outbox relay for the consumers a process lists, e.g. in the worker:
+ * `OutboxModule.forConsumers([TrackingPublisher, OrderJobsScheduler], [TrackingModule, JobsModule])`.
+ */
+@Module({})
+export class OutboxModule {
+  static forConsumers(
+    consumers: Type<OrderEventConsumer>[],
+    imports: NonNullable<ModuleMetadata['imports']>,
+  ): DynamicModule {
+    return {
+      module: OutboxModule,
+      imports: [OrdersModule, ...imports],
+      providers: [
+        OutboxStore,
+        OrderEventsRelay,
+        {
+          provide: ORDER_EVENT_CONSUMERS,
+          inject: consumers,
+          useFactory: (...instances: OrderEventConsumer[]) => instances,
+        },
+      ],
+      exports: [OrderEventsRelay],
+    };
+  }
+}
