@@ -503,6 +503,42 @@ describe('orders', () => {
     }
   });
 
+  it('holds the open-order cap under concurrency, each order for a different product', async () => {
+    // Orders for different products lock different stock rows: only the cap itself can stop them.
+    const limited = await startApi({ MAX_OPEN_ORDERS_PER_CUSTOMER: '5' });
+    try {
+      const client = new HttpClient(limited.url);
+      const { store, products, address } = await shop(Array.from({ length: 20 }, () => 5));
+      const customer = await signup(client);
+      const results = await Promise.all(
+        products.map((p) =>
+          client.post(
+            '/v1/orders',
+            { items: [{ productId: p.id, quantity: 1 }], address },
+            { token: customer.accessToken, headers: { 'idempotency-key': randomUUID() } },
+          ),
+        ),
+      );
+      const statuses = results.map((r) => r.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(5);
+      for (const refused of results.filter((r) => r.status !== 201)) {
+        expectErrorShape(refused, 409);
+        expect(refused.body.code).toBe('TOO_MANY_OPEN_ORDERS');
+      }
+      const [{ open }] = await db.query(
+        `SELECT count(*)::int AS open FROM orders WHERE user_id = $1`,
+        [customer.id],
+      );
+      expect(open).toBe(5);
+      // Refused orders took no stock.
+      let taken = 0;
+      for (const p of products) taken += 5 - (await quantityOf(store.id, p.id));
+      expect(taken).toBe(5);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('publishes committed events (after commit, in seq order) on the order-events channel', async () => {
     const subscriber = new Redis(api.config.redis.url);
     const received: any[] = [];
