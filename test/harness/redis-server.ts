@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -49,10 +50,12 @@ export function redisServerProgram(): string {
 
 /**
  * A private, throwaway redis-server for failure tests (stop it, start it) so that the shared
- * Redis other suites use is never disturbed. It keeps nothing on disk: every start is empty.
+ * Redis other suites use is never disturbed. It saves nothing by itself: a start is empty unless
+ * it was stopped with `keepData` (a snapshot in its own temporary directory).
  */
 export class PrivateRedis {
   private process?: ChildProcess;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'flashcart-redis-'));
 
   private constructor(readonly port: number) {}
 
@@ -73,7 +76,18 @@ export class PrivateRedis {
     const program = redisServerProgram();
     const child = spawn(
       program,
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        this.dir,
+      ],
       { stdio: 'ignore', argv0: 'redis-server' },
     );
     this.process = child;
@@ -102,15 +116,36 @@ export class PrivateRedis {
     throw new Error(`PrivateRedis: redis-server did not answer on port ${this.port} within 5 s`);
   }
 
-  /** Kills it (no shutdown save): what an outage looks like to clients. Safe to call twice. */
-  async stop(): Promise<void> {
+  /**
+   * Kills it: what an outage looks like to clients. With `keepData` it first writes a snapshot
+   * that the next start loads (a restart with its data); otherwise the next start is empty.
+   * Safe to call twice.
+   */
+  async stop(options: { keepData?: boolean } = {}): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
       return;
+    if (options.keepData) {
+      const client = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null });
+      try {
+        await client.connect();
+        await client.save();
+      } finally {
+        client.disconnect();
+      }
+    } else {
+      rmSync(join(this.dir, 'dump.rdb'), { force: true });
+    }
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });
+  }
+
+  /** Stops it for good and removes its directory. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** Stop, then start empty on the same port (nothing is persisted): Redis lost its data. */
