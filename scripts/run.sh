@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make up`: runs the api and the worker in the foreground; Ctrl-C (or SIGTERM) stops both
-# gracefully and exits 0.
+# `make up`: runs the api and the worker in the foreground. SIGINT (Ctrl-C, or kill -INT to the
+# process group) or SIGTERM stops both gracefully, and this script exits 0. On a terminal, `make up`
+# exits 0 too; a signal sent to make itself makes make report it (exit 130 / 143) after the same
+# clean stop.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +35,7 @@ for _ in $(seq 120); do
     cat >&2 <<MSG
 
   FlashCart is up
-    API          http://localhost:$PORT/v1
+    API          http://localhost:$PORT/v1/products   (every route: the Swagger UI)
     Swagger UI   http://localhost:$PORT/docs   (OpenAPI JSON: /docs-json)
     Health       http://localhost:$PORT/health/ready   worker: http://localhost:$WORKER_HEALTH_PORT/health/ready
   Ctrl-C stops both.
