@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { JobProducer, JOBS, QUEUES } from '#libs/jobs';
 import { NotificationsService } from '#libs/notifications';
+import { OrdersService } from '#libs/orders';
 import { startApi, startWorker, type RunningApp } from './harness/apps.js';
 import { CatalogFactory } from './harness/catalog-factory.js';
 import {
@@ -13,7 +14,7 @@ import {
 } from './harness/factories.js';
 import { HttpClient } from './harness/http-client.js';
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
-import { WorkerProcess } from './harness/worker-process.js';
+import { AppProcess } from './harness/app-process.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -332,6 +333,33 @@ describe('jobs and the worker', () => {
     });
   });
 
+  describe('a breach recorded by a process that stops right after', () => {
+    it('still alerts the admins (the alert follows the committed event)', async () => {
+      const { order } = await placeOrder();
+      await db.query(`UPDATE orders SET promised_by = now() - interval '1 minute' WHERE id = $1`, [
+        order.id,
+      ]);
+      // The api records the breach and does nothing else, as a worker killed right after would.
+      expect(await api.app.get(OrdersService).markSlaBreached(order.id)).toBe(true);
+      const worker = await startWorker(env);
+      try {
+        const alerts = await until(
+          async () =>
+            (
+              await db.query(
+                `SELECT count(*)::int AS n FROM notifications WHERE dedupe_key = $1 AND user_id = $2`,
+                [`sla:${order.id}`, admin.id],
+              )
+            )[0].n,
+          (n) => n === 1,
+        );
+        expect(alerts).toBe(1);
+      } finally {
+        await worker.close();
+      }
+    });
+  });
+
   describe('as a real process', () => {
     it('finishes a job after being killed mid-job, with no duplicate effect', async () => {
       const { order, store, product } = await placeOrder(5);
@@ -340,7 +368,7 @@ describe('jobs and the worker', () => {
       await blocker.connect();
       await blocker.startTransaction();
       await blocker.query(`SELECT id FROM orders WHERE id = $1 FOR UPDATE`, [order.id]);
-      const first = await WorkerProcess.start({ ...env, JOB_LOCK_MS: '2000' });
+      const first = await AppProcess.start('worker', { ...env, JOB_LOCK_MS: '2000' });
       const queue = api.app.get<Queue>(getQueueToken(QUEUES.orders));
       await until(
         async () => (await queue.getJob(`auto-cancel-${order.id}`))?.getState(),
@@ -351,7 +379,7 @@ describe('jobs and the worker', () => {
       await blocker.rollbackTransaction();
       await blocker.release();
 
-      const second = await WorkerProcess.start({ ...env, JOB_LOCK_MS: '2000' });
+      const second = await AppProcess.start('worker', { ...env, JOB_LOCK_MS: '2000' });
       try {
         expect(
           await until(
@@ -371,7 +399,7 @@ describe('jobs and the worker', () => {
     }, 60_000);
 
     it('exits 0 within 10 s on SIGTERM', async () => {
-      const worker = await WorkerProcess.start(env);
+      const worker = await AppProcess.start('worker', env);
       const started = Date.now();
       worker.kill('SIGTERM');
       const { code } = await worker.exited;

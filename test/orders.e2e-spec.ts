@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { orderEventsChannel } from '#libs/tracking';
+import { AppProcess } from './harness/app-process.js';
 import { startApi, type RunningApp } from './harness/apps.js';
 import { CatalogFactory, north } from './harness/catalog-factory.js';
 import { signup, userWithRole, type TestUser } from './harness/factories.js';
@@ -538,6 +539,59 @@ describe('orders', () => {
       await limited.close();
     }
   });
+
+  it('places one order per key when the api is killed mid-placement and the client retries', async () => {
+    const { store, products, address } = await shop([100, 100, 100]);
+    const customers = await Promise.all(Array.from({ length: 8 }, () => signup(http)));
+    const attempts = customers.flatMap((c) =>
+      products.map((p) => ({
+        token: c.accessToken,
+        userId: c.id,
+        key: randomUUID(),
+        body: { items: [{ productId: p.id, quantity: 1 }], address },
+      })),
+    );
+    const env = { MAX_OPEN_ORDERS_PER_CUSTOMER: '1000' };
+    const first = await AppProcess.start('api', env);
+    const firstHttp = new HttpClient(first.url);
+    const inFlight = attempts.map((a) =>
+      firstHttp
+        .post('/v1/orders', a.body, { token: a.token, headers: { 'idempotency-key': a.key } })
+        .catch(() => undefined),
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    first.kill('SIGKILL');
+    await first.exited;
+    await Promise.all(inFlight);
+
+    const second = await AppProcess.start('api', env);
+    try {
+      const secondHttp = new HttpClient(second.url);
+      const retries = await Promise.all(
+        attempts.map((a) =>
+          secondHttp.post('/v1/orders', a.body, {
+            token: a.token,
+            headers: { 'idempotency-key': a.key },
+          }),
+        ),
+      );
+      expect(retries.map((r) => r.status)).toEqual(attempts.map(() => 201));
+      const ids = retries.map((r) => r.body.id as string);
+      expect(new Set(ids).size).toBe(attempts.length);
+      const [{ orders }] = await db.query(
+        `SELECT count(*)::int AS orders FROM orders WHERE user_id = ANY($1)`,
+        [customers.map((c) => c.id)],
+      );
+      expect(orders).toBe(attempts.length);
+      for (const p of products) {
+        expect(await quantityOf(store.id, p.id)).toBe(100 - customers.length);
+        expect(await ledgerSum(store.id, p.id)).toBe(100 - customers.length);
+      }
+    } finally {
+      second.kill('SIGTERM');
+      await second.exited;
+    }
+  }, 60_000);
 
   it('publishes committed events (after commit, in seq order) on the order-events channel', async () => {
     const subscriber = new Redis(api.config.redis.url);

@@ -11,34 +11,44 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The built worker (`dist/`) as a real child process, for kill and shutdown tests. */
-export class WorkerProcess {
+const ENTRY = {
+  api: { main: 'dist/apps/api/src/main.js', portVariable: 'PORT' },
+  worker: { main: 'dist/apps/worker/src/main.js', portVariable: 'WORKER_HEALTH_PORT' },
+} as const;
+
+/** The built api or worker (`dist/`) as a real child process, for kill and shutdown tests. */
+export class AppProcess {
   private constructor(
     readonly child: ChildProcess,
     readonly port: number,
     readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
   ) {}
 
-  static async start(env: Record<string, string>): Promise<WorkerProcess> {
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  static async start(app: keyof typeof ENTRY, env: Record<string, string>): Promise<AppProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
-      env: { ...process.env, ...env, WORKER_HEALTH_PORT: String(port), HOST: '127.0.0.1' },
+    const { main, portVariable } = ENTRY[app];
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, ...env, [portVariable]: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }));
-    const worker = new WorkerProcess(child, port, exited as WorkerProcess['exited']);
+    const started = new AppProcess(child, port, exited as AppProcess['exited']);
     for (let i = 0; i < 150; i++) {
       if (child.exitCode !== null)
-        throw new Error(`worker exited with ${child.exitCode} (is dist/ built?)`);
-      const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+        throw new Error(`${app} exited with ${child.exitCode} (is dist/ built?)`);
+      const ok = await fetch(`${started.url}/health/ready`).then(
         (r) => r.ok,
         () => false,
       );
-      if (ok) return worker;
+      if (ok) return started;
       await new Promise((r) => setTimeout(r, 100));
     }
     child.kill('SIGKILL');
-    throw new Error('worker did not become ready');
+    throw new Error(`${app} did not become ready`);
   }
 
   kill(signal: NodeJS.Signals): void {
