@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { watchConnection } from '#libs/redis';
 import type { OrderEventView } from '#libs/orders';
 import {
   JOBS,
@@ -36,7 +37,10 @@ export class JobProducer {
     @InjectQueue(QUEUES.delivery) private readonly delivery: Queue,
     @InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    for (const queue of [orders, notifications, delivery, maintenance])
+      watchConnection(queue, this.logger, `queue ${queue.name}`);
+  }
 
   /** Jobs that follow an order's placement: auto-cancel at its `packBy`, and the SLA check. */
   async addPlacementJobs(events: OrderEventView[]): Promise<void> {

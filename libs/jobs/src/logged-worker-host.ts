@@ -1,7 +1,8 @@
-import { WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { Metrics } from '#libs/platform';
+import { connectionErrorLogger } from '#libs/redis';
 
 /**
  * Base of every processor: logs each job's start, finish and failure with its id, queue, order
@@ -12,7 +13,15 @@ export abstract class LoggedWorkerHost extends WorkerHost {
   /** Property-injected so subclasses keep plain constructors. */
   @Inject(Metrics) private readonly metrics!: Metrics;
 
+  private readonly logConnectionError = connectionErrorLogger(this.logger, 'worker');
+
   protected abstract handle(job: Job): Promise<unknown>;
+
+  /** Connection trouble, logged once per 30 s (BullMQ prints each failure to stderr otherwise). */
+  @OnWorkerEvent('error')
+  onWorkerError(err: Error): void {
+    this.logConnectionError(err);
+  }
 
   async process(job: Job): Promise<unknown> {
     const context = {

@@ -3,3 +3,4 @@ export * from './redis.module.js';
 export * from './rate-limiter.js';
 export * from './read-cache.js';
 export * from './read-cache.module.js';
+export * from './connection-watch.js';
