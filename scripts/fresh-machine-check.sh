@@ -125,6 +125,14 @@ new_rootfs() { # new_rootfs NAME: R = a fresh copy of the cached root filesystem
   mkdir -p "$r"
   tar -C "$r" -xf "$WORK/bookworm-rootfs.tar"
   cp /etc/resolv.conf "$r/etc/resolv.conf"
+  # This host's network may intercept TLS with a local CA (a proxy's): any machine on this network
+  # trusts it, so the chroot does too (Debian's store, and npm's cafile as on this host).
+  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$r/usr/local/share/ca-certificates/"
+    chroot "$r" update-ca-certificates >/dev/null 2>&1 || log "update-ca-certificates failed in the chroot"
+    mkdir -p "$r/usr/local/etc"
+    echo 'cafile=/etc/ssl/certs/ca-certificates.crt' >"$r/usr/local/etc/npmrc"
+  fi
   ROOTFS_DIRS+=("$r")
   mount -t proc proc "$r/proc" && MOUNTS+=("$r/proc")
   mount --rbind /sys "$r/sys" && mount --make-rslave "$r/sys" && MOUNTS+=("$r/sys")

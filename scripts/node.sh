@@ -29,8 +29,9 @@ if [[ ! -x $dir/bin/node ]]; then
   mkdir -p "$root/.local/node"
   tmp=$(mktemp -d "$root/.local/node/.fetch.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
-  if ! (cd "$tmp" && npm pack --silent "node-$os-$arch@$want" >/dev/null); then
-    echo "[node] npm pack node-$os-$arch@$want failed (is the npm registry reachable?)" >&2
+  if ! (cd "$tmp" && npm pack --silent "node-$os-$arch@$want" >pack.log 2>&1); then
+    grep -m3 'npm error' "$tmp/pack.log" >&2 || tail -n 3 "$tmp/pack.log" >&2
+    echo "[node] FAILED: npm pack node-$os-$arch@$want (the npm registry is needed once, to fetch Node.js $want)" >&2
     exit 1
   fi
   tar -xzf "$tmp"/node-"$os-$arch"-*.tgz -C "$tmp"
