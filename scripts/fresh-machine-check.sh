@@ -25,12 +25,14 @@
 # `make up` is started in its own process group, waited for until /health/ready answers on both
 # processes, checked at the URLs its banner prints, then stopped with SIGINT to its process group.
 # Caches (re-runs skip them): .local/fresh-machine/{bookworm-debs.tgz,bookworm-rootfs.tar,node,npm}.
-# The root filesystems are deleted at the end (FRESH_KEEP=1 keeps them, with their logs).
+# The root filesystems (under /var/tmp/flashcart-fresh-machine/, outside the project) are deleted
+# at the end (FRESH_KEEP=1 keeps them); the logs stay in .local/fresh-machine/.
 # The output ends with one line per set-up: exit code, wall time, the closing "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 WORK=$ROOT/.local/fresh-machine
+ROOTFS_BASE=${FRESH_ROOTFS_DIR:-/var/tmp/flashcart-fresh-machine}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 PREREQS=git,make,g++,curl,ca-certificates
 NODE_OLD=${FRESH_NODE_VERSION:-20.20.2}
@@ -80,7 +82,7 @@ cleanup() {
   ROOTFS_DIRS=()
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM # long steps run as background jobs + wait, so this is prompt
 
 # --- caches -----------------------------------------------------------------------------------
 mkdir -p "$WORK"
@@ -119,7 +121,9 @@ fi
 
 # --- helpers ----------------------------------------------------------------------------------
 new_rootfs() { # new_rootfs NAME: R = a fresh copy of the cached root filesystem, mounted
-  local r=$WORK/root-$1-$RUN_ID
+  # Outside the project: a clone inside it would be seen by jest, eslint and tsc of this checkout.
+  local r=$ROOTFS_BASE/root-$1-$RUN_ID
+  mkdir -p "$ROOTFS_BASE"
   R=$r
   rm -rf "$r"
   mkdir -p "$r"
@@ -223,7 +227,8 @@ setup_a() {
   programs=$(chroot "$r" bash -c 'for p in postgres pg_ctl initdb psql redis-server redis-check-rdb redis-cli; do command -v $p; done; ls /usr/lib/postgresql 2>/dev/null' | tr '\n' ' ')
   [[ -z $programs ]] || log "(a) unexpected server programs in the fresh root filesystem: $programs"
   t0=$(date +%s)
-  in_chroot "$r" "" root /srv/flashcart "${envs[@]}" -- make test >"$WORK/a-make-test.log" 2>&1
+  in_chroot "$r" "" root /srv/flashcart "${envs[@]}" -- make test >"$WORK/a-make-test.log" 2>&1 &
+  wait $!
   code=$?
   local test_line="make test: exit $code in $(($(date +%s) - t0)) s, $(summary_of "$WORK/a-make-test.log" || true)"
   log "(a) $test_line"
@@ -268,7 +273,8 @@ setup_bc() {
     chroot "$r" bash -c 'echo "newcomer:x:1500:1500::/home/newcomer:/bin/bash" >>/etc/passwd; echo "newcomer:x:1500:" >>/etc/group; echo "newcomer:*:19000:0:99999:7:::" >>/etc/shadow; mkdir -p /home/newcomer && chown 1500:1500 /home/newcomer'
     clone_into "$r" /home/newcomer/flashcart 1500:1500
     t0=$(date +%s)
-    in_chroot "$r" "$NETNS" newcomer /home/newcomer/flashcart "${envs[@]}" -- make services >"$WORK/c-make-services.log" 2>&1
+    in_chroot "$r" "$NETNS" newcomer /home/newcomer/flashcart "${envs[@]}" -- make services >"$WORK/c-make-services.log" 2>&1 &
+    wait $!
     code=$?
     local started=nothing
     for port in 55432 56379; do
@@ -285,7 +291,8 @@ setup_bc() {
     clone_into "$r" /root/flashcart
     chmod 700 "$r/root"
     t0=$(date +%s)
-    in_chroot "$r" "$NETNS" root /root/flashcart "${envs[@]}" -- make test >"$WORK/b-make-test.log" 2>&1
+    in_chroot "$r" "$NETNS" root /root/flashcart "${envs[@]}" -- make test >"$WORK/b-make-test.log" 2>&1 &
+    wait $!
     code=$?
     local test_line="make test: exit $code in $(($(date +%s) - t0)) s, $(summary_of "$WORK/b-make-test.log" || true)"
     log "(b) $test_line"
