@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { Redis } from 'ioredis';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -13,6 +12,21 @@ async function freePort(): Promise<number> {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** One PING over a plain socket (an ioredis client that failed to connect keeps a 2 s timer). */
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
   });
 }
 
@@ -100,17 +114,8 @@ export class PrivateRedis {
           `PrivateRedis: ${program} exited (${child.exitCode ?? child.signalCode}) before answering on port ${this.port}`,
         );
       }
-      const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null });
-      probe.on('error', () => undefined);
-      try {
-        await probe.connect();
-        await probe.ping();
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      } finally {
-        probe.disconnect();
-      }
+      if (await answersPing(this.port)) return;
+      await new Promise((r) => setTimeout(r, 50));
     }
     await this.stop();
     throw new Error(`PrivateRedis: redis-server did not answer on port ${this.port} within 5 s`);
