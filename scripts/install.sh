@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stamp=node_modules/.installed
-key="$(node --version) $(cat package.json package-lock.json | cksum)"
+key="node $(node --version) npm $(npm --version) $(cat package.json package-lock.json | cksum)"
 if [[ -f $stamp && $(cat "$stamp") == "$key" ]]; then exit 0; fi
-echo "[install] npm ci on Node.js $(node --version)" >&2
+echo "[install] npm ci on Node.js $(node --version), npm $(npm --version)" >&2
 npm ci --no-audit --no-fund
 echo "$key" >"$stamp"

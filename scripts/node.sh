@@ -4,8 +4,9 @@
 #
 # Prints the directory to put first on PATH (its bin/node), or nothing when the machine's own
 # `node` already has the pinned major version. Otherwise it provisions the pinned version from
-# the npm registry (the `node-<os>-<arch>` package that the `node` package itself installs),
-# once, into .local/node/v<version>/, and says so in one line.
+# the npm registry (the `node-<os>-<arch>` package that the `node` package itself installs, and
+# the npm that package.json's packageManager names), once, into .local/node/v<version>/, and says
+# so in one line.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 want=$(tr -d ' \r\nv' <"$root/.nvmrc")
@@ -25,7 +26,8 @@ if [[ ! -x $dir/bin/node ]]; then
     echo "[node] npm is needed to fetch Node.js $want (install Node.js and npm, see the README's prerequisites)" >&2
     exit 1
   fi
-  echo "[node] this machine's node is ${have:-missing}; provisioning Node.js $want from the npm registry into .local/node/ (once)" >&2
+  echo "[node] this machine's node is ${have:-missing}; provisioning Node.js $want (and its npm) from the npm registry into .local/node/ (once)" >&2
+  announced=1
   mkdir -p "$root/.local/node"
   tmp=$(mktemp -d "$root/.local/node/.fetch.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
@@ -42,5 +44,25 @@ if [[ ! -x $dir/bin/node ]]; then
   fi
   rm -rf "$dir"
   mv "$tmp/package" "$dir"
+fi
+# npm too, the version package.json's packageManager names: an older npm on a newer Node.js is
+# not dependable (npm 10 under Node.js 24 failed `npm ci` with "Exit handler never called!").
+npm_want=$(sed -n 's/.*"packageManager": *"npm@\([^"]*\)".*/\1/p' "$root/package.json")
+if [[ -n $npm_want && $(cat "$dir/.npm-version" 2>/dev/null) != "$npm_want" ]]; then
+  [[ -n ${announced:-} ]] || echo "[node] adding npm $npm_want to .local/node/v$want, from the npm registry" >&2
+  tmp=$(mktemp -d "$root/.local/node/.fetch.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  if ! (cd "$tmp" && PATH=$dir/bin:$PATH npm pack --silent "npm@$npm_want" >pack.log 2>&1); then
+    grep -m3 'npm error' "$tmp/pack.log" >&2 || tail -n 3 "$tmp/pack.log" >&2
+    echo "[node] FAILED: npm pack npm@$npm_want" >&2
+    exit 1
+  fi
+  rm -rf "$dir/lib/node_modules/npm"
+  mkdir -p "$dir/lib/node_modules"
+  tar -xzf "$tmp"/npm-*.tgz -C "$tmp"
+  mv "$tmp/package" "$dir/lib/node_modules/npm"
+  ln -sfn ../lib/node_modules/npm/bin/npm-cli.js "$dir/bin/npm"
+  ln -sfn ../lib/node_modules/npm/bin/npx-cli.js "$dir/bin/npx"
+  echo "$npm_want" >"$dir/.npm-version"
 fi
 echo "$dir"
