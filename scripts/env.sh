@@ -1,8 +1,8 @@
 # Sourced by every Makefile recipe (and by scripts/services.sh) before it runs node or npm.
 #
 # 1. Node.js: the version pinned in .nvmrc goes first on PATH (scripts/node.sh provisions it
-#    into .local/node/ when the machine's node is another major; npm then runs on it too, and
-#    native addons build against its headers).
+#    into .local/node/ when the machine's node is another major, with its npm). The native
+#    addons we use (argon2, msgpackr-extract) are Node-API prebuilds, valid on any Node.js.
 # 2. Configuration, one rule everywhere: a variable already in the environment wins; then the
 #    user's .env; then .local/services.env (the URLs of project-local PostgreSQL/Redis that
 #    `make services` started because no URL was configured); then the defaults in libs/config.
@@ -12,7 +12,7 @@ _fc_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 _fc_node=$("$_fc_root/scripts/node.sh") || return 1
 if [[ -n $_fc_node ]]; then
   case ":$PATH:" in *":$_fc_node/bin:"*) ;; *) PATH=$_fc_node/bin:$PATH ;; esac
-  export PATH npm_config_nodedir=$_fc_node
+  export PATH
 fi
 _fc_vars=$(cd "$_fc_root" && FC_ENV_FILES=${FC_ENV_FILES-.env .local/services.env} node --input-type=module -e '
   import { existsSync, readFileSync } from "node:fs";
