@@ -126,7 +126,11 @@ export class CatalogService {
   }
 
   private async storeIsOpenForBusiness(storeId: string): Promise<boolean> {
-    const store = await this.stores.get(storeId).catch(() => null);
+    // Only "no such store" means no store: a database failure must not become a (cached) 404.
+    const store = await this.stores.get(storeId).catch((e: unknown) => {
+      if (e instanceof NotFoundError) return null;
+      throw e;
+    });
     return store?.active === true;
   }
 }

@@ -6,6 +6,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { databaseFailureAsDomainError } from './database-errors.js';
 import { DomainError, httpStatusOf } from './domain-error.js';
 import { errorBody, type ErrorBody } from './error-body.js';
 
@@ -37,6 +38,8 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
   if (isClientError(exception)) {
     return errorBody(exception.statusCode, exception.message, requestId);
   }
+  const databaseFailure = databaseFailureAsDomainError(exception);
+  if (databaseFailure) return toErrorBody(databaseFailure, requestId);
   return errorBody(500, 'Internal server error', requestId);
 }
 
@@ -54,7 +57,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = toErrorBody(exception, String(request.id));
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503) {
+      // Unavailable (a dependency down, shutting down): expected during outages, the client
+      // retries, and the health probe answers it every few seconds; not an error of ours.
+      this.logger.warn({ err: exception, requestId: request.id }, 'service unavailable');
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, 'unhandled error');
     }
     if (body.statusCode === 429 && typeof body.retryAfter === 'number') {

@@ -20,7 +20,11 @@ export type ErrorCode =
   | 'NOT_SERVICEABLE'
   | 'PRODUCT_UNAVAILABLE'
   | 'IDEMPOTENCY_KEY_REUSED'
-  | 'IDEMPOTENCY_KEY_IN_USE';
+  | 'IDEMPOTENCY_KEY_IN_USE'
+  | 'MALFORMED_REQUEST'
+  | 'REQUEST_TIMEOUT'
+  | 'HEADERS_TOO_LARGE'
+  | 'DATABASE_UNAVAILABLE';
 
 /** A failure of the domain rules, thrown by services in libs and mapped to HTTP at the edge. */
 export class DomainError extends Error {
@@ -48,6 +52,7 @@ function assertUnreachable(value: never): never {
 export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case 'VALIDATION_FAILED':
+    case 'MALFORMED_REQUEST':
       return 400;
     case 'UNAUTHORIZED':
     case 'INVALID_CREDENTIALS':
@@ -70,8 +75,14 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'PRODUCT_UNAVAILABLE':
     case 'IDEMPOTENCY_KEY_REUSED':
       return 422;
+    case 'REQUEST_TIMEOUT':
+      return 408;
     case 'RATE_LIMITED':
       return 429;
+    case 'HEADERS_TOO_LARGE':
+      return 431;
+    case 'DATABASE_UNAVAILABLE':
+      return 503;
     default:
       return assertUnreachable(code);
   }

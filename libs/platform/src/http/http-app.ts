@@ -3,6 +3,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import helmet from 'helmet';
 import type { AppConfig } from '#libs/config';
 import { Metrics } from '../metrics/metrics.js';
+import { answerClientError } from './client-error.js';
+import { guardRequestInput } from './input-guard.js';
 import { requestIdOf } from './request-id.js';
 
 /** The Fastify adapter every FlashCart HTTP server uses (api and the worker's health port). */
@@ -13,6 +15,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     genReqId: requestIdOf,
     requestIdHeader: false,
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
   });
 }
 
@@ -25,6 +28,8 @@ export async function configureHttpApp(
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // One guard for every route: NUL characters, JSON nesting depth, empty query values.
+  fastify.addHook('preValidation', async (request) => guardRequestInput(request));
   const metrics = app.get(Metrics);
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -18,7 +17,7 @@ import {
   Min,
   NotEquals,
 } from 'class-validator';
-import { PageQuery } from '../../pagination/page-query.dto.js';
+import { PageQuery, QueryNumber } from '../../pagination/page-query.dto.js';
 
 const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/;
 
@@ -125,7 +124,7 @@ export class StockLevelDto {
 export class StockListQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only rows with quantity at or below this' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryNumber()
   @IsInt()
   @Min(0)
   @Max(1_000_000)

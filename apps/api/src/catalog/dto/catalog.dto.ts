@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsLatitude,
@@ -11,7 +11,7 @@ import {
   Length,
   MaxLength,
 } from 'class-validator';
-import { PageQuery } from '../../pagination/page-query.dto.js';
+import { PageQuery, QueryNumber } from '../../pagination/page-query.dto.js';
 
 /** Query strings are text: "true"/"false" become booleans, anything else is rejected. */
 export const QueryBoolean = () =>
@@ -83,13 +83,13 @@ export class ProductQuery {
 
 export class ServiceableQuery {
   @ApiProperty({ example: 12.9716 })
-  @Type(() => Number)
+  @QueryNumber()
   @IsNumber()
   @IsLatitude()
   lat!: number;
 
   @ApiProperty({ example: 77.5946 })
-  @Type(() => Number)
+  @QueryNumber()
   @IsNumber()
   @IsLongitude()
   lng!: number;

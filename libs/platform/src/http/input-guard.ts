@@ -1,0 +1,82 @@
+import type { FastifyRequest } from 'fastify';
+import { BadRequestException } from '@nestjs/common';
+
+/**
+ * Deepest JSON nesting a request may carry. Our deepest DTO is 3 levels (order → items → line);
+ * class-transformer and class-validator recurse per level, so 20,000 levels overflowed the stack.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+const NUL = '\u0000';
+
+/**
+ * Checks what a client sent before any route sees it, once for every route: no NUL character in
+ * a query value or key, a path parameter, or a JSON string or key (PostgreSQL refuses NUL in text
+ * and jsonb: it answered 500), and JSON no deeper than MAX_JSON_DEPTH. Empty query values are
+ * dropped: `?lat=` means lat is missing (class-transformer had turned it into 0). Headers need no
+ * check: Node's HTTP parser refuses NUL in them. Throws a 400 VALIDATION_FAILED naming the field.
+ */
+export function guardRequestInput(request: FastifyRequest): void {
+  const problems: string[] = [];
+  const query = request.query as Record<string, unknown> | undefined;
+  if (query && typeof query === 'object') {
+    for (const [key, value] of Object.entries(query)) {
+      if (key.includes(NUL)) problems.push('query parameter names must not contain NUL characters');
+      else if (value === '') delete query[key];
+      else if (hasNul(value)) problems.push(`${key} must not contain NUL characters`);
+    }
+  }
+  const params = request.params as Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (hasNul(value)) problems.push(`${key} must not contain NUL characters`);
+  }
+  if (request.body !== undefined && request.body !== null && typeof request.body === 'object') {
+    checkJson(request.body, problems);
+  } else if (typeof request.body === 'string' && request.body.includes(NUL)) {
+    problems.push('the body must not contain NUL characters');
+  }
+  if (problems.length > 0) {
+    // A body of 10,000 NUL strings needs no 10,000 messages.
+    throw new BadRequestException({ code: 'VALIDATION_FAILED', message: problems.slice(0, 10) });
+  }
+}
+
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes(NUL);
+  return Array.isArray(value) && value.some((v) => typeof v === 'string' && v.includes(NUL));
+}
+
+/** An iterative walk (a recursive one would overflow on exactly the input it guards against). */
+function checkJson(root: object, problems: string[]): void {
+  const stack: { value: unknown; path: string; depth: number }[] = [
+    { value: root, path: '', depth: 1 },
+  ];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes(NUL)) problems.push(`${path || 'body'} must not contain NUL characters`);
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_JSON_DEPTH) {
+      problems.push(`body must not be nested deeper than ${MAX_JSON_DEPTH} levels`);
+      return;
+    }
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        stack.push({ value: value[i], path: `${path}.${i}`.replace(/^\./, ''), depth: depth + 1 });
+      }
+      continue;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (key.includes(NUL)) {
+        problems.push(
+          `${path ? `${path}.` : ''}property names must not contain NUL characters (${JSON.stringify(key)})`,
+        );
+        continue;
+      }
+      stack.push({ value: child, path: childPath, depth: depth + 1 });
+    }
+  }
+}

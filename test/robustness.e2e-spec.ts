@@ -1,0 +1,290 @@
+import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { DataSource } from 'typeorm';
+import { startApi, type RunningApp } from './harness/apps.js';
+import { CatalogFactory, north } from './harness/catalog-factory.js';
+import { placeOrder, signup, userWithRole, type TestUser } from './harness/factories.js';
+import { expectErrorShape, HttpClient, type HttpResult } from './harness/http-client.js';
+import { claimsOf, craftJwt } from './harness/jwt.js';
+import { validateResponse } from './harness/openapi.js';
+import { TrackingClient } from './harness/tracking-client.js';
+
+/** Issue 13 ("Robustness"): inputs found from outside that answered 500 or off the error shape. */
+describe('robustness: hostile input gets a 4xx in the error shape', () => {
+  let api: RunningApp;
+  let http: HttpClient;
+  let admin: TestUser;
+  let customer: TestUser;
+  let make: CatalogFactory;
+  let store: any;
+  let product: any;
+  let address: Record<string, unknown>;
+
+  beforeAll(async () => {
+    api = await startApi();
+    http = new HttpClient(api.url);
+    admin = await userWithRole(api.app, http, 'admin');
+    customer = await signup(http);
+    make = new CatalogFactory(http, admin.accessToken);
+    store = await make.store();
+    product = await make.product();
+    await make.stock(store.id, product.id, 1000);
+    const spot = north({ lat: store.latitude, lng: store.longitude }, 500);
+    address = { line1: '1 Main Road', city: 'Bengaluru', pincode: '560038', ...spot };
+  }, 60_000);
+  afterAll(() => api.close());
+
+  const order = (body: unknown, raw?: string) =>
+    http.request('POST', '/v1/orders', body, {
+      token: customer.accessToken,
+      headers: { 'idempotency-key': randomUUID() },
+      raw,
+    });
+
+  function expectValidationError(res: HttpResult): void {
+    expectErrorShape(res, 400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+  }
+
+  describe('deeply nested JSON (defect 1)', () => {
+    const arrays = '['.repeat(20_000) + ']'.repeat(20_000);
+    const objects = '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000);
+
+    it('is refused with 400 on a public route (login) and on placement', async () => {
+      for (const raw of [arrays, objects]) {
+        expectValidationError(await http.request('POST', '/v1/auth/login', undefined, { raw }));
+        expectValidationError(await order(undefined, raw));
+      }
+    });
+
+    it('still accepts ordinary nesting (an order with items and an address)', async () => {
+      const res = await order({ items: [{ productId: product.id, quantity: 1 }], address });
+      expect(res.status).toBe(201);
+    });
+  });
+
+  describe('NUL characters (defect 2)', () => {
+    it('in a query string', async () => {
+      const res = await http.get('/v1/products?q=%00');
+      expectValidationError(res);
+      expect(JSON.stringify(res.body.message)).toContain('q');
+    });
+
+    it('in a path parameter', async () => {
+      expectValidationError(await http.get(`/v1/products/a%00b`));
+    });
+
+    it('in a JSON string on signup, placement and admin product create', async () => {
+      const signupRes = await http.post('/v1/auth/signup', {
+        email: `nul-${randomUUID().slice(0, 8)}@test.flashcart.dev`,
+        password: 'correct horse battery',
+        name: 'a\u0000b',
+      });
+      expectValidationError(signupRes);
+      expect(JSON.stringify(signupRes.body.message)).toContain('name');
+
+      const placed = await order({
+        items: [{ productId: product.id, quantity: 1 }],
+        address: { ...address, line1: 'a\u0000b' },
+      });
+      expectValidationError(placed);
+      expect(JSON.stringify(placed.body.message)).toContain('address.line1');
+
+      const created = await http.post(
+        '/v1/admin/products',
+        {
+          sku: `SKU-${randomUUID().slice(0, 8)}`,
+          name: 'a\u0000b',
+          categoryId: product.categoryId,
+          priceMinor: 100,
+          unitLabel: '1 kg',
+        },
+        { token: admin.accessToken },
+      );
+      expectValidationError(created);
+    });
+
+    it('in a JSON key', async () => {
+      expectValidationError(
+        await http.post('/v1/auth/login', { 'email\u0000': 'x@y.z', password: 'whatever!' }),
+      );
+    });
+  });
+
+  describe('access tokens with malformed claims (defect 3)', () => {
+    const secret = () => api.config.auth.accessSecret;
+    const forge = (claims: Record<string, unknown>, drop: string[] = []) => {
+      const real = claimsOf(customer.accessToken);
+      const payload: Record<string, unknown> = { ...real, ...claims };
+      for (const key of drop) delete payload[key];
+      return craftJwt({ alg: 'HS256', typ: 'JWT' }, payload, secret());
+    };
+
+    it('a genuine token still works (the forging is faithful)', async () => {
+      expect((await http.get('/v1/auth/me', { token: forge({}) })).status).toBe(200);
+    });
+
+    it.each([
+      ['sub not a uuid', { sub: 'not-a-uuid' }, []],
+      ['sid not a uuid', { sid: "1' OR '1'='1" }, []],
+      ['sid a number', { sid: 42 }, []],
+      ['role unknown', { role: 'superuser' }, []],
+      ['jti missing', {}, ['jti']],
+      ['jti empty', { jti: '' }, []],
+      ['exp missing', {}, ['exp']],
+    ])('%s → 401', async (_name, claims, drop) => {
+      const res = await http.get('/v1/auth/me', { token: forge(claims, drop) });
+      expectErrorShape(res, 401);
+      expect(res.body.code).toBe('UNAUTHORIZED');
+    });
+
+    it('the socket handshake refuses it without leaking database text', async () => {
+      const err = await TrackingClient.connect(api.url, forge({ sub: 'not-a-uuid' })).then(
+        (client) => {
+          client.close();
+          return new Error('connected');
+        },
+        (e: Error) => e,
+      );
+      expect(err.message).toMatch(/^Unauthorized/);
+      expect(err.message).not.toMatch(/uuid|syntax/);
+    });
+  });
+
+  describe('PostgreSQL connections killed mid-request (defect 4)', () => {
+    it('answers 2xx, or 503 DATABASE_UNAVAILABLE in the error shape, never a bare 500', async () => {
+      const db = api.app.get(DataSource);
+      const database = api.config.database.url.split('/').pop()!.split('?')[0];
+      const killer = new DataSource({ type: 'postgres', url: process.env.FC_TEST_SERVER_URL });
+      await killer.initialize();
+      let killing = true;
+      const kills = (async () => {
+        while (killing) {
+          await killer.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE datname = $1 AND pid <> pg_backend_pid()`,
+            [database],
+          );
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      const results: (HttpResult & { path: string })[] = [];
+      const get = async (path: string, token?: string) =>
+        results.push({ path, ...(await http.get(path, { token })) });
+      const deadline = Date.now() + 3_000;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (Date.now() < deadline) {
+            await get('/v1/auth/me', customer.accessToken);
+            await get(`/v1/products/${product.id}?storeId=${store.id}`);
+            await get(`/v1/orders`, customer.accessToken);
+          }
+        }),
+      );
+      killing = false;
+      await kills;
+      await killer.destroy();
+      expect(db.isInitialized).toBe(true);
+      const failures = results.filter((r) => r.status >= 300);
+      expect(failures.length).toBeGreaterThan(0);
+      const unexpected = failures.filter((r) => r.status !== 503);
+      expect(unexpected.map((r) => ({ path: r.path, status: r.status, body: r.body }))).toEqual([]);
+      for (const res of failures) {
+        expectErrorShape(res, 503);
+        expect(res.body.code).toBe('DATABASE_UNAVAILABLE');
+      }
+      // and it recovers
+      expect((await http.get('/v1/auth/me', { token: customer.accessToken })).status).toBe(200);
+    }, 30_000);
+  });
+
+  describe('oversized request lines and headers (defect 5)', () => {
+    /** Raw node:http, since fetch refuses some of these itself. */
+    function rawGet(path: string, headers: Record<string, string> = {}): Promise<HttpResult> {
+      return new Promise((resolve, reject) => {
+        const url = new URL(api.url);
+        const req = httpRequest(
+          { host: url.hostname, port: url.port, path, headers, maxHeaderSize: 1 << 20 },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () => {
+              const h = new Headers();
+              for (const [k, v] of Object.entries(res.headers))
+                if (typeof v === 'string') h.set(k, v);
+              let body: unknown = text;
+              try {
+                body = JSON.parse(text);
+              } catch {
+                // not JSON
+              }
+              resolve({ status: res.statusCode!, body, headers: h });
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    }
+
+    it('a 20 KB URL answers in the error shape with a request id', async () => {
+      const res = await rawGet(`/v1/products?q=${'a'.repeat(20_000)}`);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expectErrorShape(res, res.status);
+    });
+
+    it('a 20 KB header answers 431 in the error shape with a request id', async () => {
+      const res = await rawGet('/v1/categories', { 'x-filler': 'a'.repeat(20_000) });
+      expect(res.status).toBe(431);
+      expect(res.body).toEqual(
+        expect.objectContaining({
+          statusCode: 431,
+          error: 'Request Header Fields Too Large',
+          message: expect.any(String),
+          requestId: expect.any(String),
+        }),
+      );
+    });
+  });
+
+  describe('empty query parameters (defect 6)', () => {
+    it.each([
+      '/v1/stores/serviceable?lat=&lng=',
+      '/v1/stores/serviceable?lat=12.9&lng=',
+      '/v1/stores/serviceable',
+      '/v1/stores/serviceable?lat=%20&lng=%20',
+      '/v1/stores/serviceable?lat=0x10&lng=1',
+      '/v1/products?limit=0x10',
+    ])('%s → 400', async (path) => {
+      expectValidationError(await http.get(path));
+    });
+
+    it('an empty optional parameter is a missing one (limit= is the default page)', async () => {
+      const res = await http.get('/v1/products?limit=&q=');
+      expect(res.status).toBe(200);
+    });
+  });
+
+  describe('responses match openapi.json (defect 7)', () => {
+    it("an order's timeline, whose first event has fromStatus null", async () => {
+      const placed = await placeOrder(http, customer.accessToken, {
+        productId: product.id,
+        quantity: 1,
+        address,
+      });
+      expect(placed.status).toBe(201);
+      const events = await http.get(`/v1/orders/${placed.body.id}/events`, {
+        token: customer.accessToken,
+      });
+      expect(events.status).toBe(200);
+      expect(events.body[0].fromStatus).toBeNull();
+      expect(validateResponse('get', '/v1/orders/{id}/events', events.status, events.body)).toEqual(
+        [],
+      );
+      const full = await http.get(`/v1/orders/${placed.body.id}`, { token: customer.accessToken });
+      expect(validateResponse('get', '/v1/orders/{id}', full.status, full.body)).toEqual([]);
+    });
+  });
+});
