@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { createSecretKey, randomUUID } from 'node:crypto';
 import type { AppConfig } from '#libs/config';
 import { REDIS } from '#libs/redis';
-import type { Role } from '../users/user.entity.js';
+import { ROLES, type Role } from '../users/user.entity.js';
 
 /** What an access token says. `sid` is the login session (refresh-token family). */
 export interface AccessClaims {
@@ -44,6 +44,29 @@ export function accessTokenOptions(config: AppConfig): JwtModuleOptions {
 
 const denyKey = (jti: string) => `auth:deny:${jti}`;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A validly signed token is still refused unless every claim we rely on is well-formed: the ids
+ * reach PostgreSQL as uuids (a non-uuid answered 500 and leaked the database's text to sockets),
+ * and a token without `exp` would never expire, one without `jti` could not be denylisted.
+ */
+function wellFormed(claims: Partial<Record<keyof AccessClaims, unknown>>): boolean {
+  return (
+    typeof claims.sub === 'string' &&
+    UUID.test(claims.sub) &&
+    typeof claims.sid === 'string' &&
+    UUID.test(claims.sid) &&
+    typeof claims.role === 'string' &&
+    (ROLES as readonly string[]).includes(claims.role) &&
+    typeof claims.jti === 'string' &&
+    claims.jti.length > 0 &&
+    claims.jti.length <= 128 &&
+    typeof claims.exp === 'number' &&
+    Number.isFinite(claims.exp)
+  );
+}
+
 @Injectable()
 export class AccessTokens {
   constructor(
@@ -58,9 +81,14 @@ export class AccessTokens {
     );
   }
 
-  /** Verifies signature, algorithm, issuer, audience and expiry; throws on any failure. */
-  verify(token: string): Promise<AccessClaims> {
-    return this.jwt.verifyAsync<AccessClaims>(token);
+  /**
+   * Verifies signature, algorithm, issuer, audience and expiry, and that the claims are
+   * well-formed; throws on any failure.
+   */
+  async verify(token: string): Promise<AccessClaims> {
+    const claims = await this.jwt.verifyAsync<AccessClaims>(token);
+    if (!wellFormed(claims)) throw new Error('access token claims are malformed');
+    return claims;
   }
 
   /** Puts a token's id on the denylist until the token would have expired anyway. */
