@@ -22,7 +22,9 @@ import {
 } from 'class-validator';
 import { MAX_EVENT_SEQ, ORDER_STATUSES, type OrderStatus } from '#libs/orders';
 import { MoneyDto } from '../../catalog/dto/catalog.dto.js';
-import { PageQuery } from '../../pagination/page-query.dto.js';
+import { PageQuery, QueryNumber } from '../../pagination/page-query.dto.js';
+
+const NULLABLE_STATUSES = [...ORDER_STATUSES, null] as unknown as string[];
 
 export class OrderLineDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() productId!: string;
@@ -113,7 +115,7 @@ export class AdminOrderListQuery extends OrderListQuery {
 export class EventsQuery {
   @ApiPropertyOptional({ type: Number, default: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryNumber()
   @IsInt()
   @Min(0)
   @Max(MAX_EVENT_SEQ)
@@ -134,8 +136,12 @@ export class OrderEventDto {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
   @ApiProperty({ description: '1, 2, 3, … per order, no gaps' }) seq!: number;
   @ApiProperty({ example: 'order.packed' }) type!: string;
-  @ApiProperty({ enum: ORDER_STATUSES, nullable: true }) fromStatus!: OrderStatus | null;
-  @ApiProperty({ enum: ORDER_STATUSES, nullable: true }) toStatus!: OrderStatus | null;
+  // null is in the enum too: with OpenAPI 3.0, `nullable` does not extend an enum. The first
+  // event (order.placed) has no fromStatus; order.sla_breached has neither.
+  @ApiProperty({ enum: NULLABLE_STATUSES, nullable: true, type: String })
+  fromStatus!: OrderStatus | null;
+  @ApiProperty({ enum: NULLABLE_STATUSES, nullable: true, type: String })
+  toStatus!: OrderStatus | null;
   @ApiProperty({ example: { id: null, role: 'system' } }) actor!: {
     id: string | null;
     role: string;
