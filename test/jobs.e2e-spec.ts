@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { JobProducer, JOBS, QUEUES } from '#libs/jobs';
 import { NotificationsService } from '#libs/notifications';
-import { OrdersService } from '#libs/orders';
+import { OrderTransitions } from '#libs/orders';
 import { startApi, startWorker, type RunningApp } from './harness/apps.js';
 import { CatalogFactory } from './harness/catalog-factory.js';
 import {
@@ -285,6 +285,7 @@ describe('jobs and the worker', () => {
         'maintenance',
         'notifications',
         'orders',
+        'simulation',
       ]);
     });
 
@@ -340,7 +341,7 @@ describe('jobs and the worker', () => {
         order.id,
       ]);
       // The api records the breach and does nothing else, as a worker killed right after would.
-      expect(await api.app.get(OrdersService).markSlaBreached(order.id)).toBe(true);
+      expect(await api.app.get(OrderTransitions).markSlaBreached(order.id)).toBe(true);
       const worker = await startWorker(env);
       try {
         const alerts = await until(

@@ -16,19 +16,22 @@ async function freePort(): Promise<number> {
 }
 
 /** One PING over a plain socket (an ioredis client that failed to connect keeps a 2 s timer). */
-function answersPing(port: number): Promise<boolean> {
+/** Sends one inline command on a plain socket; true when the reply starts with `expect`. */
+function command(port: number, line: string, expect: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);
     };
-    socket.setTimeout(1000, () => done(false));
+    socket.setTimeout(timeoutMs, () => done(false));
     socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+    socket.once('connect', () => socket.write(`${line}\r\n`));
+    socket.once('data', (data) => done(data.toString().startsWith(expect)));
   });
 }
+
+const answersPing = (port: number) => command(port, 'PING', '+PONG');
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -131,13 +134,8 @@ export class PrivateRedis {
     if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
       return;
     if (options.keepData) {
-      const client = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null });
-      try {
-        await client.connect();
-        await client.save();
-      } finally {
-        client.disconnect();
-      }
+      if (!(await command(this.port, 'SAVE', '+OK', 10_000)))
+        throw new Error('PrivateRedis: SAVE failed');
     } else {
       rmSync(join(this.dir, 'dump.rdb'), { force: true });
     }

@@ -19,6 +19,7 @@ import { DeliveryProcessor } from './processors/delivery.processor.js';
 import { MaintenanceProcessor } from './processors/maintenance.processor.js';
 import { NotificationsProcessor } from './processors/notifications.processor.js';
 import { OrdersProcessor } from './processors/orders.processor.js';
+import { SimulationProcessor } from './processors/simulation.processor.js';
 
 /**
  * The worker: the domain libs, the queue processors, and the outbox consumers it delivers for
@@ -43,7 +44,13 @@ import { OrdersProcessor } from './processors/orders.processor.js';
       [TrackingModule, JobsModule],
     ),
   ],
-  providers: [OrdersProcessor, NotificationsProcessor, DeliveryProcessor, MaintenanceProcessor],
+  providers: [
+    OrdersProcessor,
+    NotificationsProcessor,
+    DeliveryProcessor,
+    SimulationProcessor,
+    MaintenanceProcessor,
+  ],
 })
 export class WorkerModule implements OnApplicationBootstrap {
   constructor(private readonly producer: JobProducer) {}

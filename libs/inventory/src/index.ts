@@ -5,3 +5,4 @@ export * from './stock-movement.entity.js';
 export * from './stock.service.js';
 export * from './store.entity.js';
 export * from './stores.service.js';
+export * from './stock-statements.js';

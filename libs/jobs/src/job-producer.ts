@@ -36,9 +36,10 @@ export class JobProducer {
     @InjectQueue(QUEUES.notifications) private readonly notifications: Queue,
     @InjectQueue(QUEUES.delivery) private readonly delivery: Queue,
     @InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue,
+    @InjectQueue(QUEUES.simulation) private readonly simulation: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    for (const queue of [orders, notifications, delivery, maintenance])
+    for (const queue of [orders, notifications, delivery, maintenance, simulation])
       watchConnection(queue, this.logger, `queue ${queue.name}`);
   }
 
@@ -60,12 +61,13 @@ export class JobProducer {
     ]);
   }
 
-  /** The demo simulation's first step for each placed order. */
+  /** The demo simulation's first step for each order placed in the last minute. */
   async addSimulationJobs(events: OrderEventView[]): Promise<void> {
+    const recent = Date.now() - 60_000;
     const jobs = events
-      .filter((e) => e.type === 'order.placed')
+      .filter((e) => e.type === 'order.placed' && Date.parse(e.at) > recent)
       .map((e) => this.simulateJob({ orderId: e.orderId, step: 1 }));
-    if (jobs.length > 0) await this.delivery.addBulk(jobs);
+    if (jobs.length > 0) await this.simulation.addBulk(jobs);
   }
 
   /** Notification jobs: one per status change, and the admins' alert for a missed promise. */
@@ -93,7 +95,7 @@ export class JobProducer {
 
   simulate(step: SimulateJob, delayMs?: number) {
     const job = this.simulateJob(step, delayMs);
-    return this.delivery.add(job.name, job.data, job.opts);
+    return this.simulation.add(job.name, job.data, job.opts);
   }
 
   private autoCancelJob(orderId: string, packBy: Date) {

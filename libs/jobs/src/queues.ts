@@ -6,6 +6,7 @@ export const QUEUES = {
   orders: 'orders',
   notifications: 'notifications',
   delivery: 'delivery',
+  simulation: 'simulation',
   maintenance: 'maintenance',
 } as const;
 

@@ -1,14 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '#libs/auth';
 import { InventoryModule } from '#libs/inventory';
-import { IdempotencyKeys } from './idempotency-keys.js';
+import { OrderQueries } from './order-queries.service.js';
+import { OrderTransitions } from './order-transitions.service.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
-import { OrdersService } from './orders.service.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
+import { IdempotencyKeys } from './placement/idempotency.js';
+import { OrderPlacement } from './placement/order-placement.service.js';
 
+/** Orders: placement, transitions and queries (the outbox relay runs in OutboxModule). */
 @Module({
-  imports: [InventoryModule, TypeOrmModule.forFeature([Order, OrderItem, OrderEvent])],
-  providers: [OrdersService, IdempotencyKeys, OutboxSignal],
-  exports: [OrdersService, IdempotencyKeys, OutboxSignal],
+  imports: [AuthModule, InventoryModule, TypeOrmModule.forFeature([Order, OrderItem, OrderEvent])],
+  providers: [OrderPlacement, OrderTransitions, OrderQueries, IdempotencyKeys, OutboxSignal],
+  exports: [OrderPlacement, OrderTransitions, OrderQueries, IdempotencyKeys, OutboxSignal],
 })
 export class OrdersModule {}

@@ -17,7 +17,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { OrdersService, type OrderEventView, type OrderView } from '#libs/orders';
+import {
+  OrderPlacement,
+  OrderQueries,
+  OrderTransitions,
+  type OrderEventView,
+  type OrderView,
+} from '#libs/orders';
 import type { Page } from '#libs/platform';
 import { CurrentUser, Roles, type Principal } from '../auth/principal.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
@@ -40,7 +46,11 @@ const uuid = new ParseUUIDPipe();
 @ApiErrors(401)
 @Controller('orders')
 export class OrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly placement: OrderPlacement,
+    private readonly orders: OrderQueries,
+    private readonly transitions: OrderTransitions,
+  ) {}
 
   @Post()
   @Roles('customer')
@@ -60,7 +70,7 @@ export class OrdersController {
     @Body() body: PlaceOrderDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderView> {
-    const result = await this.orders.place(me.userId, key, body);
+    const result = await this.placement.place(me.userId, key, body);
     void reply.status(result.status);
     return result.body;
   }
@@ -100,7 +110,7 @@ export class OrdersController {
     @Param('id', uuid) id: string,
     @Body() body: CancelOrderDto,
   ): Promise<OrderView> {
-    return this.orders.transition(
+    return this.transitions.transition(
       id,
       { id: me.userId, role: 'customer' },
       { to: 'CANCELLED', reason: body?.reason },

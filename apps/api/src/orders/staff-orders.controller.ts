@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { OrdersService, type OrderView } from '#libs/orders';
+import { OrderQueries, OrderTransitions, type OrderView } from '#libs/orders';
 import type { Page } from '#libs/platform';
 import { CurrentUser, Roles, type Principal } from '../auth/principal.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
@@ -22,7 +22,10 @@ const uuid = new ParseUUIDPipe();
 @ApiErrors(400, 401, 403)
 @Controller('admin/orders')
 export class AdminOrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly orders: OrderQueries,
+    private readonly transitions: OrderTransitions,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: OrderPageDto })
@@ -49,7 +52,7 @@ export class AdminOrdersController {
     @Param('id', uuid) id: string,
     @Body() body: AdminTransitionDto,
   ): Promise<OrderView> {
-    return this.orders.transition(id, { id: me.userId, role: 'admin' }, body);
+    return this.transitions.transition(id, { id: me.userId, role: 'admin' }, body);
   }
 }
 
@@ -60,7 +63,10 @@ export class AdminOrdersController {
 @ApiErrors(400, 401, 403)
 @Controller('rider/orders')
 export class RiderOrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly orders: OrderQueries,
+    private readonly transitions: OrderTransitions,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: OrderPageDto })
@@ -77,6 +83,6 @@ export class RiderOrdersController {
     @Param('id', uuid) id: string,
     @Body() body: RiderTransitionDto,
   ): Promise<OrderView> {
-    return this.orders.transition(id, { id: me.userId, role: 'rider' }, body);
+    return this.transitions.transition(id, { id: me.userId, role: 'rider' }, body);
   }
 }

@@ -12,7 +12,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { AccessTokens, SessionsService, type AccessClaims, type Role } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { MAX_EVENT_SEQ, OrdersService, type OrderEventView } from '#libs/orders';
+import { MAX_EVENT_SEQ, OrderQueries, type OrderEventView } from '#libs/orders';
 import { Metrics } from '#libs/platform';
 import {
   OrderEventFeed,
@@ -75,7 +75,7 @@ export class TrackingGateway
   constructor(
     private readonly tokens: AccessTokens,
     private readonly sessions: SessionsService,
-    private readonly orders: OrdersService,
+    private readonly orders: OrderQueries,
     private readonly feed: OrderEventFeed,
     private readonly locations: RiderLocations,
     private readonly metrics: Metrics,

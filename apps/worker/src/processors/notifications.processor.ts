@@ -10,7 +10,7 @@ import {
   type SlaAlertJob,
 } from '#libs/jobs';
 import { NotificationsService } from '#libs/notifications';
-import { OrdersService, type OrderStatus } from '#libs/orders';
+import { OrderQueries, type OrderStatus } from '#libs/orders';
 
 const TITLES: Record<OrderStatus, string> = {
   PLACED: 'Order placed',
@@ -28,7 +28,7 @@ const TITLES: Record<OrderStatus, string> = {
 @Processor(QUEUES.notifications, workerOptions())
 export class NotificationsProcessor extends LoggedWorkerHost {
   constructor(
-    private readonly orders: OrdersService,
+    private readonly orders: OrderQueries,
     private readonly notifications: NotificationsService,
     private readonly users: UsersService,
   ) {

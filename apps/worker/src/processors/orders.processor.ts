@@ -3,7 +3,7 @@ import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { JOBS, LoggedWorkerHost, QUEUES, workerOptions, type AutoCancelJob } from '#libs/jobs';
-import { OrdersService } from '#libs/orders';
+import { OrderQueries, OrderTransitions } from '#libs/orders';
 import { DomainError } from '#libs/platform';
 
 const SYSTEM = { id: null, role: 'system' } as const;
@@ -12,7 +12,8 @@ const SYSTEM = { id: null, role: 'system' } as const;
 @Processor(QUEUES.orders, workerOptions())
 export class OrdersProcessor extends LoggedWorkerHost {
   constructor(
-    private readonly orders: OrdersService,
+    private readonly orders: OrderQueries,
+    private readonly transitions: OrderTransitions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -37,7 +38,7 @@ export class OrdersProcessor extends LoggedWorkerHost {
   /** Cancels only if still PLACED; an order that moved on (or is gone) makes this a no-op. */
   private async autoCancel(orderId: string): Promise<'cancelled' | 'skipped'> {
     try {
-      await this.orders.transition(orderId, SYSTEM, {
+      await this.transitions.transition(orderId, SYSTEM, {
         from: 'PLACED',
         to: 'CANCELLED',
         reason: 'auto_cancel_timeout',

@@ -75,9 +75,13 @@ export class UsersService {
     return user;
   }
 
-  /** The ids of the enabled users with a role (e.g. the admins to alert). */
+  /** The ids of the enabled users with a role, oldest first (e.g. the admins to alert). */
   async activeIds(role: Role): Promise<string[]> {
-    const users = await this.users.find({ select: { id: true }, where: { role, disabled: false } });
+    const users = await this.users.find({
+      select: { id: true },
+      where: { role, disabled: false },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
     return users.map((u) => u.id);
   }
 

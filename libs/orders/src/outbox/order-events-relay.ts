@@ -171,7 +171,8 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
       .then((head) => {
         if (!head) return;
         for (const state of idle)
-          if (state.running === undefined && compareCursors(state.cursor, head) < 0) this.start(state);
+          if (state.running === undefined && compareCursors(state.cursor, head) < 0)
+            this.start(state);
       })
       .catch((err: unknown) => this.logger.warn({ err }, 'outbox poll failed'))
       .finally(() => (this.polling = false));

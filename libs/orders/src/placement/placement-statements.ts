@@ -1,8 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { queryPrepared } from '#libs/database';
-import { IDEMPOTENCY_RETENTION, type StoredRow } from './idempotency-keys.js';
-import { OPEN_STATUSES } from './order-state-machine.js';
-import type { Order, OrderEvent, OrderItem } from './order.entity.js';
+import { lockedStockForOrderSql, productsForOrderSql, reserveStockCtes } from '#libs/inventory';
+import { OPEN_STATUSES } from '../order-state-machine.js';
+import type { Order, OrderEvent, OrderItem } from '../order.entity.js';
+import { IDEMPOTENCY_RETENTION, type StoredRow } from './idempotency.js';
 
 /** A product as a placement sees it: the catalogue fields and, locked, its stock at the store. */
 export interface ProductForOrder {
@@ -38,8 +39,6 @@ const toProduct = (r: ProductRow): ProductForOrder => ({
   active: r.active,
   quantity: r.quantity ?? null,
 });
-
-const PRODUCT_COLUMNS = `p.id, p.sku, p.name, p.unit_label, p.price_minor, p.max_per_order, p.active`;
 
 /** What a placement holds once it has claimed its key and locked its stock. */
 export interface PlacementLocks {
@@ -82,11 +81,7 @@ export async function claimAndLock(
      ), stock AS (
        -- Locked only once the customer lock is held (the claim is read first), so the two
        -- locks are always taken in the same order.
-       SELECT ${PRODUCT_COLUMNS}, ss.quantity
-         FROM products p JOIN store_stock ss ON ss.product_id = p.id AND ss.store_id = $4
-        WHERE p.id = ANY($5::uuid[]) AND EXISTS (SELECT FROM claim)
-        ORDER BY p.id
-          FOR UPDATE OF ss
+       ${lockedStockForOrderSql({ store: '$4', productIds: '$5::uuid[]', when: 'EXISTS (SELECT FROM claim)' })}
      )
      SELECT claim.*, stock.* FROM claim LEFT JOIN stock ON true`,
     [p.userId, p.key, p.userId, p.storeId, p.productIds],
@@ -98,10 +93,7 @@ export async function claimAndLock(
   const unstocked = p.productIds.filter((id) => !products.has(id));
   if (unstocked.length > 0) {
     // Rare: products the store has never stocked (or that do not exist): nothing to lock.
-    const rest: ProductRow[] = await m.query(
-      `SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = ANY($1::uuid[])`,
-      [unstocked],
-    );
+    const rest: ProductRow[] = await m.query(productsForOrderSql('$1::uuid[]'), [unstocked]);
     for (const r of rest) products.set(r.id, toProduct(r));
   }
   return {
@@ -121,7 +113,8 @@ export interface PlacementWrite {
 
 /**
  * Writes a placed order in one statement: the order (unless the customer already has
- * `maxOpenOrders` open), the stock it takes with the ledger rows, its items, its first event
+ * `maxOpenOrders` open), the stock it takes with the ledger rows (inventory's SQL), its items,
+ * its first event
  * (the outbox row) and the idempotency record of its response. One round trip instead of a dozen:
  * round trips were what limited placement throughput (see the README's Benchmarks). The caller
  * holds the stock rows locked (`claimAndLock`) and checked that there is enough.
@@ -145,16 +138,8 @@ export async function writePlacement(
      ), lines AS (
        SELECT * FROM unnest($16::uuid[], $17::int[], $18::int[], $19::int[], $20::text[], $21::text[], $22::text[])
          AS l(product_id, quantity, unit_price_minor, line_total_minor, sku, name, unit_label)
-     ), taken AS (
-       UPDATE store_stock ss SET quantity = ss.quantity - l.quantity, updated_at = now()
-         FROM lines l, placed
-        WHERE ss.store_id = $3::uuid AND ss.product_id = l.product_id AND ss.quantity >= l.quantity
-       RETURNING ss.product_id, ss.quantity
-     ), ledger AS (
-       INSERT INTO stock_movements (store_id, product_id, delta, quantity_after, reason, order_id, actor_id)
-       SELECT $3::uuid, t.product_id, -l.quantity, t.quantity, 'order_reserved', $1::uuid, $2::uuid
-         FROM taken t JOIN lines l USING (product_id)
-     ), new_items AS (
+     ), ${reserveStockCtes({ store: '$3::uuid', lines: 'lines', gate: 'placed', orderId: '$1::uuid', actorId: '$2::uuid' })}
+     , new_items AS (
        INSERT INTO order_items (order_id, product_id, sku, name, unit_label, unit_price_minor, quantity, line_total_minor)
        SELECT placed.id, l.product_id, l.sku, l.name, l.unit_label, l.unit_price_minor, l.quantity, l.line_total_minor
          FROM placed, lines l

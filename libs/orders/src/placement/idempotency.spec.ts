@@ -1,5 +1,5 @@
 import { DomainError } from '#libs/platform';
-import { canonicalJson, requestHash, storedResponse } from './idempotency-keys.js';
+import { canonicalJson, requestHash, storedResponse } from './idempotency.js';
 
 describe('request hashing', () => {
   it('ignores key order and undefined fields, not values or array order', () => {

@@ -1,0 +1,155 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { UsersService } from '#libs/auth';
+import { StockService } from '#libs/inventory';
+import { DomainError } from '#libs/platform';
+import { visibleOrder, type ActingAs } from './order-access.js';
+import { checkTransition, OPEN_STATUSES, type OrderStatus } from './order-state-machine.js';
+import { appendEvent } from './order-timeline.js';
+import { Order, OrderEvent, OrderItem } from './order.entity.js';
+import { toOrderView, type OrderView } from './order-view.js';
+import { OutboxSignal } from './outbox/outbox-signal.js';
+
+export interface TransitionRequest {
+  to: OrderStatus;
+  /** Only move if the order is still in this status (jobs: "cancel if still PLACED"). */
+  from?: OrderStatus;
+  reason?: string;
+  riderId?: string;
+}
+
+/**
+ * The state machine applied: each move a compare-and-set on the status in one transaction with
+ * its event (and the stock release on cancel, so exactly once); and the SLA breach record.
+ */
+@Injectable()
+export class OrderTransitions {
+  private readonly logger = new Logger(OrderTransitions.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly stock: StockService,
+    private readonly users: UsersService,
+    private readonly outbox: OutboxSignal,
+  ) {}
+
+  /**
+   * Moves an order along the state machine: a compare-and-set on the status, in one transaction
+   * with its event (and the stock release on cancel). A lost race is a 409 naming the status.
+   */
+  async transition(
+    orderId: string,
+    actor: ActingAs,
+    request: TransitionRequest,
+  ): Promise<OrderView> {
+    const view = await this.dataSource.transaction(async (m) => {
+      const order = await visibleOrder(m, orderId, actor, true);
+      if (request.from && order.status !== request.from)
+        throw this.conflict(order.status, request.to);
+      const check = checkTransition(order.status, request.to, actor.role);
+      if (!check.ok && check.reason === 'INVALID_TRANSITION')
+        throw this.conflict(order.status, request.to);
+      if (!check.ok) {
+        throw new DomainError(
+          'FORBIDDEN',
+          `A ${actor.role} cannot move an order from ${order.status} to ${request.to}`,
+        );
+      }
+      const riderId = await this.riderFor(request);
+      const [updated] = await m.query(
+        `UPDATE orders SET status = $3, version = version + 1, updated_at = now(),
+                rider_id = COALESCE($4, rider_id), cancel_reason = COALESCE($5, cancel_reason)
+          WHERE id = $1 AND status = $2
+          RETURNING version, updated_at`,
+        [
+          order.id,
+          order.status,
+          request.to,
+          riderId,
+          request.to === 'CANCELLED' ? (request.reason ?? null) : null,
+        ],
+      );
+      if (updated.length === 0) {
+        const current = await m.findOneByOrFail(Order, { id: order.id });
+        throw this.conflict(current.status, request.to);
+      }
+      const items = await m.findBy(OrderItem, { orderId: order.id });
+      if (request.to === 'CANCELLED') {
+        // The status CAS above is what makes this happen exactly once.
+        await this.stock.release(m, order.storeId, items, order.id, actor.id);
+      }
+      const next: Order = {
+        ...order,
+        status: request.to,
+        version: updated[0].version,
+        updatedAt: updated[0].updated_at,
+        riderId: riderId ?? order.riderId,
+        cancelReason: request.to === 'CANCELLED' ? (request.reason ?? null) : order.cancelReason,
+      };
+      await appendEvent(m, next, {
+        type: `order.${request.to.toLowerCase()}`,
+        from: order.status,
+        to: request.to,
+        actor,
+        reason: request.reason,
+        data: riderId ? { riderId } : {},
+      });
+      const timeline = await m.find(OrderEvent, {
+        where: { orderId: order.id },
+        order: { seq: 'ASC' },
+      });
+      return toOrderView(next, items, timeline);
+    });
+    this.outbox.committed();
+    this.logger.log({ event: 'order.transition', orderId, to: request.to, actor }, 'order moved');
+    return view;
+  }
+
+  /**
+   * Records that an open order missed its promise: one `order.sla_breached` event, ever.
+   * Returns whether this call recorded it (so the caller alerts once).
+   */
+  async markSlaBreached(orderId: string): Promise<boolean> {
+    const recorded = await this.dataSource.transaction(async (m) => {
+      const order = await m.findOne(Order, {
+        where: { id: orderId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!order || !OPEN_STATUSES.includes(order.status) || order.promisedBy > new Date())
+        return false;
+      const [{ seen }] = await m.query(
+        `SELECT EXISTS (SELECT 1 FROM order_events WHERE order_id = $1 AND type = 'order.sla_breached') AS seen`,
+        [orderId],
+      );
+      if (seen) return false;
+      await appendEvent(m, order, {
+        type: 'order.sla_breached',
+        from: null,
+        to: null,
+        actor: { id: null, role: 'system' },
+        data: { promisedBy: order.promisedBy.toISOString() },
+      });
+      return true;
+    });
+    if (recorded) this.outbox.committed();
+    return recorded;
+  }
+
+  private async riderFor(request: TransitionRequest): Promise<string | null> {
+    if (request.to !== 'OUT_FOR_DELIVERY') return null;
+    if (!request.riderId)
+      throw new DomainError('VALIDATION_FAILED', 'riderId is required to send an order out');
+    const rider = await this.users.get(request.riderId).catch(() => null);
+    if (!rider || rider.role !== 'rider' || rider.disabled) {
+      throw new DomainError('VALIDATION_FAILED', 'riderId must be an active rider');
+    }
+    return request.riderId;
+  }
+
+  private conflict(current: OrderStatus, to: OrderStatus): DomainError {
+    return new DomainError('INVALID_TRANSITION', `Order is ${current}; it cannot move to ${to}`, {
+      currentStatus: current,
+    });
+  }
+}

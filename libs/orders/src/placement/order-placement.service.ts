@@ -1,0 +1,236 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { StoresService } from '#libs/inventory';
+import { DomainError } from '#libs/platform';
+import type { Order, OrderItem, DeliveryAddress } from '../order.entity.js';
+import { newEvent } from '../order-timeline.js';
+import { toOrderView, type OrderView } from '../order-view.js';
+import { OutboxSignal } from '../outbox/outbox-signal.js';
+import { mergeLines, priceOrder, type CartLine } from '../pricing.js';
+import { IdempotencyKeys, keyInUse, requestHash, storedResponse } from './idempotency.js';
+import { claimAndLock, writePlacement, type ProductForOrder } from './placement-statements.js';
+
+export const MAX_DISTINCT_PRODUCTS = 50;
+
+export interface PlaceOrder {
+  items: CartLine[];
+  address: DeliveryAddress;
+  storeId?: string;
+  note?: string;
+}
+
+/**
+ * Placement that never oversells, once per Idempotency-Key: validation, the store, server
+ * prices, then one transaction of three statements (claim the key and lock the stock, write
+ * everything, commit). Idempotency end to end lives here and in `./idempotency.ts`.
+ */
+@Injectable()
+export class OrderPlacement {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly stores: StoresService,
+    private readonly keys: IdempotencyKeys,
+    private readonly outbox: OutboxSignal,
+  ) {}
+
+  /** Places an order once per Idempotency-Key; a replay answers what the first request did. */
+  async place(
+    userId: string,
+    idempotencyKey: string,
+    input: PlaceOrder,
+  ): Promise<{ status: number; body: OrderView }> {
+    const hash = requestHash(input);
+    try {
+      const { status, body, placedNow } = await this.placeOnce(userId, idempotencyKey, hash, input);
+      if (placedNow) this.outbox.committed();
+      return { status, body };
+    } catch (err) {
+      // A refused retry may have raced the attempt that succeeded, or come after the store
+      // closed: the response stored under the key is the answer.
+      if (!(err instanceof DomainError)) throw err;
+      const stored = await this.keys.replay(userId, idempotencyKey, hash);
+      if (!stored) throw err;
+      return { status: stored.status, body: stored.body as OrderView };
+    }
+  }
+
+  /**
+   * One attempt: validate, choose the store (cached), then one transaction of three statements:
+   * claim the key and lock the products' stock, write everything, commit.
+   */
+  private async placeOnce(
+    userId: string,
+    idempotencyKey: string,
+    hash: string,
+    input: PlaceOrder,
+  ): Promise<{ status: number; body: OrderView; placedNow: boolean }> {
+    const lines = this.checkedLines(input.items);
+    const store = await this.chooseStore(input);
+    return this.dataSource.transaction(async (m) => {
+      const { keyClaimed, stored, products } = await claimAndLock(m, {
+        userId,
+        key: idempotencyKey,
+        storeId: store.id,
+        productIds: lines.map((l) => l.productId),
+      });
+      if (!keyClaimed) throw keyInUse();
+      const earlier = storedResponse(stored, hash);
+      if (earlier) {
+        return { status: earlier.status, body: earlier.body as OrderView, placedNow: false };
+      }
+      this.checkAvailability(lines, products);
+      const { order, items, event } = this.newOrder(userId, store.id, input, lines, products);
+      const body = toOrderView(order, items, [event]);
+      const written = await writePlacement(m, {
+        order,
+        items,
+        event,
+        maxOpenOrders: this.config.orders.maxOpenPerCustomer,
+        idempotency: { key: idempotencyKey, requestHash: hash, responseBody: body },
+      });
+      if (!written.placed) {
+        throw new DomainError(
+          'TOO_MANY_OPEN_ORDERS',
+          `At most ${this.config.orders.maxOpenPerCustomer} open orders at a time`,
+        );
+      }
+      if (written.taken !== lines.length) throw new Error('stock moved under a row lock');
+      if (!written.keyed) throw keyInUse(); // stored meanwhile: the caller replays it
+      return { status: 201, body, placedNow: true };
+    });
+  }
+
+  /** Merged cart lines, within the size limits. */
+  private checkedLines(items: CartLine[]): CartLine[] {
+    const lines = mergeLines(items);
+    if (lines.length === 0) throw new DomainError('VALIDATION_FAILED', 'items must not be empty');
+    if (lines.length > MAX_DISTINCT_PRODUCTS) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `items may hold at most ${MAX_DISTINCT_PRODUCTS} distinct products`,
+      );
+    }
+    return lines;
+  }
+
+  /** Every product sold, each quantity within its per-order limit and in stock at the store. */
+  private checkAvailability(lines: CartLine[], products: Map<string, ProductForOrder>): void {
+    const unavailable = lines
+      .filter((l) => !products.get(l.productId)?.active)
+      .map((l) => l.productId);
+    if (unavailable.length > 0) {
+      throw new DomainError(
+        'PRODUCT_UNAVAILABLE',
+        'Some products do not exist or are no longer sold',
+        {
+          productIds: unavailable,
+        },
+      );
+    }
+    const tooMany = lines.filter((l) => l.quantity > products.get(l.productId)!.maxPerOrder);
+    if (tooMany.length > 0) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        tooMany
+          .map(
+            (l) =>
+              `quantity of ${l.productId} must not exceed ${products.get(l.productId)!.maxPerOrder}`,
+          )
+          .join('; '),
+      );
+    }
+    const shortages = lines
+      .map((l) => ({
+        productId: l.productId,
+        requested: l.quantity,
+        available: products.get(l.productId)!.quantity ?? 0,
+      }))
+      .filter((l) => l.requested > l.available);
+    if (shortages.length > 0) {
+      throw new DomainError(
+        'INSUFFICIENT_STOCK',
+        'Some items are not available in the requested quantity',
+        {
+          items: shortages,
+        },
+      );
+    }
+  }
+
+  /** The order as placed: server prices, its items and its first event. */
+  private newOrder(
+    userId: string,
+    storeId: string,
+    input: PlaceOrder,
+    lines: CartLine[],
+    products: Map<string, ProductForOrder>,
+  ) {
+    const { lines: priced, totals } = priceOrder(
+      lines,
+      new Map([...products].map(([id, p]) => [id, p.priceMinor])),
+      this.config.orders,
+    );
+    const now = new Date();
+    const order: Order = {
+      id: randomUUID(),
+      userId,
+      storeId,
+      riderId: null,
+      status: 'PLACED',
+      version: 1,
+      address: input.address,
+      note: input.note ?? null,
+      currency: 'INR',
+      ...totals,
+      promisedBy: new Date(now.getTime() + this.config.orders.promiseMinutes * 60_000),
+      cancelReason: null,
+      placedAt: now,
+      updatedAt: now,
+    };
+    const items: OrderItem[] = priced.map((line) => {
+      const product = products.get(line.productId)!;
+      return {
+        orderId: order.id,
+        productId: line.productId,
+        sku: product.sku,
+        name: product.name,
+        unitLabel: product.unitLabel,
+        unitPriceMinor: line.unitPriceMinor,
+        quantity: line.quantity,
+        lineTotalMinor: line.lineTotalMinor,
+      };
+    });
+    const event = newEvent(order, 1, {
+      type: 'order.placed',
+      from: null,
+      to: 'PLACED',
+      actor: { id: userId, role: 'customer' },
+      data: {
+        total: totals.totalMinor,
+        promisedBy: order.promisedBy.toISOString(),
+        // Auto-cancelled if not packed by then: fixed at placement, whoever schedules the job.
+        packBy: new Date(now.getTime() + this.config.jobs.packTimeoutSeconds * 1000).toISOString(),
+      },
+    });
+    return { order, items, event };
+  }
+
+  private async chooseStore(input: PlaceOrder) {
+    const point = { lat: input.address.lat, lng: input.address.lng };
+    const serving = await this.stores.serviceable(point);
+    const store = input.storeId ? serving.find((s) => s.id === input.storeId) : serving[0];
+    if (!store) {
+      throw new DomainError(
+        'NOT_SERVICEABLE',
+        input.storeId
+          ? 'That store does not deliver to this address right now'
+          : 'No store delivers to this address right now',
+      );
+    }
+    return store;
+  }
+}
