@@ -35,6 +35,14 @@ export default {
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
       ...shared,
+      displayName: 'medium',
+      testMatch: ['<rootDir>/test/**/*.medium-spec.ts'],
+      globalSetup: '<rootDir>/test/harness/global-setup.js',
+      setupFilesAfterEnv: ['<rootDir>/test/harness/migrate.ts'],
+      globalTeardown: '<rootDir>/test/harness/global-teardown.js',
+    },
+    {
+      ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/harness/global-setup.js',

@@ -16,7 +16,7 @@ stage "build (the e2e tests start the built worker as a real process)"
 npm run build --silent || { failed=$((failed + 1)); status=1; }
 
 JEST=(node --experimental-vm-modules --no-warnings node_modules/jest/bin/jest.js --ci)
-for project in unit e2e; do
+for project in unit medium e2e; do
   stage "$project tests"
   report=.local/jest-$project.json
   rm -f "$report"
