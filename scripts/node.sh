@@ -52,7 +52,7 @@ if [[ -n $npm_want && $(cat "$dir/.npm-version" 2>/dev/null) != "$npm_want" ]]; 
   [[ -n ${announced:-} ]] || echo "[node] adding npm $npm_want to .local/node/v$want, from the npm registry" >&2
   tmp=$(mktemp -d "$root/.local/node/.fetch.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
-  if ! (cd "$tmp" && PATH=$dir/bin:$PATH npm pack --silent "npm@$npm_want" >pack.log 2>&1); then
+  if ! (cd "$tmp" && npm pack --silent "npm@$npm_want" >pack.log 2>&1); then
     grep -m3 'npm error' "$tmp/pack.log" >&2 || tail -n 3 "$tmp/pack.log" >&2
     echo "[node] FAILED: npm pack npm@$npm_want" >&2
     exit 1
