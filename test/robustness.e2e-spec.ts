@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { DataSource } from 'typeorm';
@@ -7,6 +9,7 @@ import { placeOrder, signup, userWithRole, type TestUser } from './harness/facto
 import { expectErrorShape, HttpClient, type HttpResult } from './harness/http-client.js';
 import { claimsOf, craftJwt } from './harness/jwt.js';
 import { validateResponse } from './harness/openapi.js';
+import { PrivateRedis } from './harness/redis-server.js';
 import { TrackingClient } from './harness/tracking-client.js';
 
 /** Issue 13 ("Robustness"): inputs found from outside that answered 500 or off the error shape. */
@@ -287,4 +290,60 @@ describe('robustness: hostile input gets a 4xx in the error shape', () => {
       expect(validateResponse('get', '/v1/orders/{id}', full.status, full.body)).toEqual([]);
     });
   });
+});
+
+describe('robustness: a Redis outage under authenticated traffic (defect 8)', () => {
+  let redis: PrivateRedis;
+  let api: RunningApp;
+  let http: HttpClient;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    api = await startApi({ REDIS_URL: redis.url });
+    http = new HttpClient(api.url);
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+    await redis?.destroy();
+  });
+
+  it('decides once per outage: no request waits on the denylist, one line each way, logouts still hold', async () => {
+    const user = await signup(http);
+    const other = await http.post('/v1/auth/login', { email: user.email, password: user.password });
+    expect(other.status).toBe(200);
+    const lines = (spy: { mock: { calls: unknown[][] } }) =>
+      spy.mock.calls.filter((args) =>
+        args.some((a) => typeof a === 'string' && /denylist/.test(a)),
+      );
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const log = jest.spyOn(Logger.prototype, 'log');
+    try {
+      await redis.stop();
+      const started = Date.now();
+      for (let i = 0; i < 20; i++) {
+        expect((await http.get('/v1/auth/me', { token: user.accessToken })).status).toBe(200);
+      }
+      // Before: every request waited out the 1 s command timeout (20 s here).
+      expect(Date.now() - started).toBeLessThan(3_000);
+
+      // A logout during the outage still ends that session at once (PostgreSQL).
+      expect(
+        (await http.post('/v1/auth/logout', {}, { token: other.body.accessToken })).status,
+      ).toBe(204);
+      expectErrorShape(await http.get('/v1/auth/me', { token: other.body.accessToken }), 401);
+      expect(lines(warn)).toHaveLength(1);
+
+      await redis.start();
+      const deadline = Date.now() + 15_000;
+      while (lines(log).length === 0 && Date.now() < deadline) {
+        expect((await http.get('/v1/auth/me', { token: user.accessToken })).status).toBe(200);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(lines(log)).toHaveLength(1);
+      expect(lines(warn)).toHaveLength(1);
+    } finally {
+      warn.mockRestore();
+      log.mockRestore();
+    }
+  }, 60_000);
 });

@@ -4,3 +4,4 @@ export * from './rate-limiter.js';
 export * from './read-cache.js';
 export * from './read-cache.module.js';
 export * from './connection-watch.js';
+export * from './outage-breaker.js';

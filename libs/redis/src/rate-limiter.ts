@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { RedisOutageBreaker } from './outage-breaker.js';
 import { REDIS } from './redis.token.js';
 
 export interface RateLimitResult {
@@ -14,25 +15,33 @@ export interface RateLimitResult {
  */
 @Injectable()
 export class RateLimiter {
-  private readonly logger = new Logger(RateLimiter.name);
+  private readonly breaker: RedisOutageBreaker;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: Redis) {
+    this.breaker = new RedisOutageBreaker(
+      redis,
+      new Logger(RateLimiter.name),
+      'rate limits not enforced',
+    );
+  }
 
-  async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+  hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+    return this.breaker.run(
+      () => this.count(key, limit, windowSeconds),
+      () => ({ allowed: true, retryAfter: 0 }),
+    );
+  }
+
+  private async count(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
     const redisKey = `rl:${key}`;
-    try {
-      const results = await this.redis
-        .multi()
-        .incr(redisKey)
-        .expire(redisKey, windowSeconds, 'NX')
-        .ttl(redisKey)
-        .exec();
-      const count = Number(results?.[0]?.[1] ?? 0);
-      const ttl = Number(results?.[2]?.[1] ?? windowSeconds);
-      return { allowed: count <= limit, retryAfter: Math.max(1, ttl) };
-    } catch (err) {
-      this.logger.warn({ err, key }, 'rate limiter unavailable, allowing request');
-      return { allowed: true, retryAfter: 0 };
-    }
+    const results = await this.redis
+      .multi()
+      .incr(redisKey)
+      .expire(redisKey, windowSeconds, 'NX')
+      .ttl(redisKey)
+      .exec();
+    const count = Number(results?.[0]?.[1] ?? 0);
+    const ttl = Number(results?.[2]?.[1] ?? windowSeconds);
+    return { allowed: count <= limit, retryAfter: Math.max(1, ttl) };
   }
 }

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JwtService, type JwtModuleOptions } from '@nestjs/jwt';
 import type { Redis } from 'ioredis';
 import { createSecretKey, randomUUID } from 'node:crypto';
 import type { AppConfig } from '#libs/config';
-import { REDIS } from '#libs/redis';
+import { REDIS, RedisOutageBreaker } from '#libs/redis';
 import { ROLES, type Role } from '../users/user.entity.js';
 
 /** What an access token says. `sid` is the login session (refresh-token family). */
@@ -69,10 +69,23 @@ function wellFormed(claims: Partial<Record<keyof AccessClaims, unknown>>): boole
 
 @Injectable()
 export class AccessTokens {
+  /**
+   * The denylist is the fast path of revocation; logout and logout-all also revoke the session
+   * in PostgreSQL, which every request checks. So while Redis is away the denylist is skipped
+   * (decided once per outage) and the session check alone refuses logged-out tokens.
+   */
+  private readonly breaker: RedisOutageBreaker;
+
   constructor(
     private readonly jwt: JwtService,
     @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+  ) {
+    this.breaker = new RedisOutageBreaker(
+      redis,
+      new Logger('Auth'),
+      'access-token denylist skipped, sessions checked in PostgreSQL',
+    );
+  }
 
   sign(user: { id: string; role: Role }, sessionId: string): string {
     return this.jwt.sign(
@@ -94,10 +107,18 @@ export class AccessTokens {
   /** Puts a token's id on the denylist until the token would have expired anyway. */
   async deny(claims: Pick<AccessClaims, 'jti' | 'exp'>): Promise<void> {
     const ttl = claims.exp - Math.floor(Date.now() / 1000);
-    if (ttl > 0) await this.redis.set(denyKey(claims.jti), '1', 'EX', ttl);
+    if (ttl <= 0) return;
+    await this.breaker.run(
+      () => this.redis.set(denyKey(claims.jti), '1', 'EX', ttl),
+      () => undefined,
+    );
   }
 
-  async isDenied(jti: string): Promise<boolean> {
-    return (await this.redis.exists(denyKey(jti))) === 1;
+  /** False while Redis is away (see `breaker`); never throws. */
+  isDenied(jti: string): Promise<boolean> {
+    return this.breaker.run(
+      async () => (await this.redis.exists(denyKey(jti))) === 1,
+      () => false,
+    );
   }
 }
