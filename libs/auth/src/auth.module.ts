@@ -3,6 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { AuthService } from './auth.service.js';
+import { Authenticator } from './authenticator.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { AuthSession } from './sessions/auth-session.entity.js';
 import { RefreshToken } from './sessions/refresh-token.entity.js';
@@ -22,12 +23,13 @@ import { UsersService } from './users/users.service.js';
   ],
   providers: [
     AuthService,
+    Authenticator,
     SessionsService,
     UsersService,
     PasswordHasher,
     AccessTokens,
     RefreshGrace,
   ],
-  exports: [AuthService, SessionsService, UsersService, AccessTokens],
+  exports: [AuthService, Authenticator, SessionsService, UsersService, AccessTokens],
 })
 export class AuthModule {}

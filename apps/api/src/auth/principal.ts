@@ -1,12 +1,7 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { AccessClaims, Role } from '#libs/auth';
+import type { Principal, Role } from '#libs/auth';
 
-/** The authenticated caller, as the guards leave it on the request. */
-export interface Principal {
-  userId: string;
-  role: Role;
-  claims: AccessClaims;
-}
+export type { Principal };
 
 export const ROLES = 'flashcart:roles';
 

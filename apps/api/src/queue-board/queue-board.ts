@@ -4,7 +4,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
-import { AccessTokens, SessionsService } from '#libs/auth';
+import { Authenticator } from '#libs/auth';
 import { QUEUES } from '#libs/jobs';
 import { errorBody } from '#libs/platform';
 
@@ -17,17 +17,11 @@ export const QUEUE_BOARD_ROUTE = '/admin/queues';
  * which jest cannot load, so the plugin is registered directly.)
  */
 export async function mountQueueBoard(app: NestFastifyApplication): Promise<void> {
-  const tokens = app.get(AccessTokens);
-  const sessions = app.get(SessionsService);
+  const auth = app.get(Authenticator);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith(QUEUE_BOARD_ROUTE)) return;
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    const claims =
-      scheme?.toLowerCase() === 'bearer' && token
-        ? await tokens.verify(token).catch(() => null)
-        : null;
-    const principal = claims ? await sessions.principalOf(claims) : null;
+    const principal = await auth.fromAuthorizationHeader(request.headers.authorization);
     if (!principal || principal.role !== 'admin') {
       const status = principal ? 403 : 401;
       const message = principal

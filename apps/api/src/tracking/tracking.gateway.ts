@@ -10,7 +10,7 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { AccessTokens, SessionsService, type AccessClaims, type Role } from '#libs/auth';
+import { Authenticator, type Principal } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { MAX_EVENT_SEQ, OrderQueries, type OrderEventView } from '#libs/orders';
 import { Metrics } from '#libs/platform';
@@ -28,13 +28,13 @@ interface OrderStream {
   chain: Promise<void>;
 }
 
-interface SocketData {
-  userId: string;
-  role: Role;
-  claims: AccessClaims;
+interface SocketData extends Principal {
   orders: Map<string, OrderStream>;
   expiry?: NodeJS.Timeout;
 }
+
+const unauthorized = () =>
+  new Error('Unauthorized: a valid access token is required in auth.token');
 
 type Ack = { ok: true; [extra: string]: unknown } | { ok: false; error: string };
 
@@ -73,8 +73,7 @@ export class TrackingGateway
   private recheck?: NodeJS.Timeout;
 
   constructor(
-    private readonly tokens: AccessTokens,
-    private readonly sessions: SessionsService,
+    private readonly auth: Authenticator,
     private readonly orders: OrderQueries,
     private readonly feed: OrderEventFeed,
     private readonly locations: RiderLocations,
@@ -85,12 +84,17 @@ export class TrackingGateway
   async afterInit(namespace: Namespace): Promise<void> {
     // Authenticate in the handshake: a bad token never becomes a connection (connect_error).
     namespace.use((socket, next) => {
-      this.authenticate(socket.handshake.auth?.token).then(
-        (data) => {
-          socket.data = data;
+      this.auth.fromToken(socket.handshake.auth?.token).then(
+        (principal) => {
+          if (!principal) return next(unauthorized());
+          socket.data = { ...principal, orders: new Map() } satisfies SocketData;
           next();
         },
-        (err: Error) => next(err),
+        (err: unknown) => {
+          // Never the database's words in a connect_error: the client retries later.
+          this.logger.warn({ err }, 'tracking handshake failed');
+          next(new Error('Unavailable: try again shortly'));
+        },
       );
     });
     await this.feed.onEvent((event) => this.dispatch(event));
@@ -196,17 +200,6 @@ export class TrackingGateway
     );
   }
 
-  private async authenticate(token: unknown): Promise<SocketData> {
-    const fail = () => new Error('Unauthorized: a valid access token is required in auth.token');
-    if (typeof token !== 'string' || token.length === 0) throw fail();
-    const claims = await this.tokens.verify(token).catch(() => {
-      throw fail();
-    });
-    const live = await this.sessions.principalOf(claims);
-    if (!live) throw fail();
-    return { ...live, claims, orders: new Map() };
-  }
-
   /** Hands a committed event to this instance's subscribers of its order and its store. */
   private dispatch(event: OrderEventView): void {
     const rooms = this.namespace.adapter.rooms;
@@ -279,8 +272,8 @@ export class TrackingGateway
   /** Logged out, disabled or revoked since connecting: disconnected at the next check. */
   private async recheckAll(): Promise<void> {
     for (const socket of this.namespace.sockets.values()) {
-      const live = await this.sessions
-        .principalOf((socket.data as SocketData).claims)
+      const live = await this.auth
+        .stillLive((socket.data as SocketData).claims)
         .catch(() => 'unknown' as const);
       if (live === null) socket.disconnect(true);
     }
