@@ -1,3 +1,4 @@
+export * from './auth-errors.js';
 export * from './auth.module.js';
 export * from './auth.service.js';
 export * from './authenticator.js';

@@ -1,4 +1,5 @@
 export * from './order-access.js';
+export * from './order-errors.js';
 export * from './order-queries.service.js';
 export * from './order-state-machine.js';
 export * from './order-transitions.service.js';

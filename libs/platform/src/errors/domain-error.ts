@@ -1,30 +1,56 @@
 /**
- * Stable, machine-readable error codes. A client branches on these, so never rename one.
- * Every code maps to exactly one HTTP status in `httpStatusOf` (an exhaustive switch).
+ * Stable, machine-readable error codes and their HTTP statuses. A client branches on these, so
+ * never rename one. Platform declares the codes any process may answer with; each lib declares
+ * its own in its `*-errors.ts` (interface merging for the type, `registerErrorCodes` for the
+ * status), so the code list lives with the domain that raises it.
  */
-export type ErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'NOT_FOUND'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'EMAIL_TAKEN'
-  | 'INVALID_CREDENTIALS'
-  | 'INVALID_REFRESH_TOKEN'
-  | 'REFRESH_TOKEN_REUSED'
-  | 'ACCOUNT_DISABLED'
-  | 'INSUFFICIENT_STOCK'
-  | 'INVALID_TRANSITION'
-  | 'TOO_MANY_OPEN_ORDERS'
-  | 'NOT_SERVICEABLE'
-  | 'PRODUCT_UNAVAILABLE'
-  | 'IDEMPOTENCY_KEY_REUSED'
-  | 'IDEMPOTENCY_KEY_IN_USE'
-  | 'MALFORMED_REQUEST'
-  | 'REQUEST_TIMEOUT'
-  | 'HEADERS_TOO_LARGE'
-  | 'DATABASE_UNAVAILABLE';
+export interface ErrorCodes {
+  VALIDATION_FAILED: 400;
+  MALFORMED_REQUEST: 400;
+  UNAUTHORIZED: 401;
+  FORBIDDEN: 403;
+  NOT_FOUND: 404;
+  REQUEST_TIMEOUT: 408;
+  CONFLICT: 409;
+  RATE_LIMITED: 429;
+  HEADERS_TOO_LARGE: 431;
+  DATABASE_UNAVAILABLE: 503;
+}
+
+export type ErrorCode = keyof ErrorCodes;
+
+const statuses = new Map<string, number>();
+
+/** Registers a lib's codes with their statuses (once, when the lib is loaded); returns them. */
+export function registerErrorCodes<const T extends { [C in ErrorCode]?: ErrorCodes[C] }>(
+  codes: T,
+): T {
+  for (const [code, status] of Object.entries(codes)) {
+    const known = statuses.get(code);
+    if (known !== undefined && known !== status)
+      throw new Error(`Error code ${code} registered with two statuses (${known}, ${status})`);
+    statuses.set(code, status as number);
+  }
+  return codes;
+}
+
+/** Every registered code and its status (the OpenAPI document lists them). */
+export function registeredErrorCodes(): ReadonlyMap<string, number> {
+  return statuses;
+}
+
+export const PLATFORM_ERROR_CODES = registerErrorCodes({
+  VALIDATION_FAILED: 400,
+  MALFORMED_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
+  DATABASE_UNAVAILABLE: 503,
+});
 
 /** A failure of the domain rules, thrown by services in libs and mapped to HTTP at the edge. */
 export class DomainError extends Error {
@@ -45,45 +71,9 @@ export class NotFoundError extends DomainError {
   }
 }
 
-function assertUnreachable(value: never): never {
-  throw new Error(`Unmapped error code: ${String(value)}`);
-}
-
+/** The HTTP status of a code; an unregistered code is a programming error (a 500). */
 export function httpStatusOf(code: ErrorCode): number {
-  switch (code) {
-    case 'VALIDATION_FAILED':
-    case 'MALFORMED_REQUEST':
-      return 400;
-    case 'UNAUTHORIZED':
-    case 'INVALID_CREDENTIALS':
-    case 'INVALID_REFRESH_TOKEN':
-    case 'REFRESH_TOKEN_REUSED':
-    case 'ACCOUNT_DISABLED':
-      return 401;
-    case 'FORBIDDEN':
-      return 403;
-    case 'NOT_FOUND':
-      return 404;
-    case 'CONFLICT':
-    case 'EMAIL_TAKEN':
-    case 'INSUFFICIENT_STOCK':
-    case 'INVALID_TRANSITION':
-    case 'TOO_MANY_OPEN_ORDERS':
-    case 'IDEMPOTENCY_KEY_IN_USE':
-      return 409;
-    case 'NOT_SERVICEABLE':
-    case 'PRODUCT_UNAVAILABLE':
-    case 'IDEMPOTENCY_KEY_REUSED':
-      return 422;
-    case 'REQUEST_TIMEOUT':
-      return 408;
-    case 'RATE_LIMITED':
-      return 429;
-    case 'HEADERS_TOO_LARGE':
-      return 431;
-    case 'DATABASE_UNAVAILABLE':
-      return 503;
-    default:
-      return assertUnreachable(code);
-  }
+  const status = statuses.get(code);
+  if (status === undefined) throw new Error(`Unregistered error code: ${code}`);
+  return status;
 }
