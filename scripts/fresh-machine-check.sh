@@ -153,7 +153,9 @@ in_chroot() {
   shift
   local home=/root
   [[ $user != root ]] && home=/home/$user
+  # As on this host: Node.js and npm trust the system store (which holds this network's CA).
   local cmd=(chroot "$r" /usr/bin/env -i HOME="$home" USER="$user" LANG=C.UTF-8 TERM=dumb
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm_config_cafile=/etc/ssl/certs/ca-certificates.crt
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${envs[@]}")
   if [[ $user != root ]]; then cmd+=(runuser -u "$user" --); fi
   cmd+=(bash -c "cd '$dir' && $*")
