@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { Metrics } from '#libs/platform';
-import { redisConnectionFromUrl } from '#libs/redis';
+import { queueConnectionOptions } from '#libs/redis';
 import { JobProducer } from './job-producer.js';
 import {
   NotificationJobsScheduler,
@@ -24,9 +24,7 @@ const queues = Object.values(QUEUES).map((name) => ({ name }));
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        // BullMQ needs blocking commands to wait for Redis forever instead of failing; the outbox
-        // relay bounds how long it waits for an enqueue.
-        connection: redisConnectionFromUrl(config.redis.url, { maxRetriesPerRequest: null }),
+        connection: queueConnectionOptions(config),
         prefix: `${config.redis.prefix}:bull`,
       }),
     }),

@@ -5,3 +5,4 @@ export * from './read-cache.js';
 export * from './read-cache.module.js';
 export * from './connection-watch.js';
 export * from './outage-breaker.js';
+export * from './redis-connections.js';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import type { OrderEventView } from '#libs/orders';
-import { redisOptions } from '#libs/redis';
+import { redisConnection } from '#libs/redis';
 import { orderEventsChannel } from './order-events-channel.js';
 
 export type OrderEventListener = (event: OrderEventView) => void;
@@ -31,11 +31,7 @@ export class OrderEventFeed implements OnApplicationShutdown {
     this.listeners.push(listener);
     if (this.subscriber) return;
     const channel = orderEventsChannel(this.config);
-    // A subscriber connection may wait for Redis indefinitely (no command timeout).
-    const subscriber = new Redis(
-      this.config.redis.url,
-      redisOptions({ commandTimeout: undefined, maxRetriesPerRequest: null }),
-    );
+    const subscriber = redisConnection(this.config, 'subscriber', 'order-events');
     this.subscriber = subscriber;
     subscriber.on('message', (_channel: string, message: string) => {
       const event = JSON.parse(message) as OrderEventView;

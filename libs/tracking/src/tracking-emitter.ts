@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { redisOptions } from '#libs/redis';
+import { redisConnection } from '#libs/redis';
 import type { RiderLocation } from './rider-locations.js';
 
 /** The socket.io namespace and room names every process agrees on. */
@@ -34,7 +34,7 @@ export class TrackingEmitter implements OnApplicationShutdown {
 
   private namespace() {
     if (!this.emitter) {
-      this.redis = new Redis(this.config.redis.url, redisOptions());
+      this.redis = redisConnection(this.config, 'commands', 'tracking-emitter');
       this.emitter = new Emitter(this.redis, { key: socketIoKey(this.config) });
     }
     return this.emitter.of(TRACKING_NAMESPACE);

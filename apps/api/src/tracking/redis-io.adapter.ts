@@ -1,10 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '#libs/config';
-import { redisOptions } from '#libs/redis';
+import { redisConnection } from '#libs/redis';
 import { socketIoKey } from '#libs/tracking';
 
 /** socket.io across api instances: room broadcasts go through Redis pub/sub. */
@@ -17,9 +17,8 @@ export class RedisIoAdapter extends IoAdapter {
     private readonly config: AppConfig,
   ) {
     super(app);
-    const options = redisOptions({ commandTimeout: undefined, maxRetriesPerRequest: null });
-    this.pub = new Redis(config.redis.url, options);
-    this.sub = new Redis(config.redis.url, options);
+    this.pub = redisConnection(config, 'subscriber', 'socket.io-pub');
+    this.sub = redisConnection(config, 'subscriber', 'socket.io-sub');
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {

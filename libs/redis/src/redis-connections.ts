@@ -1,0 +1,73 @@
+import KeyvRedis from '@keyv/redis';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { AppConfig } from '#libs/config';
+
+/**
+ * Every Redis connection FlashCart opens, with its timeouts and retry policy in one place.
+ *
+ * - `commands`: a command fails after 1 s instead of queueing while Redis is away (callers fall
+ *   back or retry), and the connection comes back by itself with backoff.
+ * - `subscriber`: pub/sub connections wait for Redis indefinitely (no command timeout) and
+ *   resubscribe after a reconnect.
+ */
+export type RedisRole = 'commands' | 'subscriber';
+
+const RETRY = (attempt: number) => Math.min(attempt * 200, 2_000);
+
+function options(role: RedisRole): RedisOptions {
+  return role === 'commands'
+    ? {
+        connectTimeout: 2_000,
+        commandTimeout: 1_000,
+        maxRetriesPerRequest: 1,
+        retryStrategy: RETRY,
+      }
+    : { connectTimeout: 2_000, maxRetriesPerRequest: null, retryStrategy: RETRY };
+}
+
+/** A new ioredis connection; `keyPrefix` adds the deployment's prefix to every key it names. */
+export function redisConnection(
+  config: AppConfig,
+  role: RedisRole,
+  name: string,
+  o: { keyPrefix?: boolean } = {},
+): Redis {
+  return new Redis(config.redis.url, {
+    ...options(role),
+    connectionName: `flashcart:${name}`,
+    ...(o.keyPrefix ? { keyPrefix: `${config.redis.prefix}:` } : {}),
+  });
+}
+
+/**
+ * Connection options for BullMQ, which opens its own connections: blocking commands must wait
+ * for Redis instead of failing (the outbox relay bounds how long an enqueue may take).
+ */
+export function queueConnectionOptions(config: AppConfig): RedisOptions {
+  const url = new URL(config.redis.url);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined,
+    tls: url.protocol === 'rediss:' ? {} : undefined,
+    ...options('subscriber'),
+    connectionName: 'flashcart:queues',
+  };
+}
+
+/**
+ * The cache store (@keyv/redis, which speaks node-redis): errors never throw and commands are not
+ * queued while Redis is away; the client reconnects with the same backoff.
+ */
+export function cacheStore(config: AppConfig, namespace: string): KeyvRedis<unknown> {
+  return new KeyvRedis(
+    {
+      url: config.redis.url,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 1_000, reconnectStrategy: RETRY },
+    },
+    { namespace, throwOnConnectError: false, throwOnErrors: false, connectionTimeout: 1_000 },
+  );
+}
