@@ -88,6 +88,15 @@ describe('jobs and the worker', () => {
         [orderId],
       )
     )[0].n;
+  /** The admin's SLA alerts for an order. */
+  const slaAlerts = async (orderId: string): Promise<number> =>
+    (
+      await db.query(
+        `SELECT count(*)::int AS n FROM notifications WHERE dedupe_key = $1 AND user_id = $2`,
+        [`sla:${orderId}`, admin.id],
+      )
+    )[0].n;
+
   const releases = async (orderId: string) =>
     (
       await db.query(
@@ -251,17 +260,12 @@ describe('jobs and the worker', () => {
           )
         )[0].n;
       expect(await until(breached, (n) => n === 1)).toBe(1);
-      const alerts = await until(
-        async () =>
-          (
-            await db.query(
-              `SELECT count(*)::int AS n FROM notifications WHERE dedupe_key = $1 AND user_id = $2`,
-              [`sla:${order.id}`, admin.id],
-            )
-          )[0].n,
-        (n) => n === 1,
-      );
-      expect(alerts).toBe(1);
+      expect(
+        await until(
+          () => slaAlerts(order.id),
+          (n) => n === 1,
+        ),
+      ).toBe(1);
     });
   });
 
@@ -344,17 +348,12 @@ describe('jobs and the worker', () => {
       expect(await api.app.get(OrderTransitions).markSlaBreached(order.id)).toBe(true);
       const worker = await startWorker(env);
       try {
-        const alerts = await until(
-          async () =>
-            (
-              await db.query(
-                `SELECT count(*)::int AS n FROM notifications WHERE dedupe_key = $1 AND user_id = $2`,
-                [`sla:${order.id}`, admin.id],
-              )
-            )[0].n,
-          (n) => n === 1,
-        );
-        expect(alerts).toBe(1);
+        expect(
+          await until(
+            () => slaAlerts(order.id),
+            (n) => n === 1,
+          ),
+        ).toBe(1);
       } finally {
         await worker.close();
       }
