@@ -270,6 +270,37 @@ describe('robustness: hostile input gets a 4xx in the error shape', () => {
     });
   });
 
+  describe('found by the fuzzer', () => {
+    it('an order without an address → 400 naming it (was a TypeError, 500)', async () => {
+      const res = await order({ items: [{ productId: product.id, quantity: 1 }] });
+      expectValidationError(res);
+      expect(JSON.stringify(res.body.message)).toContain('address');
+    });
+
+    it('null for a field that may only be left out → 400 (was a NOT NULL violation, 500)', async () => {
+      const victim = await signup(http, 'victim');
+      for (const body of [{ role: null }, { disabled: null }]) {
+        expectValidationError(
+          await http.patch(`/v1/admin/users/${victim.id}`, body, { token: admin.accessToken }),
+        );
+      }
+      expectValidationError(
+        await http.patch(
+          `/v1/admin/products/${product.id}`,
+          { name: null },
+          { token: admin.accessToken },
+        ),
+      );
+      // null stays a value where it is documented: a product's image is cleared with null
+      const cleared = await http.patch(
+        `/v1/admin/products/${product.id}`,
+        { imageUrl: null },
+        { token: admin.accessToken },
+      );
+      expect(cleared.status).toBe(200);
+    });
+  });
+
   describe('responses match openapi.json (defect 7)', () => {
     it("an order's timeline, whose first event has fromStatus null", async () => {
       const placed = await placeOrder(http, customer.accessToken, {

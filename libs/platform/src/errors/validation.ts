@@ -1,5 +1,14 @@
 import { BadRequestException, ValidationPipe } from '@nestjs/common';
-import type { ValidationError } from 'class-validator';
+import { ValidateIf, type ValidationError } from 'class-validator';
+
+/**
+ * A field that may be left out. Unlike class-validator's `@IsOptional()`, an explicit null is
+ * not "left out": it is validated like any value (and refused unless the field allows null);
+ * `{ "role": null }` had passed and reached a NOT NULL column (500). Use `@IsOptional()` only
+ * where null is a documented value (it clears the field).
+ */
+export const Optional = (): PropertyDecorator =>
+  ValidateIf((_object, value) => value !== undefined);
 
 /** "address.lat must not be greater than 90": each message names the full path of its field. */
 export function validationMessages(errors: ValidationError[], parent = ''): string[] {

@@ -1,17 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsString, MaxLength } from 'class-validator';
+import { Optional } from '#libs/platform';
 import { ROLES, type Role } from '#libs/auth';
 import { PageQuery } from '../../pagination/page-query.dto.js';
 import { UserDto } from './auth.dto.js';
 
 export class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @Optional()
   @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ description: 'Case-insensitive part of the email' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(254)
   email?: string;
@@ -19,12 +20,12 @@ export class ListUsersQuery extends PageQuery {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @Optional()
   @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ description: 'A disabled user cannot log in; live tokens die at once' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   disabled?: boolean;
 }

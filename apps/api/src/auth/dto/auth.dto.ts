@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Optional } from '#libs/platform';
 import { ROLES, type Role } from '#libs/auth';
 
 const trim = Transform(({ value }: { value: unknown }) =>
@@ -26,7 +27,7 @@ export class SignupDto {
   name!: string;
 
   @ApiPropertyOptional({ example: '+919876543210' })
-  @IsOptional()
+  @Optional()
   @trim
   @Matches(/^\+?[0-9]{7,15}$/, { message: 'phone must be 7-15 digits, optionally starting with +' })
   phone?: string;
@@ -53,7 +54,7 @@ export class RefreshDto {
 
 export class LogoutDto {
   @ApiPropertyOptional({ description: 'Also revoke the session of this refresh token' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, 200)
   refreshToken?: string;

@@ -5,12 +5,12 @@ import {
   IsLatitude,
   IsLongitude,
   IsNumber,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
   MaxLength,
 } from 'class-validator';
+import { Optional } from '#libs/platform';
 import { PageQuery, QueryNumber } from '../../pagination/page-query.dto.js';
 
 /** Query strings are text: "true"/"false" become booleans, anything else is rejected. */
@@ -48,19 +48,19 @@ export class BrowseProductsQuery extends PageQuery {
   @ApiPropertyOptional({
     description: 'Name search: case-insensitive prefix of the name or of a word',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, 100)
   q?: string;
 
   @ApiPropertyOptional({ description: 'Category slug or id (includes subcategories)' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   category?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Adds `available` for this store' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   storeId?: string;
 
@@ -68,7 +68,7 @@ export class BrowseProductsQuery extends PageQuery {
     type: Boolean,
     description: 'Only products the store has (needs storeId)',
   })
-  @IsOptional()
+  @Optional()
   @QueryBoolean()
   @IsBoolean()
   inStock?: boolean;
@@ -76,7 +76,7 @@ export class BrowseProductsQuery extends PageQuery {
 
 export class ProductQuery {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   storeId?: string;
 }

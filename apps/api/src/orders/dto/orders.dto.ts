@@ -8,9 +8,9 @@ import {
   IsIn,
   IsInt,
   IsLatitude,
+  IsObject,
   IsLongitude,
   IsNumber,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -20,6 +20,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { Optional } from '#libs/platform';
 import { MAX_EVENT_SEQ, ORDER_STATUSES, type OrderStatus } from '#libs/orders';
 import { MoneyDto } from '../../catalog/dto/catalog.dto.js';
 import { PageQuery, QueryNumber } from '../../pagination/page-query.dto.js';
@@ -36,7 +37,7 @@ export class AddressDto {
   @IsString()
   @Length(1, 200)
   line1!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) line2?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(200) line2?: string;
   @ApiProperty({ example: 'Bengaluru' }) @IsString() @Length(1, 100) city!: string;
   @ApiProperty({ example: '560038' })
   @Matches(/^[1-9][0-9]{5}$/, { message: 'pincode must be a 6-digit Indian PIN code' })
@@ -59,6 +60,7 @@ export class PlaceOrderDto {
   items!: OrderLineDto[];
 
   @ApiProperty({ type: AddressDto })
+  @IsObject({ message: 'address must be an object' })
   @ValidateNested()
   @Type(() => AddressDto)
   address!: AddressDto;
@@ -67,24 +69,24 @@ export class PlaceOrderDto {
     format: 'uuid',
     description: 'Default: the nearest open store serving the address',
   })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   storeId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(500) note?: string;
 }
 
 export class CancelOrderDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(500) reason?: string;
 }
 
 export class AdminTransitionDto {
   @ApiProperty({ enum: ['PACKED', 'OUT_FOR_DELIVERY', 'CANCELLED'] })
   @IsIn(ORDER_STATUSES)
   to!: OrderStatus;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(500) reason?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Required for OUT_FOR_DELIVERY' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   riderId?: string;
 }
@@ -95,26 +97,26 @@ export class RiderTransitionDto {
 
 export class OrderListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ORDER_STATUSES })
-  @IsOptional()
+  @Optional()
   @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
 }
 
 export class AdminOrderListQuery extends OrderListQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() storeId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() storeId?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Placed at or after' })
-  @IsOptional()
+  @Optional()
   @IsDateString()
   from?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Placed before' })
-  @IsOptional()
+  @Optional()
   @IsDateString()
   to?: string;
 }
 
 export class EventsQuery {
   @ApiPropertyOptional({ type: Number, default: 0 })
-  @IsOptional()
+  @Optional()
   @QueryNumber()
   @IsInt()
   @Min(0)
