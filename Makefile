@@ -65,6 +65,9 @@ unit: install ## unit tests only
 e2e: install services test-redis ## e2e tests only (fresh database and Redis prefix)
 	@$(ENV) npm run test:e2e --silent
 
+fuzz: install services test-redis ## hostile input from openapi.json for FUZZ_SECONDS (default 600); FUZZ_SEED=... replays a run
+	@$(ENV) FUZZ_SECONDS=$${FUZZ_SECONDS:-600} node --experimental-vm-modules --no-warnings node_modules/jest/bin/jest.js test/fuzz.e2e-spec.ts --selectProjects e2e
+
 openapi: build ## write openapi.json from the code (no database needed)
 	@$(ENV) node dist/apps/api/src/openapi.js openapi.json && echo "openapi.json written"
 

@@ -27,6 +27,7 @@ import {
 import { Roles } from '../auth/principal.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import {
+  CategoryDto,
   CreateCategoryDto,
   CreateProductDto,
   CreateStoreDto,
@@ -35,7 +36,7 @@ import {
   UpdateProductDto,
   UpdateStoreDto,
 } from './dto/admin-catalog.dto.js';
-import { CategoryNodeDto, ProductDto } from './dto/catalog.dto.js';
+import { ProductDto } from './dto/catalog.dto.js';
 
 const uuid = new ParseUUIDPipe();
 
@@ -53,14 +54,14 @@ export class AdminCatalogController {
   ) {}
 
   @Post('categories')
-  @ApiCreatedResponse({ type: CategoryNodeDto })
+  @ApiCreatedResponse({ type: CategoryDto })
   @ApiErrors(404, 409)
   createCategory(@Body() body: CreateCategoryDto): Promise<Category> {
     return this.categories.create(body);
   }
 
   @Patch('categories/:id')
-  @ApiOkResponse({ type: CategoryNodeDto })
+  @ApiOkResponse({ type: CategoryDto })
   @ApiErrors(404, 409)
   updateCategory(
     @Param('id', uuid) id: string,

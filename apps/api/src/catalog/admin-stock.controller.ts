@@ -20,6 +20,8 @@ import {
   SetStockDto,
   StockLevelDto,
   StockListQuery,
+  StockMovementPageDto,
+  StockRowPageDto,
 } from './dto/admin-catalog.dto.js';
 
 const uuid = new ParseUUIDPipe();
@@ -34,7 +36,7 @@ export class AdminStockController {
   constructor(private readonly stock: StockService) {}
 
   @Get()
-  @ApiOkResponse({ description: 'Stock rows of the store, by SKU' })
+  @ApiOkResponse({ type: StockRowPageDto, description: 'Stock rows of the store, by SKU' })
   list(
     @Param('storeId', uuid) storeId: string,
     @Query() query: StockListQuery,
@@ -67,7 +69,7 @@ export class AdminStockController {
   }
 
   @Get(':productId/movements')
-  @ApiOkResponse({ description: 'The ledger, newest first' })
+  @ApiOkResponse({ type: StockMovementPageDto, description: 'The ledger, newest first' })
   movements(
     @Param('storeId', uuid) storeId: string,
     @Param('productId', uuid) productId: string,

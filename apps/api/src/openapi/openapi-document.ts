@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '#libs/config';
+import { ErrorBodyDto } from './api-errors.decorator.js';
 
 export function buildOpenApiDocument(app: INestApplication, config: AppConfig): OpenAPIObject {
   const options = new DocumentBuilder()
@@ -13,5 +14,24 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
     .setVersion(config.version)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, options);
+  const document = SwaggerModule.createDocument(app, options, { extraModels: [ErrorBodyDto] });
+  // What every route can answer before its handler runs: 400 from the global input guard (NUL
+  // characters, JSON nesting; libs/platform input-guard.ts) and 431 from Node's parser (request
+  // line or headers over 16 KB; client-error.ts), both in the error shape.
+  const everywhere = {
+    '400': 'Bad Request (NUL characters, JSON nested too deep, malformed input)',
+    '431': 'Request Header Fields Too Large (a request line or headers over 16 KB)',
+  };
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path) as { responses?: Record<string, unknown> }[]) {
+      operation.responses ??= {};
+      for (const [status, description] of Object.entries(everywhere)) {
+        operation.responses[status] ??= {
+          description,
+          content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorBodyDto) } } },
+        };
+      }
+    }
+  }
+  return document;
 }

@@ -5,7 +5,12 @@ import {
   ServiceUnavailableException,
   VERSION_NEUTRAL,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheckService,
   HealthIndicatorService,
@@ -18,6 +23,27 @@ import { REDIS } from '#libs/redis';
 import { Public } from '../http/public.decorator.js';
 
 const CHECK_TIMEOUT_MS = 1_500;
+
+class LiveDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
+class ReadyDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({ example: '0.1.0' }) version!: string;
+  @ApiProperty({ type: Object, description: 'Per dependency: { status, ... }' })
+  checks!: Record<string, unknown>;
+}
+
+/** The one error body plus which dependency is down (503). */
+class NotReadyDto {
+  @ApiProperty({ example: 503 }) statusCode!: number;
+  @ApiProperty({ example: 'Service Unavailable' }) error!: string;
+  @ApiProperty({ example: 'Not ready: redis down' }) message!: string;
+  @ApiProperty() requestId!: string;
+  @ApiProperty() version!: string;
+  @ApiProperty({ type: Object }) checks!: Record<string, unknown>;
+}
 
 @ApiTags('health')
 @Public()
@@ -33,15 +59,18 @@ export class HealthController {
 
   /** Liveness: the process is up and its event loop answers. */
   @Get('live')
-  @ApiOkResponse({ description: 'The process is up.' })
+  @ApiOkResponse({ type: LiveDto, description: 'The process is up.' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Readiness: PostgreSQL and Redis both answer. */
   @Get('ready')
-  @ApiOkResponse({ description: 'PostgreSQL and Redis answer.' })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down; the message names it.' })
+  @ApiOkResponse({ type: ReadyDto, description: 'PostgreSQL and Redis answer.' })
+  @ApiServiceUnavailableResponse({
+    type: NotReadyDto,
+    description: 'A dependency is down; the message names it.',
+  })
   async ready(): Promise<{ status: 'ok'; version: string; checks: Record<string, unknown> }> {
     const version = this.config.version;
     try {

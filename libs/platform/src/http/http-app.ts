@@ -1,7 +1,9 @@
 import { type INestApplication, Logger } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import type { AppConfig } from '#libs/config';
+import { errorBody } from '../errors/error-body.js';
 import { Metrics } from '../metrics/metrics.js';
 import { answerClientError } from './client-error.js';
 import { guardRequestInput } from './input-guard.js';
@@ -16,6 +18,18 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     requestIdHeader: false,
     return503OnClosing: true,
     clientErrorHandler: answerClientError,
+    // A path parameter over maxParamLength or with broken %-encoding is bad input (Fastify
+    // answered 414 or 400 outside the error shape).
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      void reply
+        .code(400)
+        .header('x-request-id', request.id)
+        .send(
+          errorBody(400, [`a path parameter is not valid: ${error.message}`], String(request.id), {
+            code: 'VALIDATION_FAILED',
+          }),
+        );
+    },
   });
 }
 

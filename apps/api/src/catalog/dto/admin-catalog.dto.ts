@@ -17,6 +17,7 @@ import {
   Min,
   NotEquals,
 } from 'class-validator';
+import { Optional } from '#libs/platform';
 import { PageQuery, QueryNumber } from '../../pagination/page-query.dto.js';
 
 const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/;
@@ -31,16 +32,18 @@ export class CreateCategoryDto {
   slug!: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true }) @IsOptional() @IsUUID() parentId?:
     string | null;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000) sortOrder?: number;
+  @ApiPropertyOptional() @Optional() @IsInt() @Min(0) @Max(10_000) sortOrder?: number;
 }
-export class UpdateCategoryDto extends PartialType(CreateCategoryDto) {}
+export class UpdateCategoryDto extends PartialType(CreateCategoryDto, {
+  skipNullProperties: false,
+}) {}
 
 export class CreateProductDto {
   @ApiProperty({ example: 'DAIRY-MILK-500' })
   @Matches(/^[A-Za-z0-9-]{2,64}$/, { message: 'sku must be 2-64 letters, digits or hyphens' })
   sku!: string;
   @ApiProperty() @IsString() @Length(1, 200) name!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(2000) description?: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() categoryId!: string;
   @ApiProperty({ example: 4500, description: 'Integer paise' })
   @IsInt({ message: 'priceMinor must be an integer number of paise' })
@@ -54,14 +57,16 @@ export class CreateProductDto {
   @MaxLength(2000)
   imageUrl?: string | null;
   @ApiPropertyOptional({ default: 10 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(100)
   maxPerOrder?: number;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() active?: boolean;
 }
-export class UpdateProductDto extends PartialType(CreateProductDto) {}
+export class UpdateProductDto extends PartialType(CreateProductDto, {
+  skipNullProperties: false,
+}) {}
 
 export class CreateStoreDto {
   @ApiProperty({ example: 'Indiranagar' }) @IsString() @Length(1, 100) name!: string;
@@ -72,21 +77,21 @@ export class CreateStoreDto {
   @ApiProperty({ example: 77.6412 }) @IsNumber() @IsLongitude() longitude!: number;
   @ApiProperty({ example: 3000 }) @IsInt() @Min(100) @Max(50_000) serviceRadiusM!: number;
   @ApiPropertyOptional({ example: '07:00', description: 'Local time; equal to closesAt = 24 h' })
-  @IsOptional()
+  @Optional()
   @Matches(TIME, { message: 'opensAt must be HH:MM' })
   opensAt?: string;
   @ApiPropertyOptional({ example: '23:00' })
-  @IsOptional()
+  @Optional()
   @Matches(TIME, { message: 'closesAt must be HH:MM' })
   closesAt?: string;
   @ApiPropertyOptional({ example: 'Asia/Kolkata' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   timezone?: string;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() active?: boolean;
 }
-export class UpdateStoreDto extends PartialType(CreateStoreDto) {}
+export class UpdateStoreDto extends PartialType(CreateStoreDto, { skipNullProperties: false }) {}
 
 export class StoreDto extends CreateStoreDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -99,7 +104,7 @@ export class SetStockDto {
   @ApiProperty({ enum: ADMIN_REASONS })
   @IsIn(ADMIN_REASONS)
   reason!: (typeof ADMIN_REASONS)[number];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(500) note?: string;
 }
 
 export class AdjustStockDto {
@@ -112,7 +117,7 @@ export class AdjustStockDto {
   @ApiProperty({ enum: ADMIN_REASONS })
   @IsIn(ADMIN_REASONS)
   reason!: (typeof ADMIN_REASONS)[number];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(500) note?: string;
 }
 
 export class StockLevelDto {
@@ -123,10 +128,51 @@ export class StockLevelDto {
 
 export class StockListQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only rows with quantity at or below this' })
-  @IsOptional()
+  @Optional()
   @QueryNumber()
   @IsInt()
   @Min(0)
   @Max(1_000_000)
   lowStock?: number;
+}
+
+/** A category as stored (create/update answer this; the tree is CategoryNodeDto). */
+export class CategoryDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() slug!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) parentId!: string | null;
+  @ApiProperty() sortOrder!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+/** One row of the stock ledger. */
+export class StockMovementDto {
+  @ApiProperty({ description: 'bigint, as a string' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) storeId!: string;
+  @ApiProperty({ format: 'uuid' }) productId!: string;
+  @ApiProperty() delta!: number;
+  @ApiProperty() quantityAfter!: number;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) orderId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) note!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class StockMovementPageDto {
+  @ApiProperty({ type: [StockMovementDto] }) items!: StockMovementDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class StockRowDto extends StockLevelDto {
+  @ApiProperty() sku!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class StockRowPageDto {
+  @ApiProperty({ type: [StockRowDto] }) items!: StockRowDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
