@@ -1,13 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ApiProperty, ApiResponse } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 
 /** The one error body, for the OpenAPI document. */
 export class ErrorBodyDto {
   @ApiProperty({ example: 409 }) statusCode!: number;
   @ApiProperty({ example: 'Conflict' }) error!: string;
-  @ApiPropertyOptional({ example: 'EMAIL_TAKEN', description: 'Stable machine-readable cause' })
-  code?: string;
+  @ApiProperty({ example: 'EMAIL_TAKEN', description: 'Stable machine-readable cause' })
+  code!: string;
   @ApiProperty({
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
     description: 'Human-readable; a list of field errors for 400',

@@ -44,6 +44,7 @@ describe('toErrorBody: PostgreSQL failures', () => {
     expect(toErrorBody(pgError('42P01', 'relation "x" does not exist'), 'r3')).toEqual({
       statusCode: 500,
       error: 'Internal Server Error',
+      code: 'INTERNAL_ERROR',
       message: 'Internal server error',
       requestId: 'r3',
     });

@@ -12,9 +12,13 @@ export interface ErrorCodes {
   NOT_FOUND: 404;
   REQUEST_TIMEOUT: 408;
   CONFLICT: 409;
+  PAYLOAD_TOO_LARGE: 413;
+  UNSUPPORTED_MEDIA_TYPE: 415;
   RATE_LIMITED: 429;
   HEADERS_TOO_LARGE: 431;
+  INTERNAL_ERROR: 500;
   DATABASE_UNAVAILABLE: 503;
+  SERVICE_UNAVAILABLE: 503;
 }
 
 export type ErrorCode = keyof ErrorCodes;
@@ -47,9 +51,13 @@ export const PLATFORM_ERROR_CODES = registerErrorCodes({
   NOT_FOUND: 404,
   REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   HEADERS_TOO_LARGE: 431,
+  INTERNAL_ERROR: 500,
   DATABASE_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
 });
 
 /** A failure of the domain rules, thrown by services in libs and mapped to HTTP at the edge. */
