@@ -488,6 +488,12 @@ describe('catalog reads with Redis stopped', () => {
       store.id,
       product.id,
     ]);
+    // With its ledger row, as every stock change has (the ledger stays exact for other suites).
+    await db.query(
+      `INSERT INTO stock_movements (store_id, product_id, delta, quantity_after, reason, note)
+       VALUES ($1, $2, -1, 3, 'adjustment', 'catalog outage test')`,
+      [store.id, product.id],
+    );
 
     const search = await http.get(`/v1/products?q=${tag}`);
     expect(search.status).toBe(200);

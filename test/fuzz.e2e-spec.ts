@@ -11,6 +11,7 @@ import {
   type Principal,
 } from './harness/fuzz-requests.js';
 import { HttpClient, type HttpResult } from './harness/http-client.js';
+import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
 import { craftJwt } from './harness/jwt.js';
 import { operations, validateResponse } from './harness/openapi.js';
 
@@ -27,6 +28,7 @@ const BATCH = 40;
 const CONCURRENCY = 4;
 
 describe('fuzzing every operation of openapi.json', () => {
+  let database: IsolatedDatabase;
   let api: RunningApp;
   let http: HttpClient;
   let db: DataSource;
@@ -36,7 +38,10 @@ describe('fuzzing every operation of openapi.json', () => {
 
   beforeAll(async () => {
     console.log(`fuzz: FUZZ_SEED=${SEED} FUZZ_SECONDS=${SECONDS}`);
-    api = await startApi({ MAX_OPEN_ORDERS_PER_CUSTOMER: '100000' });
+    // Its own database: the invariants checked at the end are about what the fuzzer did, and
+    // other suites change rows behind the app's back on purpose (outage tests).
+    database = await isolatedDatabase();
+    api = await startApi({ DATABASE_URL: database.url, MAX_OPEN_ORDERS_PER_CUSTOMER: '100000' });
     http = new HttpClient(api.url);
     db = api.app.get(DataSource);
     users.admin = await userWithRole(api.app, http, 'admin');
@@ -94,7 +99,10 @@ describe('fuzzing every operation of openapi.json', () => {
       storeLng: spot.lng,
     };
   }, 60_000);
-  afterAll(() => api?.close());
+  afterAll(async () => {
+    await api?.close();
+    await database?.drop();
+  });
 
   function tokenOf(principal: Principal): string | undefined {
     if (principal === 'none') return undefined;
