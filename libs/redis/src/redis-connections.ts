@@ -15,14 +15,11 @@ export type RedisRole = 'commands' | 'subscriber';
 const RETRY = (attempt: number) => Math.min(attempt * 200, 2_000);
 
 function options(role: RedisRole): RedisOptions {
+  // A connection closed while Redis is away would otherwise keep a 2 s timer (and the process).
+  const shared = { connectTimeout: 2_000, disconnectTimeout: 200, retryStrategy: RETRY };
   return role === 'commands'
-    ? {
-        connectTimeout: 2_000,
-        commandTimeout: 1_000,
-        maxRetriesPerRequest: 1,
-        retryStrategy: RETRY,
-      }
-    : { connectTimeout: 2_000, maxRetriesPerRequest: null, retryStrategy: RETRY };
+    ? { ...shared, commandTimeout: 1_000, maxRetriesPerRequest: 1 }
+    : { ...shared, maxRetriesPerRequest: null };
 }
 
 /** A new ioredis connection; `keyPrefix` adds the deployment's prefix to every key it names. */
