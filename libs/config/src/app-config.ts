@@ -45,6 +45,14 @@ export interface AppConfig {
     simulation: boolean;
     simulationStepSeconds: number;
   };
+  dispatch: {
+    offerTimeoutSeconds: number;
+    maxOrdersPerRider: number;
+    batchRadiusM: number;
+    sweepIntervalMs: number;
+    riderSpeedKmh: number;
+    packingSeconds: number;
+  };
   metrics: { token?: string };
   tracking: { authRecheckMs: number };
   log: { level: Environment['LOG_LEVEL'] };
@@ -139,6 +147,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
       concurrency: env.WORKER_CONCURRENCY,
       simulation: env.DELIVERY_SIMULATION === 'true',
       simulationStepSeconds: env.DELIVERY_SIMULATION_STEP_SECONDS,
+    },
+    dispatch: {
+      offerTimeoutSeconds: env.RIDER_OFFER_TIMEOUT_SECONDS,
+      maxOrdersPerRider: env.RIDER_MAX_ORDERS,
+      batchRadiusM: env.RIDER_BATCH_RADIUS_M,
+      sweepIntervalMs: env.DISPATCH_SWEEP_INTERVAL_MS,
+      riderSpeedKmh: env.RIDER_SPEED_KMH,
+      packingSeconds: env.ORDER_PACKING_SECONDS,
     },
     metrics: { token: env.METRICS_TOKEN },
     tracking: { authRecheckMs: env.TRACKING_AUTH_RECHECK_MS },

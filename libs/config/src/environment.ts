@@ -89,7 +89,7 @@ export class Environment {
   /** Subtotal (paise) from which delivery is free. */
   @Type(() => Number) @IsInt() @Min(0) FREE_DELIVERY_ABOVE_MINOR = 19_900;
 
-  /** Delivery promise: promisedBy = placed + this many minutes. */
+  /** The shortest promise: promisedBy = placed + max(this, packing + travel), see RIDER_SPEED_KMH. */
   @Type(() => Number) @IsInt() @Min(1) @Max(240) DELIVERY_PROMISE_MINUTES = 10;
 
   /** Open (not delivered/cancelled) orders one customer may have at once. */
@@ -139,4 +139,18 @@ export class Environment {
 
   /** Password of the first admin (8..128 characters). */
   @IsOptional() @IsString() @MinLength(8) @MaxLength(128) ADMIN_PASSWORD?: string;
+
+  // --- Dispatch, store capacity and the delivery promise (issue 19; docs/dispatch.md) ---
+  /** Seconds a rider has to accept an offer before it goes to the next rider. */
+  @Type(() => Number) @IsInt() @Min(5) @Max(600) RIDER_OFFER_TIMEOUT_SECONDS = 45;
+  /** Orders one rider may carry at once (more than 1: batching of nearby addresses). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(5) RIDER_MAX_ORDERS = 1;
+  /** Batching: a second order only if its address is this close (metres) to one the rider carries. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(10_000) RIDER_BATCH_RADIUS_M = 800;
+  /** How often lost offer timeouts and waiting orders are swept, milliseconds. */
+  @Type(() => Number) @IsInt() @Min(1000) DISPATCH_SWEEP_INTERVAL_MS = 15_000;
+  /** Rider speed used for the promise (store to address), km/h. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(120) RIDER_SPEED_KMH = 20;
+  /** Picking and packing time used for the promise and for a busy store's retryAfter, seconds. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(7200) ORDER_PACKING_SECONDS = 240;
 }

@@ -1,6 +1,12 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const STOCK_REASONS = ['restock', 'adjustment', 'order_reserved', 'order_released'] as const;
+export const STOCK_REASONS = [
+  'restock',
+  'adjustment',
+  'order_reserved',
+  'order_released',
+  'short_pick',
+] as const;
 export type StockReason = (typeof STOCK_REASONS)[number];
 
 /** One line of the append-only stock ledger. */

@@ -136,6 +136,50 @@ export class StockService {
     await this.record(m, movements);
   }
 
+  /**
+   * A short pick, inside the caller's transaction (the order's): the picker found `found` of the
+   * `ordered` units reserved for the order, so the shelf is empty and the count was wrong. The
+   * missing units go back from the order (`order_released`) and, with whatever the count still
+   * claimed, out as shrinkage (`short_pick`): the product's quantity at the store becomes 0 and
+   * the ledger says why. Returns the shrinkage recorded (units).
+   */
+  async recordShortPick(
+    m: EntityManager,
+    p: { storeId: string; productId: string; missing: number; orderId: string; actorId: string },
+  ): Promise<number> {
+    await this.ensureRow(m, p.storeId, p.productId);
+    const [{ quantity }] = await m.query(
+      `SELECT quantity FROM store_stock WHERE store_id = $1 AND product_id = $2 FOR UPDATE`,
+      [p.storeId, p.productId],
+    );
+    const shrinkage = quantity + p.missing;
+    const base = { storeId: p.storeId, productId: p.productId, orderId: p.orderId };
+    const movements: Movement[] = [];
+    if (p.missing > 0) {
+      movements.push({
+        ...base,
+        delta: p.missing,
+        quantityAfter: shrinkage,
+        reason: 'order_released',
+        actorId: p.actorId,
+        note: 'short pick: not found on the shelf',
+      });
+    }
+    if (shrinkage > 0) {
+      await this.apply(m, p.storeId, p.productId, -quantity);
+      movements.push({
+        ...base,
+        delta: -shrinkage,
+        quantityAfter: 0,
+        reason: 'short_pick',
+        actorId: p.actorId,
+        note: `shelf empty while picking; the count said ${shrinkage}`,
+      });
+    }
+    await this.record(m, movements);
+    return shrinkage;
+  }
+
   async list(
     storeId: string,
     filter: { lowStock?: number; limit: number; cursor?: string },

@@ -18,6 +18,7 @@ export interface StoreInput {
   closesAt?: string;
   timezone?: string;
   active?: boolean;
+  maxOpenOrders?: number;
 }
 
 export type ServiceableStore = Store & { distanceM: number };

@@ -1,3 +1,5 @@
+export * from './capacity/delivery-promise.js';
+export * from './capacity/store-capacity.js';
 export * from './order-access.js';
 export * from './order-errors.js';
 export * from './order-queries.service.js';
@@ -10,3 +12,4 @@ export * from './outbox/index.js';
 export * from './placement/idempotency.js';
 export * from './placement/order-placement.service.js';
 export * from './pricing.js';
+export * from './short-picks.service.js';

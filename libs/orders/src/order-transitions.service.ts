@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { UsersService } from '#libs/auth';
+import { DataSource, type EntityManager } from 'typeorm';
 import { StockService } from '#libs/inventory';
 import { DomainError } from '#libs/platform';
 import { visibleOrder, type ActingAs } from './order-access.js';
@@ -17,6 +16,8 @@ export interface TransitionRequest {
   from?: OrderStatus;
   reason?: string;
   riderId?: string;
+  /** Extra fields of the event's data (e.g. the accepted offer). */
+  data?: Record<string, unknown>;
 }
 
 /**
@@ -30,7 +31,6 @@ export class OrderTransitions {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly stock: StockService,
-    private readonly users: UsersService,
     private readonly outbox: OutboxSignal,
   ) {}
 
@@ -43,67 +43,102 @@ export class OrderTransitions {
     actor: ActingAs,
     request: TransitionRequest,
   ): Promise<OrderView> {
-    const view = await this.dataSource.transaction(async (m) => {
-      const order = await visibleOrder(m, orderId, actor, true);
-      if (request.from && order.status !== request.from)
-        throw this.conflict(order.status, request.to);
-      const check = checkTransition(order.status, request.to, actor.role);
-      if (!check.ok && check.reason === 'INVALID_TRANSITION')
-        throw this.conflict(order.status, request.to);
-      if (!check.ok) {
-        throw new DomainError(
-          'FORBIDDEN',
-          `A ${actor.role} cannot move an order from ${order.status} to ${request.to}`,
-        );
-      }
-      const riderId = await this.riderFor(request);
-      const [updated] = await m.query(
-        `UPDATE orders SET status = $3, version = version + 1, updated_at = now(),
-                rider_id = COALESCE($4, rider_id), cancel_reason = COALESCE($5, cancel_reason)
-          WHERE id = $1 AND status = $2
-          RETURNING version, updated_at`,
-        [
-          order.id,
-          order.status,
-          request.to,
-          riderId,
-          request.to === 'CANCELLED' ? (request.reason ?? null) : null,
-        ],
-      );
-      if (updated.length === 0) {
-        const current = await m.findOneByOrFail(Order, { id: order.id });
-        throw this.conflict(current.status, request.to);
-      }
-      const items = await m.findBy(OrderItem, { orderId: order.id });
-      if (request.to === 'CANCELLED') {
-        // The status CAS above is what makes this happen exactly once.
-        await this.stock.release(m, order.storeId, items, order.id, actor.id);
-      }
-      const next: Order = {
-        ...order,
-        status: request.to,
-        version: updated[0].version,
-        updatedAt: updated[0].updated_at,
-        riderId: riderId ?? order.riderId,
-        cancelReason: request.to === 'CANCELLED' ? (request.reason ?? null) : order.cancelReason,
-      };
-      await appendEvent(m, next, {
-        type: `order.${request.to.toLowerCase()}`,
-        from: order.status,
-        to: request.to,
-        actor,
-        reason: request.reason,
-        data: riderId ? { riderId } : {},
-      });
-      const timeline = await m.find(OrderEvent, {
-        where: { orderId: order.id },
-        order: { seq: 'ASC' },
-      });
-      return toOrderView(next, items, timeline);
-    });
+    const view = await this.dataSource.transaction((m) =>
+      this.transitionIn(m, orderId, actor, request),
+    );
     this.outbox.committed();
-    this.logger.log({ event: 'order.transition', orderId, to: request.to, actor }, 'order moved');
     return view;
+  }
+
+  /**
+   * The same move inside the caller's transaction (dispatch accepts an offer and sends the order
+   * out in one transaction; a short pick cancels a fully short order). The caller signals the
+   * outbox after its commit. Locks the order row first, as every transition does.
+   */
+  async transitionIn(
+    m: EntityManager,
+    orderId: string,
+    actor: ActingAs,
+    request: TransitionRequest,
+  ): Promise<OrderView> {
+    const order = await visibleOrder(m, orderId, actor, true);
+    if (request.from && order.status !== request.from)
+      throw this.conflict(order.status, request.to);
+    const check = checkTransition(order.status, request.to, actor.role);
+    if (!check.ok && check.reason === 'INVALID_TRANSITION')
+      throw this.conflict(order.status, request.to);
+    if (!check.ok) {
+      throw new DomainError(
+        'FORBIDDEN',
+        `A ${actor.role} cannot move an order from ${order.status} to ${request.to}`,
+      );
+    }
+    const riderId = await this.riderFor(m, request);
+    const [updated] = await m.query(
+      `UPDATE orders SET status = $3, version = version + 1, updated_at = now(),
+              rider_id = COALESCE($4, rider_id), cancel_reason = COALESCE($5, cancel_reason)
+        WHERE id = $1 AND status = $2
+        RETURNING version, updated_at`,
+      [
+        order.id,
+        order.status,
+        request.to,
+        riderId,
+        request.to === 'CANCELLED' ? (request.reason ?? null) : null,
+      ],
+    );
+    if (updated.length === 0) {
+      const current = await m.findOneByOrFail(Order, { id: order.id });
+      throw this.conflict(current.status, request.to);
+    }
+    const items = await m.findBy(OrderItem, { orderId: order.id });
+    if (request.to === 'CANCELLED') {
+      // The status CAS above is what makes this happen exactly once.
+      await this.stock.release(m, order.storeId, items, order.id, actor.id);
+    }
+    const next: Order = {
+      ...order,
+      status: request.to,
+      version: updated[0].version,
+      updatedAt: updated[0].updated_at,
+      riderId: riderId ?? order.riderId,
+      cancelReason: request.to === 'CANCELLED' ? (request.reason ?? null) : order.cancelReason,
+    };
+    await appendEvent(m, next, {
+      type: `order.${request.to.toLowerCase()}`,
+      from: order.status,
+      to: request.to,
+      actor,
+      reason: request.reason,
+      data: { ...(riderId ? { riderId } : {}), ...request.data },
+    });
+    const timeline = await m.find(OrderEvent, {
+      where: { orderId: order.id },
+      order: { seq: 'ASC' },
+    });
+    this.logger.log({ event: 'order.transition', orderId, to: request.to, actor }, 'order moved');
+    return toOrderView(next, items, timeline);
+  }
+
+  /**
+   * Locks an order row inside the caller's transaction (the first lock of any change to an
+   * order, so lock order stays order row first everywhere); null when there is no such order.
+   */
+  async lock(m: EntityManager, orderId: string): Promise<Order | null> {
+    return m.findOne(Order, { where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Appends an event that changes no status (dispatch's `order.rider_offered`) to an order the
+   * caller's transaction has locked (`lock`): on the timeline, and through the outbox on the
+   * socket. The caller signals the outbox after its commit.
+   */
+  async note(
+    m: EntityManager,
+    order: Order,
+    event: { type: string; actor: ActingAs; reason?: string; data?: Record<string, unknown> },
+  ): Promise<void> {
+    await appendEvent(m, order, { ...event, from: null, to: null });
   }
 
   /**
@@ -136,11 +171,14 @@ export class OrderTransitions {
     return recorded;
   }
 
-  private async riderFor(request: TransitionRequest): Promise<string | null> {
+  /** The rider to send an order out with, read in the transaction (no second connection held). */
+  private async riderFor(m: EntityManager, request: TransitionRequest): Promise<string | null> {
     if (request.to !== 'OUT_FOR_DELIVERY') return null;
     if (!request.riderId)
       throw new DomainError('VALIDATION_FAILED', 'riderId is required to send an order out');
-    const rider = await this.users.get(request.riderId).catch(() => null);
+    const [rider] = await m.query(`SELECT role, disabled FROM users WHERE id = $1`, [
+      request.riderId,
+    ]);
     if (!rider || rider.role !== 'rider' || rider.disabled) {
       throw new DomainError('VALIDATION_FAILED', 'riderId must be an active rider');
     }

@@ -33,6 +33,8 @@ export interface OrderView {
   subtotal: Money;
   deliveryFee: Money;
   total: Money;
+  /** Owed back to the customer after short picks (zero otherwise). */
+  refundDue: Money;
   address: DeliveryAddress;
   note: string | null;
   cancelReason: string | null;
@@ -81,6 +83,7 @@ export function toOrderView(
     subtotal: m(order.subtotalMinor),
     deliveryFee: m(order.deliveryFeeMinor),
     total: m(order.totalMinor),
+    refundDue: m(order.refundDueMinor ?? 0),
     address: order.address,
     note: order.note,
     cancelReason: order.cancelReason,

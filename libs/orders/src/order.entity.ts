@@ -24,6 +24,8 @@ export class Order {
   @Column({ type: 'integer' }) subtotalMinor!: number;
   @Column({ type: 'integer' }) deliveryFeeMinor!: number;
   @Column({ type: 'integer' }) totalMinor!: number;
+  /** Owed back to the customer: what short picks took off the total (paid at placement). */
+  @Column({ type: 'integer' }) refundDueMinor!: number;
   @Column({ type: 'timestamptz' }) promisedBy!: Date;
   @Column({ type: 'varchar', length: 500, nullable: true }) cancelReason!: string | null;
   @Column({ type: 'timestamptz' }) placedAt!: Date;

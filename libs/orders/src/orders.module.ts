@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '#libs/auth';
 import { InventoryModule } from '#libs/inventory';
+import { StoreCapacity } from './capacity/store-capacity.js';
 import { OrderQueries } from './order-queries.service.js';
+import { OrderShortPicks } from './short-picks.service.js';
 import { OrderTransitions } from './order-transitions.service.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
@@ -12,7 +14,23 @@ import { OrderPlacement } from './placement/order-placement.service.js';
 /** Orders: placement, transitions and queries (the outbox relay runs in OutboxModule). */
 @Module({
   imports: [AuthModule, InventoryModule, TypeOrmModule.forFeature([Order, OrderItem, OrderEvent])],
-  providers: [OrderPlacement, OrderTransitions, OrderQueries, IdempotencyKeys, OutboxSignal],
-  exports: [OrderPlacement, OrderTransitions, OrderQueries, IdempotencyKeys, OutboxSignal],
+  providers: [
+    OrderPlacement,
+    OrderTransitions,
+    OrderQueries,
+    OrderShortPicks,
+    StoreCapacity,
+    IdempotencyKeys,
+    OutboxSignal,
+  ],
+  exports: [
+    OrderPlacement,
+    OrderTransitions,
+    OrderQueries,
+    OrderShortPicks,
+    StoreCapacity,
+    IdempotencyKeys,
+    OutboxSignal,
+  ],
 })
 export class OrdersModule {}

@@ -4,6 +4,7 @@ import { CreateCatalogAndInventory1764150100000 } from './1764150100000-CreateCa
 import { CreateOrders1764150200000 } from './1764150200000-CreateOrders.js';
 import { CreateNotifications1764150300000 } from './1764150300000-CreateNotifications.js';
 import { OutboxConsumerCursors1764150400000 } from './1764150400000-OutboxConsumerCursors.js';
+import { DispatchCapacityShortPicks1764150500000 } from './1764150500000-DispatchCapacityShortPicks.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateOrders1764150200000,
   CreateNotifications1764150300000,
   OutboxConsumerCursors1764150400000,
+  DispatchCapacityShortPicks1764150500000,
 ];

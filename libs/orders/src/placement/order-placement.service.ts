@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { StoresService } from '#libs/inventory';
+import { StoresService, type ServiceableStore } from '#libs/inventory';
 import { DomainError } from '#libs/platform';
+import { promisedBy } from '../capacity/delivery-promise.js';
+import { StoreCapacity } from '../capacity/store-capacity.js';
 import type { Order, OrderItem, DeliveryAddress } from '../order.entity.js';
 import { newEvent } from '../order-timeline.js';
 import { toOrderView, type OrderView } from '../order-view.js';
@@ -35,6 +37,7 @@ export class OrderPlacement {
     private readonly stores: StoresService,
     private readonly keys: IdempotencyKeys,
     private readonly outbox: OutboxSignal,
+    private readonly capacity: StoreCapacity,
   ) {}
 
   /** Places an order once per Idempotency-Key; a replay answers what the first request did. */
@@ -60,7 +63,9 @@ export class OrderPlacement {
 
   /**
    * One attempt: validate, choose the store (cached), then one transaction of three statements:
-   * claim the key and lock the products' stock, write everything, commit.
+   * claim the key and lock the products' stock, write everything, commit. A store at capacity
+   * refuses (409 STORE_BUSY); without a pinned `storeId` the next store serving the address is
+   * tried, and the first refusal is the answer when none can take it.
    */
   private async placeOnce(
     userId: string,
@@ -69,7 +74,29 @@ export class OrderPlacement {
     input: PlaceOrder,
   ): Promise<{ status: number; body: OrderView; placedNow: boolean }> {
     const lines = this.checkedLines(input.items);
-    const store = await this.chooseStore(input);
+    const stores = await this.candidateStores(input);
+    let busy: DomainError | undefined;
+    for (const store of stores) {
+      try {
+        return await this.placeAt(userId, idempotencyKey, hash, input, lines, store);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        if (err.code !== 'STORE_BUSY' && !busy) throw err;
+        // Another store may lack the stock the busy one had: the busy store is still the answer.
+        busy ??= await this.capacity.busyError(store.id);
+      }
+    }
+    throw busy!;
+  }
+
+  private placeAt(
+    userId: string,
+    idempotencyKey: string,
+    hash: string,
+    input: PlaceOrder,
+    lines: CartLine[],
+    store: ServiceableStore,
+  ): Promise<{ status: number; body: OrderView; placedNow: boolean }> {
     return this.dataSource.transaction(async (m) => {
       const { keyClaimed, stored, products } = await claimAndLock(m, {
         userId,
@@ -83,7 +110,7 @@ export class OrderPlacement {
         return { status: earlier.status, body: earlier.body as OrderView, placedNow: false };
       }
       this.checkAvailability(lines, products);
-      const { order, items, event } = this.newOrder(userId, store.id, input, lines, products);
+      const { order, items, event } = this.newOrder(userId, store, input, lines, products);
       const body = toOrderView(order, items, [event]);
       const written = await writePlacement(m, {
         order,
@@ -92,12 +119,13 @@ export class OrderPlacement {
         maxOpenOrders: this.config.orders.maxOpenPerCustomer,
         idempotency: { key: idempotencyKey, requestHash: hash, responseBody: body },
       });
-      if (!written.placed) {
+      if (!written.placed && !written.customerOk) {
         throw new DomainError(
           'TOO_MANY_OPEN_ORDERS',
           `At most ${this.config.orders.maxOpenPerCustomer} open orders at a time`,
         );
       }
+      if (!written.placed) throw new DomainError('STORE_BUSY', 'The store is at capacity');
       if (written.taken !== lines.length) throw new Error('stock moved under a row lock');
       if (!written.keyed) throw keyInUse(); // stored meanwhile: the caller replays it
       return { status: 201, body, placedNow: true };
@@ -164,7 +192,7 @@ export class OrderPlacement {
   /** The order as placed: server prices, its items and its first event. */
   private newOrder(
     userId: string,
-    storeId: string,
+    store: ServiceableStore,
     input: PlaceOrder,
     lines: CartLine[],
     products: Map<string, ProductForOrder>,
@@ -178,7 +206,7 @@ export class OrderPlacement {
     const order: Order = {
       id: randomUUID(),
       userId,
-      storeId,
+      storeId: store.id,
       riderId: null,
       status: 'PLACED',
       version: 1,
@@ -186,7 +214,12 @@ export class OrderPlacement {
       note: input.note ?? null,
       currency: 'INR',
       ...totals,
-      promisedBy: new Date(now.getTime() + this.config.orders.promiseMinutes * 60_000),
+      refundDueMinor: 0,
+      promisedBy: promisedBy(now, store.distanceM, {
+        packingSeconds: this.config.dispatch.packingSeconds,
+        riderSpeedKmh: this.config.dispatch.riderSpeedKmh,
+        minimumMinutes: this.config.orders.promiseMinutes,
+      }),
       cancelReason: null,
       placedAt: now,
       updatedAt: now,
@@ -219,11 +252,12 @@ export class OrderPlacement {
     return { order, items, event };
   }
 
-  private async chooseStore(input: PlaceOrder) {
+  /** The pinned store, or every store serving the address, nearest first. */
+  private async candidateStores(input: PlaceOrder): Promise<ServiceableStore[]> {
     const point = { lat: input.address.lat, lng: input.address.lng };
     const serving = await this.stores.serviceable(point);
-    const store = input.storeId ? serving.find((s) => s.id === input.storeId) : serving[0];
-    if (!store) {
+    const stores = input.storeId ? serving.filter((s) => s.id === input.storeId) : serving;
+    if (stores.length === 0) {
       throw new DomainError(
         'NOT_SERVICEABLE',
         input.storeId
@@ -231,6 +265,6 @@ export class OrderPlacement {
           : 'No store delivers to this address right now',
       );
     }
-    return store;
+    return stores;
   }
 }

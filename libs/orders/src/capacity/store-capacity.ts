@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { DomainError } from '#libs/platform';
+
+/** Statuses in which an order is still in its store (counted against the store's limit). */
+export const IN_STORE_STATUSES = ['PLACED', 'PACKED'] as const;
+
+/**
+ * A store's capacity as clients see it: which stores are busy (serviceability) and when to retry
+ * a refused placement. The limit itself is enforced by placement, under the store's lock.
+ */
+@Injectable()
+export class StoreCapacity {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Of these stores, those holding their limit of orders in PLACED + PACKED right now. */
+  async busy(storeIds: string[]): Promise<Set<string>> {
+    if (storeIds.length === 0) return new Set();
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT s.id FROM stores s
+        WHERE s.id = ANY($1::uuid[])
+          AND (SELECT count(*) FROM orders o WHERE o.store_id = s.id AND o.status = ANY($2::text[]))
+              >= s.max_open_orders`,
+      [storeIds, IN_STORE_STATUSES],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * 409 STORE_BUSY with `retryAfter` (seconds): when the oldest order waiting in the store should
+   * be out of it (placed + packing time), at least 10 s, at most the packing time.
+   */
+  async busyError(storeId: string): Promise<DomainError> {
+    const packing = this.config.dispatch.packingSeconds;
+    const [row] = await this.dataSource.query(
+      `SELECT extract(epoch FROM now() - min(placed_at))::float8 AS age FROM orders
+        WHERE store_id = $1 AND status = ANY($2::text[])`,
+      [storeId, IN_STORE_STATUSES],
+    );
+    const age = Number(row?.age ?? 0);
+    const retryAfter = Math.max(10, Math.min(Math.max(packing, 10), Math.ceil(packing - age)));
+    return new DomainError('STORE_BUSY', 'The store is at capacity right now; try again shortly', {
+      storeId,
+      retryAfter,
+    });
+  }
+}
