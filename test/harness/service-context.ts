@@ -1,3 +1,4 @@
+import type { ModuleMetadata } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +28,11 @@ export class ServiceContext {
     private readonly adminId: string,
   ) {}
 
-  static async start(overrides: Record<string, string> = {}): Promise<ServiceContext> {
+  /** `imports`: more modules to test (e.g. DispatchModule). */
+  static async start(
+    overrides: Record<string, string> = {},
+    imports: NonNullable<ModuleMetadata['imports']> = [],
+  ): Promise<ServiceContext> {
     const module = await Test.createTestingModule({
       imports: [
         ConfigModule,
@@ -36,6 +41,7 @@ export class ServiceContext {
         RedisModule,
         ReadCacheModule,
         OrdersModule,
+        ...imports,
       ],
     })
       .overrideProvider(APP_CONFIG)

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
+import { DispatchConsumer, DispatchModule } from '#libs/dispatch';
 import {
   JobsModule,
   NotificationJobsScheduler,
@@ -13,6 +14,7 @@ import { ReadCacheModule, RedisModule } from '#libs/redis';
 import { TrackingModule, TrackingPublisher } from '#libs/tracking';
 import { AuthHttpModule } from './auth/auth-http.module.js';
 import { CatalogHttpModule } from './catalog/catalog-http.module.js';
+import { DispatchHttpModule } from './dispatch/dispatch-http.module.js';
 import { OrdersHttpModule } from './orders/orders-http.module.js';
 import { TrackingHttpModule } from './tracking/tracking-http.module.js';
 
@@ -28,9 +30,16 @@ import { TrackingHttpModule } from './tracking/tracking-http.module.js';
     OrdersHttpModule,
     TrackingHttpModule,
     // The api delivers committed order events too (whichever process holds a consumer's lease).
+    DispatchHttpModule,
     OutboxModule.forConsumers(
-      [TrackingPublisher, OrderJobsScheduler, NotificationJobsScheduler, SimulationJobsScheduler],
-      [TrackingModule, JobsModule],
+      [
+        TrackingPublisher,
+        OrderJobsScheduler,
+        NotificationJobsScheduler,
+        SimulationJobsScheduler,
+        DispatchConsumer,
+      ],
+      [TrackingModule, JobsModule, DispatchModule],
     ),
   ],
 })

@@ -2,6 +2,7 @@ import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { AuthModule } from '#libs/auth';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
+import { DispatchConsumer, DispatchModule } from '#libs/dispatch';
 import { InventoryModule } from '#libs/inventory';
 import {
   JobProducer,
@@ -16,6 +17,7 @@ import { PlatformModule } from '#libs/platform';
 import { ReadCacheModule, RedisModule } from '#libs/redis';
 import { TrackingModule, TrackingPublisher } from '#libs/tracking';
 import { DeliveryProcessor } from './processors/delivery.processor.js';
+import { DispatchProcessor } from './processors/dispatch.processor.js';
 import { MaintenanceProcessor } from './processors/maintenance.processor.js';
 import { NotificationsProcessor } from './processors/notifications.processor.js';
 import { OrdersProcessor } from './processors/orders.processor.js';
@@ -39,9 +41,16 @@ import { SimulationProcessor } from './processors/simulation.processor.js';
     NotificationsModule,
     TrackingModule,
     JobsModule,
+    DispatchModule,
     OutboxModule.forConsumers(
-      [TrackingPublisher, OrderJobsScheduler, NotificationJobsScheduler, SimulationJobsScheduler],
-      [TrackingModule, JobsModule],
+      [
+        TrackingPublisher,
+        OrderJobsScheduler,
+        NotificationJobsScheduler,
+        SimulationJobsScheduler,
+        DispatchConsumer,
+      ],
+      [TrackingModule, JobsModule, DispatchModule],
     ),
   ],
   providers: [
@@ -50,6 +59,7 @@ import { SimulationProcessor } from './processors/simulation.processor.js';
     DeliveryProcessor,
     SimulationProcessor,
     MaintenanceProcessor,
+    DispatchProcessor,
   ],
 })
 export class WorkerModule implements OnApplicationBootstrap {

@@ -8,11 +8,16 @@ import {
   JOBS,
   QUEUES,
   type AutoCancelJob,
+  type OfferTimeoutJob,
+  type OrderNoteJob,
   type OrderStatusJob,
   type SimulateJob,
   type SlaAlertJob,
   type SlaCheckJob,
 } from './queues.js';
+
+/** Events without a status change that someone is notified of (the `order-note` job). */
+const NOTED_EVENTS = new Set(['order.short_picked', 'order.rider_offered']);
 
 /** Retries with exponential backoff; failed jobs stay in the failed set for inspection. */
 const RETRIED: JobsOptions = {
@@ -37,9 +42,10 @@ export class JobProducer {
     @InjectQueue(QUEUES.delivery) private readonly delivery: Queue,
     @InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue,
     @InjectQueue(QUEUES.simulation) private readonly simulation: Queue,
+    @InjectQueue(QUEUES.dispatch) private readonly dispatch: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    for (const queue of [orders, notifications, delivery, maintenance, simulation])
+    for (const queue of [orders, notifications, delivery, maintenance, simulation, dispatch])
       watchConnection(queue, this.logger, `queue ${queue.name}`);
   }
 
@@ -76,6 +82,14 @@ export class JobProducer {
     for (const event of events) {
       if (event.toStatus)
         jobs.push(this.notifyStatusJob({ orderId: event.orderId, seq: event.seq }));
+      if (NOTED_EVENTS.has(event.type)) {
+        const data: OrderNoteJob = { orderId: event.orderId, seq: event.seq };
+        jobs.push({
+          name: JOBS.orderNote,
+          data,
+          opts: { ...RETRIED, jobId: `order-note-${event.orderId}-${event.seq}` },
+        });
+      }
       if (event.type === 'order.sla_breached') {
         const data: SlaAlertJob = { orderId: event.orderId };
         jobs.push({
@@ -86,6 +100,23 @@ export class JobProducer {
       }
     }
     if (jobs.length > 0) await this.notifications.addBulk(jobs);
+  }
+
+  /** Each offer's timeout at its `expiresAt` (`offer-timeout-<offerId>`: enqueuing twice is harmless). */
+  async scheduleOfferTimeouts(offers: { id: string; expiresAt: Date }[]): Promise<void> {
+    if (offers.length === 0) return;
+    await this.dispatch.addBulk(
+      offers.map((offer) => ({
+        name: JOBS.offerTimeout,
+        data: { offerId: offer.id } satisfies OfferTimeoutJob,
+        opts: {
+          ...RETRIED,
+          backoff: { type: 'fixed', delay: 1_000 },
+          jobId: `offer-timeout-${offer.id}`,
+          delay: Math.max(0, offer.expiresAt.getTime() - Date.now()),
+        },
+      })),
+    );
   }
 
   scheduleAutoCancel(orderId: string, packBy: Date) {
@@ -158,6 +189,12 @@ export class JobProducer {
       { name: JOBS.slaCheck, data: {} },
     );
     await this.maintenance.upsertJobScheduler('purge', { every: 3_600_000 }, { name: JOBS.purge });
+    // Lost offer timeouts (Redis came back empty) and orders waiting for a rider.
+    await this.dispatch.upsertJobScheduler(
+      'dispatch-sweeper',
+      { every: this.config.dispatch.sweepIntervalMs },
+      { name: JOBS.dispatchSweep },
+    );
   }
 
   /**
@@ -167,7 +204,7 @@ export class JobProducer {
    */
   async keepSchedulers(): Promise<void> {
     await this.ensureSchedulers();
-    for (const queue of [this.orders, this.delivery, this.maintenance]) {
+    for (const queue of [this.orders, this.delivery, this.maintenance, this.dispatch]) {
       (await queue.getBackend().client).on('ready', () => void this.reensure());
     }
   }

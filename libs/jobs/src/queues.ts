@@ -8,6 +8,7 @@ export const QUEUES = {
   delivery: 'delivery',
   simulation: 'simulation',
   maintenance: 'maintenance',
+  dispatch: 'dispatch',
 } as const;
 
 /** Job names and their payloads, per queue. */
@@ -19,6 +20,9 @@ export const JOBS = {
   slaAlert: 'sla-alert',
   simulate: 'simulate',
   purge: 'purge',
+  offerTimeout: 'offer-timeout',
+  dispatchSweep: 'dispatch-sweep',
+  orderNote: 'order-note',
 } as const;
 
 export interface AutoCancelJob {
@@ -28,6 +32,17 @@ export interface OrderStatusJob {
   orderId: string;
   seq: number;
 }
+/** An order event without a status change that someone is told about (short pick, rider offer). */
+export interface OrderNoteJob {
+  orderId: string;
+  seq: number;
+}
+
+/** At an offer's `expiresAt`: expire it if still unanswered and offer the order to the next rider. */
+export interface OfferTimeoutJob {
+  offerId: string;
+}
+
 export interface SlaCheckJob {
   orderId: string;
 }
