@@ -16,7 +16,8 @@ export interface RiderView {
   /** The offer waiting for this rider's answer, if any. */
   openOfferId: string | null;
   since: string | null;
-  lastPosition: { lat: number; lng: number; at: string } | null;
+  /** Absent when the rider never sent one. */
+  lastPosition?: { lat: number; lng: number; at: string };
 }
 
 export interface OfferView {

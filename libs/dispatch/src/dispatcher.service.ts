@@ -263,6 +263,13 @@ export class Dispatcher {
     return { expired: expired.length, offered };
   }
 
+  /** The order's open offer, if any (the demo simulation answers it). */
+  async openOfferFor(orderId: string): Promise<RiderOffer | null> {
+    return this.dataSource
+      .getRepository(RiderOffer)
+      .findOneBy({ orderId, status: 'OFFERED' as const });
+  }
+
   /** Schedules offer timeouts after commit; a failure is logged (the sweeper covers it). */
   async schedule(offers: { id: string; expiresAt: Date }[]): Promise<void> {
     try {

@@ -194,10 +194,9 @@ export class RiderShifts {
       maxLoad,
       openOfferId: r.open_offer_id,
       since: r.since ? r.since.toISOString() : null,
-      lastPosition:
-        r.last_lat !== null && r.last_lng !== null && r.position_at
-          ? { lat: r.last_lat, lng: r.last_lng, at: r.position_at.toISOString() }
-          : null,
+      ...(r.last_lat !== null && r.last_lng !== null && r.position_at
+        ? { lastPosition: { lat: r.last_lat, lng: r.last_lng, at: r.position_at.toISOString() } }
+        : {}),
     };
   }
 }

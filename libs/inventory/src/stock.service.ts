@@ -145,7 +145,13 @@ export class StockService {
    */
   async recordShortPick(
     m: EntityManager,
-    p: { storeId: string; productId: string; missing: number; orderId: string; actorId: string },
+    p: {
+      storeId: string;
+      productId: string;
+      missing: number;
+      orderId: string;
+      actorId: string | null;
+    },
   ): Promise<number> {
     await this.ensureRow(m, p.storeId, p.productId);
     const [{ quantity }] = await m.query(

@@ -75,7 +75,7 @@ export class OrderShortPicks {
         productId,
         missing,
         orderId,
-        actorId: actor.id ?? order.userId,
+        actorId: actor.id,
       });
       const fullyShort = remaining.length === 0;
       const subtotal = remaining.reduce((sum, i) => sum + i.lineTotalMinor, 0);

@@ -62,6 +62,7 @@ export class DemoSeeder {
         credentials.push({ role: demo.role, email: demo.email, password: demo.password });
       }
       await this.seedCatalog(adminId!);
+      await this.seedRiders();
     }
     return credentials;
   }
@@ -102,6 +103,41 @@ export class DemoSeeder {
       }
     }
     await this.cache.invalidate(CATALOG_CACHE);
+  }
+
+  /**
+   * Riders on shift at every demo store (`rider-<store code>-1|2@flashcart.local`, password
+   * flashcart-rider; the demo rider works at the first store), so
+   * that packed orders are offered and the demo simulation accepts them (docs/dispatch.md).
+   */
+  private async seedRiders(): Promise<void> {
+    const stores: { id: string; code: string; latitude: number; longitude: number }[] =
+      await this.dataSource.query(
+        `SELECT id, code, latitude, longitude FROM stores WHERE code = ANY($1) ORDER BY code`,
+        [DEMO_STORES.map((s) => s.code)],
+      );
+    for (const [index, store] of stores.entries()) {
+      const riders = [
+        ...(index === 0 ? [{ email: 'rider@flashcart.local', password: 'flashcart-rider' }] : []),
+        ...[1, 2].map((n) => ({
+          email: `rider-${store.code.toLowerCase()}-${n}@flashcart.local`,
+          password: 'flashcart-rider',
+        })),
+      ];
+      for (const [n, rider] of riders.entries()) {
+        const { user } = await this.users.upsert({
+          ...rider,
+          name: `Rider ${store.code} ${n + 1}`,
+          role: 'rider',
+        });
+        await this.dataSource.query(
+          `INSERT INTO rider_shifts (rider_id, store_id, on_shift, last_lat, last_lng, position_at)
+           VALUES ($1, $2, true, $3, $4, now())
+           ON CONFLICT (rider_id) DO UPDATE SET store_id = EXCLUDED.store_id, on_shift = true`,
+          [user.id, store.id, store.latitude, store.longitude],
+        );
+      }
+    }
   }
 
   async createAdmin(email: string, password: string, name = 'Administrator'): Promise<void> {

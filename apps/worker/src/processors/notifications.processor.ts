@@ -6,6 +6,7 @@ import {
   LoggedWorkerHost,
   QUEUES,
   workerOptions,
+  type OrderNoteJob,
   type OrderStatusJob,
   type SlaAlertJob,
 } from '#libs/jobs';
@@ -41,6 +42,8 @@ export class NotificationsProcessor extends LoggedWorkerHost {
         return this.statusChanged(job.data as OrderStatusJob);
       case JOBS.slaAlert:
         return this.slaBreached(job.data as SlaAlertJob);
+      case JOBS.orderNote:
+        return this.noted(job.data as OrderNoteJob);
       default:
         throw new Error(`unknown job ${job.name}`);
     }
@@ -66,6 +69,39 @@ export class NotificationsProcessor extends LoggedWorkerHost {
       });
     }
     return { notified: recipients.length };
+  }
+
+  /** A short pick (the customer) or a delivery offer (the rider offered it). */
+  private async noted({ orderId, seq }: OrderNoteJob): Promise<unknown> {
+    const order = await this.orders.get(orderId, { id: null, role: 'system' });
+    const event = order.timeline?.find((e) => e.seq === seq);
+    const data = event?.data ?? {};
+    const rupees = (paise: unknown) => `₹${(Number(paise) / 100).toFixed(2)}`;
+    if (event?.type === 'order.short_picked') {
+      await this.notifications.notify({
+        userId: order.userId,
+        orderId,
+        dedupeKey: `order:${orderId}:${seq}`,
+        type: 'order.short_picked',
+        title: 'An item was not available',
+        body: `${String(data.name)}: ${String(data.found)} of ${String(data.ordered)} found; ${rupees(data.refundMinor)} will be refunded`,
+        data: { orderId, seq, productId: data.productId, refundDueMinor: data.refundDueMinor },
+      });
+      return { notified: 1 };
+    }
+    if (event?.type === 'order.rider_offered' && typeof data.riderId === 'string') {
+      await this.notifications.notify({
+        userId: data.riderId,
+        orderId,
+        dedupeKey: `offer:${String(data.offerId)}`,
+        type: 'order.rider_offered',
+        title: 'New delivery offer',
+        body: `Accept before ${String(data.expiresAt)}`,
+        data: { orderId, offerId: data.offerId, expiresAt: data.expiresAt },
+      });
+      return { notified: 1 };
+    }
+    return 'nothing to notify';
   }
 
   private async slaBreached({ orderId }: SlaAlertJob): Promise<unknown> {

@@ -90,6 +90,17 @@ export class CreateStoreDto {
   @MaxLength(64)
   timezone?: string;
   @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({
+    default: 40,
+    minimum: 1,
+    maximum: 10_000,
+    description: 'Orders the store may hold in PLACED + PACKED at once (409 STORE_BUSY beyond)',
+  })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  maxOpenOrders?: number;
 }
 export class UpdateStoreDto extends PartialType(CreateStoreDto, { skipNullProperties: false }) {}
 

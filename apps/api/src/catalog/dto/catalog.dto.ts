@@ -103,6 +103,11 @@ export class ServiceableStoreDto {
   @ApiProperty() longitude!: number;
   @ApiProperty() serviceRadiusM!: number;
   @ApiProperty({ description: 'Haversine distance from the point, metres' }) distanceM!: number;
+  @ApiProperty({
+    description:
+      'At its limit of orders being packed: placing there now is refused (409 STORE_BUSY) or goes to another store',
+  })
+  busy!: boolean;
 }
 
 export class CategoryNodeDto {

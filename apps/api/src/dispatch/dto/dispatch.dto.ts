@@ -48,7 +48,11 @@ export class RiderDto {
   @ApiProperty({ type: 'integer', description: 'RIDER_MAX_ORDERS' }) maxLoad!: number;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) openOfferId!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) since!: string | null;
-  @ApiProperty({ type: PositionDto, nullable: true }) lastPosition!: PositionDto | null;
+  @ApiPropertyOptional({
+    type: PositionDto,
+    description: 'Last known (shift changes and tracking positions); absent when never sent',
+  })
+  lastPosition?: PositionDto;
 }
 
 export class OfferOrderDto {
