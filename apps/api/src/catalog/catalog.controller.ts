@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CatalogService, StoresService, type ServiceableStore } from '#libs/inventory';
+import { StoreCapacity } from '#libs/orders';
 import { CategoriesService, type CategoryNode } from '#libs/products';
 import { Public } from '#libs/platform';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
@@ -25,6 +26,7 @@ export class CatalogController {
     private readonly catalog: CatalogService,
     private readonly stores: StoresService,
     private readonly categories: CategoriesService,
+    private readonly capacity: StoreCapacity,
   ) {}
 
   @Get('stores/serviceable')
@@ -35,6 +37,7 @@ export class CatalogController {
   @ApiErrors(400)
   async serviceable(@Query() query: ServiceableQuery): Promise<ServiceableStoreDto[]> {
     const stores = await this.stores.serviceable({ lat: query.lat, lng: query.lng });
+    const busy = await this.capacity.busy(stores.map((s) => s.id));
     return stores.map((s: ServiceableStore) => ({
       id: s.id,
       name: s.name,
@@ -43,6 +46,7 @@ export class CatalogController {
       longitude: s.longitude,
       serviceRadiusM: s.serviceRadiusM,
       distanceM: s.distanceM,
+      busy: busy.has(s.id),
     }));
   }
 

@@ -12,6 +12,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { Authenticator, type Principal } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { RiderShifts } from '#libs/dispatch';
 import { MAX_EVENT_SEQ, OrderQueries, type OrderEventView } from '#libs/orders';
 import { Metrics } from '#libs/platform';
 import {
@@ -77,6 +78,7 @@ export class TrackingGateway
     private readonly orders: OrderQueries,
     private readonly feed: OrderEventFeed,
     private readonly locations: RiderLocations,
+    private readonly shifts: RiderShifts,
     private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -190,6 +192,8 @@ export class TrackingGateway
     if (!order) return { ok: false, error: 'NOT_FOUND' };
     if (order !== 'OUT_FOR_DELIVERY') return { ok: false, error: 'NOT_OUT_FOR_DELIVERY' };
     const location = await this.locations.record(orderId, lat, lng);
+    // Dispatch ranks riders by their last position (kept at most every 10 s; never blocks this).
+    void this.shifts.notePosition(data.userId, lat, lng).catch(() => undefined);
     this.namespace.to(orderRoom(orderId)).emit('rider.location', location);
     return { ok: true };
   }
