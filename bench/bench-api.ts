@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Controller, Get, Module, Query } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '#libs/config';
 import { closeOnSignals, createFastifyAdapter, Public } from '#libs/platform';
@@ -23,6 +24,7 @@ function constantOf(bytes: number): object {
  * catalog, so the same hooks and middleware (request logger included) run for both.
  */
 @Public()
+@ApiExcludeController() // bench-only: not part of the API or its document
 @Controller('bench')
 class BaselineController {
   @Get('constant')

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -178,3 +179,69 @@ export function newKey(): string {
 }
 
 export { percentile };
+
+/**
+ * Open-loop load: request i is due at start + i / rate, whatever happened to the others, and its
+ * latency counts from that due time (no coordinated omission: a stall delays every request due
+ * during it, and each of them says so).
+ */
+export async function openLoop(options: {
+  url: string;
+  path: string;
+  rate: number;
+  seconds: number;
+  headers: (i: number) => Record<string, string>;
+  body: (i: number) => unknown;
+}): Promise<LoadResult & { max: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  const target = new URL(options.path, options.url);
+  const send = (i: number) =>
+    new Promise<number>((resolve) => {
+      const payload = JSON.stringify(options.body(i));
+      const request = http.request(
+        target,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+            ...options.headers(i),
+          },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
+      request.on('error', () => resolve(0));
+      request.end(payload);
+    });
+  const total = Math.round(options.rate * options.seconds);
+  const start = performance.now() + 50;
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / options.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(
+      send(i).then((status) => {
+        latencies.push(performance.now() - due);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    rps: Math.round(total / options.seconds),
+    p50: Math.round(percentile(sorted, 50)),
+    p99: Math.round(percentile(sorted, 99)),
+    max: Math.round(sorted.at(-1) ?? 0),
+    requests: total,
+    statuses,
+  };
+}
