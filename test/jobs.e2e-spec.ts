@@ -286,6 +286,7 @@ describe('jobs and the worker', () => {
       expect(ok.status).toBe(200);
       expect(ok.body.queues.map((q: any) => q.name).sort()).toEqual([
         'delivery',
+        'dispatch',
         'maintenance',
         'notifications',
         'orders',

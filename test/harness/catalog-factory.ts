@@ -66,6 +66,8 @@ export class CatalogFactory {
         latitude: town.lat,
         longitude: town.lng,
         serviceRadiusM: 3000,
+        // Load tests place dozens of orders at one store: capacity is tested on its own.
+        maxOpenOrders: 1000,
         ...overrides,
       }),
       'store',
