@@ -164,6 +164,8 @@ export class OrderDto {
   @ApiProperty({ type: MoneyDto }) subtotal!: MoneyDto;
   @ApiProperty({ type: MoneyDto }) deliveryFee!: MoneyDto;
   @ApiProperty({ type: MoneyDto }) total!: MoneyDto;
+  @ApiProperty({ type: MoneyDto, description: 'Owed back after short picks (0 otherwise)' })
+  refundDue!: MoneyDto;
   @ApiProperty({ type: AddressDto }) address!: AddressDto;
   @ApiProperty({ nullable: true, type: String }) note!: string | null;
   @ApiProperty({ nullable: true, type: String }) cancelReason!: string | null;
