@@ -49,10 +49,12 @@ start-api: build ## run only the api (foreground)
 start-worker: build ## run only the worker (foreground)
 	@$(ENV) npm run start:worker --silent
 
-lint: install ## eslint, prettier, the TypeScript type check and the Node.js pin
+lint: install ## eslint, prettier, the TypeScript type checks, redocly on openapi.json and the Node.js pin
 	@$(ENV) npx eslint . --max-warnings 0
 	@$(ENV) npx prettier --check . --log-level warn
 	@$(ENV) npx tsc -p tsconfig.json --noEmit
+	@$(ENV) npx tsc -p clients/typescript/tsconfig.build.json --noEmit
+	@$(ENV) npx redocly lint openapi.json --format=summary
 	@scripts/check-node-pin.sh
 
 format: install ## rewrite files with prettier and eslint --fix
@@ -68,8 +70,9 @@ e2e: install services test-redis ## e2e tests only (fresh database and Redis pre
 fuzz: install services test-redis ## hostile input from openapi.json for FUZZ_SECONDS (default 600); FUZZ_SEED=... replays a run
 	@$(ENV) FUZZ_SECONDS=$${FUZZ_SECONDS:-600} node --experimental-vm-modules --no-warnings node_modules/jest/bin/jest.js test/fuzz.e2e-spec.ts --selectProjects e2e
 
-openapi: build ## write openapi.json from the code (no database needed)
+openapi: build ## write openapi.json from the code (no database needed) and the client's types from it
 	@$(ENV) node dist/apps/api/src/openapi.js openapi.json && echo "openapi.json written"
+	@$(ENV) npx openapi-typescript openapi.json -o clients/typescript/src/generated/openapi.ts --silent
 
 bench: install services ## benchmarks against same-run baselines; writes bench/results/latest.json
 	@$(ENV) scripts/bench.sh

@@ -23,6 +23,9 @@ const shared = {
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
   moduleNameMapper: {
     '^#libs/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+    // The client package from its source (the workspace's `flashcart-source` export condition).
+    '^@flashcart/client$': '<rootDir>/clients/typescript/src/index.ts',
+    '^@flashcart/client/protocol$': '<rootDir>/clients/typescript/src/protocol.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
@@ -32,7 +35,7 @@ const shared = {
 export default {
   testTimeout: 30_000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,clients}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'medium',

@@ -1,3 +1,5 @@
+import { assertDocumentedResponse } from './openapi.js';
+
 export interface HttpResult<T = any> {
   status: number;
   body: T;
@@ -11,7 +13,10 @@ export interface RequestOptions {
   raw?: string;
 }
 
-/** A thin fetch wrapper for e2e tests: JSON in, JSON out, real HTTP. */
+/**
+ * A thin fetch wrapper for e2e tests: JSON in, JSON out, real HTTP. Every response of a
+ * documented operation is checked against openapi.json: a mismatch throws (the test fails there).
+ */
 export class HttpClient {
   constructor(readonly baseUrl: string) {}
 
@@ -29,11 +34,9 @@ export class HttpClient {
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload });
     const text = await response.text();
     const type = response.headers.get('content-type') ?? '';
-    return {
-      status: response.status,
-      body: (type.includes('json') && text ? JSON.parse(text) : text) as T,
-      headers: response.headers,
-    };
+    const parsed = (type.includes('json') && text ? JSON.parse(text) : text) as T;
+    assertDocumentedResponse(method, path, response.status, parsed);
+    return { status: response.status, body: parsed, headers: response.headers };
   }
 
   get<T = any>(path: string, options?: RequestOptions) {
@@ -65,4 +68,21 @@ export function expectErrorShape(result: HttpResult, status: number): void {
     }),
   );
   expect(result.headers.get('x-request-id')).toBe(result.body.requestId);
+}
+
+/**
+ * fetch for `@flashcart/client` in e2e tests: the same openapi.json check as HttpClient on every
+ * response, and a record of the requests made (method and path).
+ */
+export function documentedFetch(requests: string[] = []): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const url = new URL(request.url);
+    requests.push(`${request.method} ${url.pathname}`);
+    const response = await fetch(request);
+    const text = await response.clone().text();
+    const type = response.headers.get('content-type') ?? '';
+    const body = type.includes('json') && text ? JSON.parse(text) : text;
+    assertDocumentedResponse(request.method, `${url.pathname}${url.search}`, response.status, body);
+    return response;
+  };
 }

@@ -92,3 +92,42 @@ export function validateResponse(
     (e) => `${e.instancePath || '(body)'} ${e.message ?? 'is invalid'} ${JSON.stringify(e.params)}`,
   );
 }
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Documented paths as patterns, the ones with fewer parameters first (`/v1/orders/mine` before `{id}`). */
+const templates = Object.keys(openApiDocument.paths as Record<string, unknown>)
+  .map((template) => ({
+    template,
+    params: (template.match(/\{/g) ?? []).length,
+    pattern: new RegExp(`^${escapeRegExp(template).replace(/\\\{[^/]+?\\\}/g, '[^/]+')}$`),
+  }))
+  .sort((a, b) => a.params - b.params);
+
+/** The documented operation a request hits, as its path template; undefined when none. */
+export function documentedTemplate(method: string, url: string): string | undefined {
+  const path = url.split('?')[0];
+  return templates.find(
+    (t) => t.pattern.test(path) && openApiDocument.paths[t.template][method.toLowerCase()],
+  )?.template;
+}
+
+/**
+ * Throws on a response that openapi.json does not describe (used by HttpClient for every e2e
+ * request to a documented operation, so a test fails on the first mismatch).
+ */
+export function assertDocumentedResponse(
+  method: string,
+  url: string,
+  status: number,
+  body: unknown,
+): void {
+  const template = documentedTemplate(method, url);
+  if (!template) return;
+  const problems = validateResponse(method, template, status, body);
+  if (problems.length > 0) {
+    throw new Error(
+      `${method.toUpperCase()} ${url} → ${status} does not match openapi.json (${template}):\n  ` +
+        `${problems.join('\n  ')}\nbody: ${JSON.stringify(body).slice(0, 1000)}`,
+    );
+  }
+}

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { toUserView, UsersService, type UserView } from '#libs/auth';
 import type { Page } from '#libs/platform';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
@@ -15,6 +15,7 @@ import { CurrentUser, Roles, type Principal } from './principal.js';
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
+  @ApiOperation({ operationId: 'listUsers', summary: 'List users (admins)' })
   @Get()
   @ApiOkResponse({ type: UserPageDto })
   @ApiErrors(400)
@@ -22,6 +23,10 @@ export class AdminUsersController {
     return this.users.list(query);
   }
 
+  @ApiOperation({
+    operationId: 'updateUser',
+    summary: "Change a user's role, name or disabled flag (admins)",
+  })
   @Patch(':id')
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, 404, 409)

@@ -5,6 +5,7 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import {
   AuthService,
@@ -36,6 +37,7 @@ export class AuthController {
     private readonly users: UsersService,
   ) {}
 
+  @ApiOperation({ operationId: 'signup', summary: 'Create a customer account and sign in' })
   @Public()
   @UseGuards(AuthRateLimitGuard)
   @Post('signup')
@@ -45,6 +47,7 @@ export class AuthController {
     return this.auth.signup(body);
   }
 
+  @ApiOperation({ operationId: 'login', summary: 'Sign in with email and password' })
   @Public()
   @UseGuards(AuthRateLimitGuard)
   @Post('login')
@@ -55,6 +58,10 @@ export class AuthController {
     return this.auth.login(body.email, body.password);
   }
 
+  @ApiOperation({
+    operationId: 'refreshTokens',
+    summary: 'Exchange a refresh token for a new token pair',
+  })
   @Public()
   @UseGuards(AuthRateLimitGuard)
   @Post('refresh')
@@ -68,6 +75,7 @@ export class AuthController {
     return this.sessions.refresh(body.refreshToken);
   }
 
+  @ApiOperation({ operationId: 'logout', summary: 'Sign out of this session' })
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth()
@@ -77,6 +85,7 @@ export class AuthController {
     await this.sessions.logout(me.claims, body?.refreshToken);
   }
 
+  @ApiOperation({ operationId: 'logoutAll', summary: 'Sign out of every session' })
   @Post('logout-all')
   @HttpCode(204)
   @ApiBearerAuth()
@@ -86,6 +95,7 @@ export class AuthController {
     await this.sessions.logoutAll(me.claims);
   }
 
+  @ApiOperation({ operationId: 'getMe', summary: 'The signed-in user' })
   @Get('me')
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserDto })

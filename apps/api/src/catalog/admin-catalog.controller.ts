@@ -15,6 +15,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { StoresService, type Store } from '#libs/inventory';
 import {
@@ -53,6 +54,7 @@ export class AdminCatalogController {
     private readonly stores: StoresService,
   ) {}
 
+  @ApiOperation({ operationId: 'createCategory', summary: 'Create a category (admins)' })
   @Post('categories')
   @ApiCreatedResponse({ type: CategoryDto })
   @ApiErrors(404, 409)
@@ -60,6 +62,7 @@ export class AdminCatalogController {
     return this.categories.create(body);
   }
 
+  @ApiOperation({ operationId: 'updateCategory', summary: 'Rename or move a category (admins)' })
   @Patch('categories/:id')
   @ApiOkResponse({ type: CategoryDto })
   @ApiErrors(404, 409)
@@ -70,6 +73,7 @@ export class AdminCatalogController {
     return this.categories.update(id, body);
   }
 
+  @ApiOperation({ operationId: 'deleteCategory', summary: 'Delete an empty category (admins)' })
   @Delete('categories/:id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted (only when it has no products or subcategories)' })
@@ -78,6 +82,7 @@ export class AdminCatalogController {
     await this.categories.remove(id);
   }
 
+  @ApiOperation({ operationId: 'createProduct', summary: 'Create a product (admins)' })
   @Post('products')
   @ApiCreatedResponse({ type: ProductDto })
   @ApiErrors(404, 409)
@@ -85,6 +90,7 @@ export class AdminCatalogController {
     return toProductView(await this.products.create(body));
   }
 
+  @ApiOperation({ operationId: 'adminGetProduct', summary: 'A product, active or not (admins)' })
   @Get('products/:id')
   @ApiOkResponse({ type: ProductDto, description: 'Also inactive products' })
   @ApiErrors(404)
@@ -92,6 +98,7 @@ export class AdminCatalogController {
     return toProductView(await this.products.get(id));
   }
 
+  @ApiOperation({ operationId: 'updateProduct', summary: 'Change a product (admins)' })
   @Patch('products/:id')
   @ApiOkResponse({ type: ProductDto })
   @ApiErrors(404, 409)
@@ -102,6 +109,7 @@ export class AdminCatalogController {
     return toProductView(await this.products.update(id, body));
   }
 
+  @ApiOperation({ operationId: 'deactivateProduct', summary: 'Stop selling a product (admins)' })
   @Delete('products/:id')
   @ApiOkResponse({
     type: ProductDto,
@@ -112,12 +120,14 @@ export class AdminCatalogController {
     return toProductView(await this.products.deactivate(id));
   }
 
+  @ApiOperation({ operationId: 'listStores', summary: 'List dark stores (admins)' })
   @Get('stores')
   @ApiOkResponse({ type: [StoreDto] })
   listStores(): Promise<Store[]> {
     return this.stores.list();
   }
 
+  @ApiOperation({ operationId: 'createStore', summary: 'Create a dark store (admins)' })
   @Post('stores')
   @ApiCreatedResponse({ type: StoreDto })
   @ApiErrors(409)
@@ -125,6 +135,7 @@ export class AdminCatalogController {
     return this.stores.create(body);
   }
 
+  @ApiOperation({ operationId: 'updateStore', summary: 'Change a dark store (admins)' })
   @Patch('stores/:id')
   @ApiOkResponse({ type: StoreDto })
   @ApiErrors(404, 409)

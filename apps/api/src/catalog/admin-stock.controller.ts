@@ -9,7 +9,7 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { StockService, type StockLevel, type StockMovement, type StockRow } from '#libs/inventory';
 import type { Page } from '#libs/platform';
 import { CurrentUser, Roles, type Principal } from '../auth/principal.js';
@@ -35,6 +35,7 @@ const uuid = new ParseUUIDPipe();
 export class AdminStockController {
   constructor(private readonly stock: StockService) {}
 
+  @ApiOperation({ operationId: 'listStock', summary: 'Stock levels of a store (admins)' })
   @Get()
   @ApiOkResponse({ type: StockRowPageDto, description: 'Stock rows of the store, by SKU' })
   list(
@@ -44,6 +45,10 @@ export class AdminStockController {
     return this.stock.list(storeId, query);
   }
 
+  @ApiOperation({
+    operationId: 'setStock',
+    summary: 'Set the stock of a product at a store (admins)',
+  })
   @Put(':productId')
   @ApiOkResponse({ type: StockLevelDto })
   set(
@@ -55,6 +60,10 @@ export class AdminStockController {
     return this.stock.set(storeId, productId, body.quantity, body.reason, me.userId, body.note);
   }
 
+  @ApiOperation({
+    operationId: 'adjustStock',
+    summary: 'Add or remove stock of a product at a store (admins)',
+  })
   @Post(':productId/adjustments')
   @HttpCode(200)
   @ApiOkResponse({ type: StockLevelDto })
@@ -68,6 +77,10 @@ export class AdminStockController {
     return this.stock.adjust(storeId, productId, body.delta, body.reason, me.userId, body.note);
   }
 
+  @ApiOperation({
+    operationId: 'listStockMovements',
+    summary: 'The stock ledger of a product at a store (admins)',
+  })
   @Get(':productId/movements')
   @ApiOkResponse({ type: StockMovementPageDto, description: 'The ledger, newest first' })
   movements(

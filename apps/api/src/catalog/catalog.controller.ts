@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { CatalogService, StoresService, type ServiceableStore } from '#libs/inventory';
 import { StoreCapacity } from '#libs/orders';
 import { CategoriesService, type CategoryNode } from '#libs/products';
@@ -29,6 +29,10 @@ export class CatalogController {
     private readonly capacity: StoreCapacity,
   ) {}
 
+  @ApiOperation({
+    operationId: 'listServiceableStores',
+    summary: 'Stores that deliver to a location',
+  })
   @Get('stores/serviceable')
   @ApiOkResponse({
     type: [ServiceableStoreDto],
@@ -50,6 +54,7 @@ export class CatalogController {
     }));
   }
 
+  @ApiOperation({ operationId: 'getCategoryTree', summary: 'The category tree' })
   @Get('categories')
   @ApiOkResponse({ type: [CategoryNodeDto] })
   tree(): Promise<CategoryNode[]> {
@@ -57,6 +62,10 @@ export class CatalogController {
   }
 
   // The two hottest routes answer cached JSON text as is.
+  @ApiOperation({
+    operationId: 'listProducts',
+    summary: 'Browse products in stock near a location',
+  })
   @Get('products')
   @Header('content-type', JSON_CONTENT)
   @ApiOkResponse({ type: ProductPageDto })
@@ -65,6 +74,7 @@ export class CatalogController {
     return this.catalog.browseJson(query);
   }
 
+  @ApiOperation({ operationId: 'getProduct', summary: 'A product' })
   @Get('products/:id')
   @Header('content-type', JSON_CONTENT)
   @ApiOkResponse({ type: ProductDto })

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { NotificationsService, type NotificationView } from '#libs/notifications';
 import type { Page } from '#libs/platform';
 import { CurrentUser, type Principal } from '../auth/principal.js';
@@ -29,6 +29,7 @@ class NotificationPageDto {
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
+  @ApiOperation({ operationId: 'listNotifications', summary: 'My notifications, newest first' })
   @Get()
   @ApiOkResponse({ type: NotificationPageDto, description: 'Unread first, then newest first' })
   @ApiErrors(400)
@@ -36,6 +37,7 @@ export class NotificationsController {
     return this.notifications.list(me.userId, query);
   }
 
+  @ApiOperation({ operationId: 'markNotificationRead', summary: 'Mark a notification as read' })
   @Post(':id/read')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationDto })

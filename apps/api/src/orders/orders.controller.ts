@@ -12,9 +12,11 @@ import {
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
@@ -31,17 +33,18 @@ import {
   CancelOrderDto,
   EventsQuery,
   OrderDto,
-  OrderEventDto,
   OrderListQuery,
   OrderPageDto,
   PlaceOrderDto,
 } from './dto/orders.dto.js';
+import { ORDER_EVENT_TYPES, orderEventRef } from './dto/order-event.dto.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
 
 const uuid = new ParseUUIDPipe();
 
 /** A customer's orders. Someone else's order is a 404. */
 @ApiTags('orders')
+@ApiExtraModels(...ORDER_EVENT_TYPES)
 @ApiBearerAuth()
 @ApiErrors(401)
 @Controller('orders')
@@ -52,6 +55,7 @@ export class OrdersController {
     private readonly transitions: OrderTransitions,
   ) {}
 
+  @ApiOperation({ operationId: 'placeOrder', summary: 'Place an order' })
   @Post()
   @Roles('customer')
   @ApiHeader({
@@ -75,6 +79,7 @@ export class OrdersController {
     return result.body;
   }
 
+  @ApiOperation({ operationId: 'listOrders', summary: 'My orders, newest first' })
   @Get()
   @ApiOkResponse({ type: OrderPageDto, description: 'My orders, newest first' })
   @ApiErrors(400)
@@ -82,6 +87,10 @@ export class OrdersController {
     return this.orders.list({ id: me.userId, role: 'customer' }, query);
   }
 
+  @ApiOperation({
+    operationId: 'getOrder',
+    summary: 'An order with its items, totals and timeline',
+  })
   @Get(':id')
   @ApiOkResponse({ type: OrderDto, description: 'With items, totals and the timeline' })
   @ApiErrors(400, 404)
@@ -89,8 +98,12 @@ export class OrdersController {
     return this.orders.get(id, { id: me.userId, role: me.role });
   }
 
+  @ApiOperation({ operationId: 'listOrderEvents', summary: 'The timeline of an order after a seq' })
   @Get(':id/events')
-  @ApiOkResponse({ type: [OrderEventDto], description: 'The timeline after afterSeq' })
+  @ApiOkResponse({
+    schema: { type: 'array', items: orderEventRef },
+    description: 'The timeline after afterSeq, in seq order',
+  })
   @ApiErrors(400, 404)
   events(
     @CurrentUser() me: Principal,
@@ -100,6 +113,7 @@ export class OrdersController {
     return this.orders.events(id, { id: me.userId, role: me.role }, query.afterSeq);
   }
 
+  @ApiOperation({ operationId: 'cancelOrder', summary: 'Cancel my order' })
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('customer')

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { OrderQueries, OrderTransitions, type OrderView } from '#libs/orders';
 import type { Page } from '#libs/platform';
 import { CurrentUser, Roles, type Principal } from '../auth/principal.js';
@@ -27,6 +27,7 @@ export class AdminOrdersController {
     private readonly transitions: OrderTransitions,
   ) {}
 
+  @ApiOperation({ operationId: 'adminListOrders', summary: 'List orders (admins)' })
   @Get()
   @ApiOkResponse({ type: OrderPageDto })
   list(
@@ -43,6 +44,10 @@ export class AdminOrdersController {
     );
   }
 
+  @ApiOperation({
+    operationId: 'adminTransitionOrder',
+    summary: 'Pack, send out or cancel an order (admins)',
+  })
   @Post(':id/transitions')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderDto })
@@ -68,12 +73,17 @@ export class RiderOrdersController {
     private readonly transitions: OrderTransitions,
   ) {}
 
+  @ApiOperation({ operationId: 'riderListOrders', summary: 'Orders assigned to me (riders)' })
   @Get()
   @ApiOkResponse({ type: OrderPageDto })
   list(@CurrentUser() me: Principal, @Query() query: OrderListQuery): Promise<Page<OrderView>> {
     return this.orders.list({ id: me.userId, role: 'rider' }, query);
   }
 
+  @ApiOperation({
+    operationId: 'riderTransitionOrder',
+    summary: 'Mark my order delivered (riders)',
+  })
   @Post(':id/transitions')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderDto })

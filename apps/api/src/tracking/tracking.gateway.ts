@@ -10,6 +10,15 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
+import type {
+  ConnectErrorMessage,
+  OrderEventMessage,
+  RiderLocationAck,
+  RiderLocationMessage,
+  SubscribeAck,
+  SubscribeStoreAck,
+  UnsubscribeAck,
+} from '@flashcart/client/protocol';
 import { Authenticator, type Principal } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { RiderShifts } from '#libs/dispatch';
@@ -34,10 +43,9 @@ interface SocketData extends Principal {
   expiry?: NodeJS.Timeout;
 }
 
+const connectError = (message: ConnectErrorMessage) => new Error(message);
 const unauthorized = () =>
-  new Error('Unauthorized: a valid access token is required in auth.token');
-
-type Ack = { ok: true; [extra: string]: unknown } | { ok: false; error: string };
+  connectError('Unauthorized: a valid access token is required in auth.token');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An event seq to resume after (0 = from the start). */
@@ -47,8 +55,12 @@ const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v
 const isCoordinate = (v: unknown, limit: number): v is number =>
   typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= limit;
 
-/** The wire shape of `order.event`. */
-function toWire(e: OrderEventView) {
+/**
+ * The wire shape of `order.event`, as the protocol (@flashcart/client/protocol) defines it. The
+ * timeline's `data` per event type is what openapi.json's OrderEvent schemas document (libs/orders
+ * writes it; e2e tests validate every timeline they read against those schemas).
+ */
+function toWire(e: OrderEventView): OrderEventMessage {
   return {
     orderId: e.orderId,
     seq: e.seq,
@@ -56,7 +68,7 @@ function toWire(e: OrderEventView) {
     status: e.toStatus ?? e.data.status,
     at: e.at,
     data: e.data,
-  };
+  } as OrderEventMessage;
 }
 
 /**
@@ -95,7 +107,7 @@ export class TrackingGateway
         (err: unknown) => {
           // Never the database's words in a connect_error: the client retries later.
           this.logger.warn({ err }, 'tracking handshake failed');
-          next(new Error('Unavailable: try again shortly'));
+          next(connectError('Unavailable: try again shortly'));
         },
       );
     });
@@ -123,14 +135,18 @@ export class TrackingGateway
   }
 
   @SubscribeMessage('subscribe')
-  async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+  async subscribe(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: unknown,
+  ): Promise<SubscribeAck> {
     const { orderId, afterSeq } = (body ?? {}) as { orderId?: unknown; afterSeq?: unknown };
     if (!isUuid(orderId)) return { ok: false, error: 'BAD_REQUEST' };
     if (afterSeq !== undefined && !isSeq(afterSeq)) {
       return { ok: false, error: 'BAD_REQUEST' };
     }
     const data = socket.data as SocketData;
-    if (!(await this.visible(orderId, data))) return { ok: false, error: 'NOT_FOUND' };
+    const visible = await this.statusIfVisible(orderId, data);
+    if (!visible) return { ok: false, error: 'NOT_FOUND' };
     // Join first, then read the timeline: whatever is published meanwhile queues behind the replay
     // on the stream's chain and is dropped if the replay already sent it. The ack's status and seq
     // come from that same read, so they always belong together.
@@ -145,12 +161,15 @@ export class TrackingGateway
       if (afterSeq !== undefined) for (const event of events) this.send(socket, stream, event);
     })();
     await stream.chain;
-    const status = current ? toWire(current).status : undefined;
+    const status = current ? toWire(current).status : visible;
     return { ok: true, order: { id: orderId, status, seq: current?.seq ?? 0 } };
   }
 
   @SubscribeMessage('unsubscribe')
-  async unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
+  async unsubscribe(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: unknown,
+  ): Promise<UnsubscribeAck> {
     const { orderId } = (body ?? {}) as { orderId?: unknown };
     if (!isUuid(orderId)) return { ok: false, error: 'BAD_REQUEST' };
     (socket.data as SocketData).orders.delete(orderId);
@@ -163,7 +182,7 @@ export class TrackingGateway
   async subscribeStore(
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: unknown,
-  ): Promise<Ack> {
+  ): Promise<SubscribeStoreAck> {
     const { storeId } = (body ?? {}) as { storeId?: unknown };
     if (!isUuid(storeId)) return { ok: false, error: 'BAD_REQUEST' };
     if ((socket.data as SocketData).role !== 'admin') return { ok: false, error: 'FORBIDDEN' };
@@ -176,7 +195,7 @@ export class TrackingGateway
   async riderLocation(
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: unknown,
-  ): Promise<Ack> {
+  ): Promise<RiderLocationAck> {
     const { orderId, lat, lng } = (body ?? {}) as {
       orderId?: unknown;
       lat?: unknown;
@@ -194,14 +213,14 @@ export class TrackingGateway
     const location = await this.locations.record(orderId, lat, lng);
     // Dispatch ranks riders by their last position (kept at most every 10 s; never blocks this).
     void this.shifts.notePosition(data.userId, lat, lng).catch(() => undefined);
-    this.namespace.to(orderRoom(orderId)).emit('rider.location', location);
+    this.namespace
+      .to(orderRoom(orderId))
+      .emit('rider.location', location satisfies RiderLocationMessage);
     return { ok: true };
   }
 
-  private async visible(orderId: string, data: SocketData): Promise<boolean> {
-    return (
-      (await this.orders.statusIfVisible(orderId, { id: data.userId, role: data.role })) !== null
-    );
+  private statusIfVisible(orderId: string, data: SocketData) {
+    return this.orders.statusIfVisible(orderId, { id: data.userId, role: data.role });
   }
 
   /** Hands a committed event to this instance's subscribers of its order and its store. */

@@ -10,6 +10,7 @@ import {
   ApiProperty,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import {
   HealthCheckService,
@@ -58,6 +59,7 @@ export class HealthController {
   ) {}
 
   /** Liveness: the process is up and its event loop answers. */
+  @ApiOperation({ operationId: 'checkLiveness', summary: 'Liveness probe' })
   @Get('live')
   @ApiOkResponse({ type: LiveDto, description: 'The process is up.' })
   live(): { status: 'ok' } {
@@ -65,6 +67,10 @@ export class HealthController {
   }
 
   /** Readiness: PostgreSQL and Redis both answer. */
+  @ApiOperation({
+    operationId: 'checkReadiness',
+    summary: 'Readiness probe (PostgreSQL and Redis)',
+  })
   @Get('ready')
   @ApiOkResponse({ type: ReadyDto, description: 'PostgreSQL and Redis answer.' })
   @ApiServiceUnavailableResponse({

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { ORDER_STATUSES, type OrderStatus } from '#libs/orders';
+import { OrderEventActorDto } from '../../orders/dto/order-event-actor.dto.js';
 
 // The timeline events of dispatch and short picks (docs/dispatch.md). None changes the status.
 // Self-contained (no import of order-event.dto.ts, which lists these: no import cycle).
 const NULLABLE_STATUSES = [...ORDER_STATUSES, null] as unknown as string[];
 const RIDER_ID = '5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b';
-const ACTOR_REF = { $ref: '#/components/schemas/OrderEventActor' };
 
 /** What every event's `data` carries (as OrderEventData). */
 abstract class OrderEventDataDto {
@@ -58,7 +58,7 @@ abstract class NoteEventBaseDto {
   fromStatus!: OrderStatus | null;
   @ApiProperty({ enum: NULLABLE_STATUSES, nullable: true, type: String, example: null })
   toStatus!: OrderStatus | null;
-  @ApiProperty({ allOf: [ACTOR_REF] }) actor!: { id: string | null; role: string };
+  @ApiProperty({ type: OrderEventActorDto }) actor!: OrderEventActorDto;
   @ApiProperty({ nullable: true, type: String, example: null }) reason!: string | null;
   @ApiProperty({ format: 'date-time' }) at!: string;
 }

@@ -24,8 +24,7 @@ import { Optional } from '#libs/platform';
 import { MAX_EVENT_SEQ, ORDER_STATUSES, type OrderStatus } from '#libs/orders';
 import { MoneyDto } from '../../catalog/dto/catalog.dto.js';
 import { PageQuery, QueryNumber } from '../../pagination/page-query.dto.js';
-
-const NULLABLE_STATUSES = [...ORDER_STATUSES, null] as unknown as string[];
+import { orderEventRef, type OrderEventDto } from './order-event.dto.js';
 
 export class OrderLineDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() productId!: string;
@@ -134,25 +133,6 @@ export class OrderItemDto {
   @ApiProperty({ type: MoneyDto }) lineTotal!: MoneyDto;
 }
 
-export class OrderEventDto {
-  @ApiProperty({ format: 'uuid' }) orderId!: string;
-  @ApiProperty({ description: '1, 2, 3, … per order, no gaps' }) seq!: number;
-  @ApiProperty({ example: 'order.packed' }) type!: string;
-  // null is in the enum too: with OpenAPI 3.0, `nullable` does not extend an enum. The first
-  // event (order.placed) has no fromStatus; order.sla_breached has neither.
-  @ApiProperty({ enum: NULLABLE_STATUSES, nullable: true, type: String })
-  fromStatus!: OrderStatus | null;
-  @ApiProperty({ enum: NULLABLE_STATUSES, nullable: true, type: String })
-  toStatus!: OrderStatus | null;
-  @ApiProperty({ example: { id: null, role: 'system' } }) actor!: {
-    id: string | null;
-    role: string;
-  };
-  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
-  @ApiProperty({ type: Object }) data!: Record<string, unknown>;
-  @ApiProperty({ format: 'date-time' }) at!: string;
-}
-
 export class OrderDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
@@ -172,7 +152,8 @@ export class OrderDto {
   @ApiProperty({ format: 'date-time' }) promisedBy!: string;
   @ApiProperty({ format: 'date-time' }) placedAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
-  @ApiPropertyOptional({ type: [OrderEventDto] }) timeline?: OrderEventDto[];
+  @ApiPropertyOptional({ type: 'array', items: orderEventRef, description: 'In seq order' })
+  timeline?: OrderEventDto[];
 }
 
 export class OrderPageDto {

@@ -1,0 +1,135 @@
+import createClient, { type Client } from 'openapi-fetch';
+import { ApiError, NetworkError } from './errors.js';
+import type { components, paths } from './generated/openapi.js';
+import { Session } from './session.js';
+import { MemoryTokenStore, type TokenStore } from './token-store.js';
+import { TrackingClient, type TrackingOptions } from './tracking.js';
+
+type Schemas = components['schemas'];
+export type Order = Schemas['OrderDto'];
+export type PlaceOrderBody = Schemas['PlaceOrderDto'];
+export type User = Schemas['UserDto'];
+
+export interface FlashCartClientOptions {
+  /** e.g. `https://api.flashcart.example` (no trailing slash, no `/v1`). */
+  baseUrl: string;
+  /** Where tokens live; memory by default. */
+  tokenStore?: TokenStore;
+  /** A fetch implementation (tests, React Native polyfills); the global one by default. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Called once when the session ends (refresh refused or reuse detected): show sign-in. */
+  onSessionExpired?: (error: import('./errors.js').SessionExpiredError) => void;
+}
+
+export interface PlaceOrderOptions {
+  /** Reuse your own key (e.g. saved before a page reload); a new UUID per call otherwise. */
+  idempotencyKey?: string;
+  /** Retries with the same key after a network error or a 503/IDEMPOTENCY_KEY_IN_USE; default 2. */
+  retries?: number;
+}
+
+type Result = { data?: unknown; error?: unknown; response: Response };
+
+/**
+ * The data of an openapi-fetch call, or an `ApiError` for an error status:
+ * `const page = await unwrap(api.rest.GET('/v1/products', { params: { query } }))`.
+ */
+export async function unwrap<T extends Result>(call: Promise<T>): Promise<NonNullable<T['data']>> {
+  const result = await call;
+  if (result.error !== undefined || !result.response.ok)
+    throw ApiError.from(result.response, result.error);
+  return result.data as NonNullable<T['data']>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class FlashCartClient {
+  /** Every route of openapi.json, typed: `api.rest.GET('/v1/orders/{id}', { params: { path: { id } } })`. */
+  readonly rest: Client<paths>;
+  readonly session: Session;
+  readonly baseUrl: string;
+
+  constructor(options: FlashCartClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+    this.session = new Session(
+      options.tokenStore ?? new MemoryTokenStore(),
+      this.baseUrl,
+      baseFetch,
+    );
+    if (options.onSessionExpired) this.session.onExpired(options.onSessionExpired);
+    this.rest = createClient<paths>({ baseUrl: this.baseUrl, fetch: this.session.fetch });
+  }
+
+  readonly unwrap = unwrap;
+
+  /** Creates a customer account and signs in. */
+  async signup(body: Schemas['SignupDto']): Promise<User> {
+    return this.signedIn(await unwrap(this.rest.POST('/v1/auth/signup', { body })));
+  }
+
+  async login(email: string, password: string): Promise<User> {
+    return this.signedIn(
+      await unwrap(this.rest.POST('/v1/auth/login', { body: { email, password } })),
+    );
+  }
+
+  /** Ends this session on the server (best effort) and forgets the tokens. */
+  async logout(): Promise<void> {
+    const tokens = await this.session.store.get();
+    try {
+      if (tokens)
+        await unwrap(
+          this.rest.POST('/v1/auth/logout', { body: { refreshToken: tokens.refreshToken } }),
+        );
+    } finally {
+      await this.session.store.clear();
+    }
+  }
+
+  /** Whether tokens are held (they may still be refused: calls then raise SessionExpiredError). */
+  async isSignedIn(): Promise<boolean> {
+    return (await this.session.store.get()) !== null;
+  }
+
+  /**
+   * Places an order with an Idempotency-Key (new per call unless given). A network failure or a
+   * 503 is retried with the same key, so the order is placed at most once: a replay answers the
+   * original order.
+   */
+  async placeOrder(body: PlaceOrderBody, options: PlaceOrderOptions = {}): Promise<Order> {
+    const key = options.idempotencyKey ?? globalThis.crypto.randomUUID();
+    const retries = options.retries ?? 2;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await unwrap(
+          this.rest.POST('/v1/orders', { body, params: { header: { 'Idempotency-Key': key } } }),
+        );
+      } catch (error) {
+        const transient =
+          error instanceof NetworkError ||
+          (error instanceof ApiError &&
+            (error.status === 503 || error.code === 'IDEMPOTENCY_KEY_IN_USE'));
+        if (!transient || attempt >= retries) throw error;
+        await sleep(250 * 2 ** attempt);
+      }
+    }
+  }
+
+  /** A live-tracking connection that shares this client's session (call `connect()`). */
+  tracking(options: TrackingOptions = {}): TrackingClient {
+    return new TrackingClient(this.session, `${this.baseUrl}/tracking`, options);
+  }
+
+  private async signedIn(pair: Schemas['TokenPairDto']): Promise<User> {
+    await this.session.store.set({
+      accessToken: pair.accessToken,
+      refreshToken: pair.refreshToken,
+    });
+    return pair.user;
+  }
+}
+
+export function createFlashCartClient(options: FlashCartClientOptions): FlashCartClient {
+  return new FlashCartClient(options);
+}

@@ -1,0 +1,24 @@
+export {
+  createFlashCartClient,
+  FlashCartClient,
+  unwrap,
+  type FlashCartClientOptions,
+  type Order,
+  type PlaceOrderBody,
+  type PlaceOrderOptions,
+  type User,
+} from './client.js';
+export {
+  ApiError,
+  NetworkError,
+  SessionExpiredError,
+  type ApiErrorBody,
+  type ErrorCode,
+  type ErrorDetails,
+  type SessionExpiredReason,
+} from './errors.js';
+export type { components, operations, paths } from './generated/openapi.js';
+export type * from './protocol.js';
+export { Session } from './session.js';
+export { MemoryTokenStore, type Tokens, type TokenStore } from './token-store.js';
+export { TrackingClient, type TrackingEvents, type TrackingOptions } from './tracking.js';
