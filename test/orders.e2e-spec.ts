@@ -506,16 +506,41 @@ describe('orders', () => {
 
   it('holds the open-order cap under concurrency, each order for a different product', async () => {
     // Orders for different products lock different stock rows: only the cap itself can stop them.
-    const limited = await startApi({ MAX_OPEN_ORDERS_PER_CUSTOMER: '5' });
+    // Spread over three instances: each queues a customer's placements in-process, so only the
+    // database's customer lock keeps instances from beating the cap together.
+    const instances = await Promise.all(
+      [1, 2, 3].map(() => startApi({ MAX_OPEN_ORDERS_PER_CUSTOMER: '5' })),
+    );
     try {
-      const client = new HttpClient(limited.url);
-      const { store, products, address } = await shop(Array.from({ length: 20 }, () => 5));
-      const customer = await signup(client);
+      const clients = instances.map((i) => new HttpClient(i.url));
+      // Seven stores at one place, three products each: nothing else the orders share.
+      const first = await shop([5, 5, 5]);
+      const stores = [first];
+      for (let i = 1; i < 7; i++) {
+        const store = await make.store({
+          serviceRadiusM: 5000,
+          latitude: first.store.latitude,
+          longitude: first.store.longitude,
+        });
+        const products = [];
+        for (let j = 0; j < 3; j++) {
+          const product = await make.product({ maxPerOrder: 100 });
+          await make.stock(store.id, product.id, 5);
+          products.push(product);
+        }
+        stores.push({ store, products, address: first.address });
+      }
+      const lines = stores.flatMap((s) => s.products.map((p) => ({ store: s.store, product: p })));
+      const customer = await signup(clients[0]!);
       const results = await Promise.all(
-        products.map((p) =>
-          client.post(
+        lines.map(({ store, product }, i) =>
+          clients[i % 3]!.post(
             '/v1/orders',
-            { items: [{ productId: p.id, quantity: 1 }], address },
+            {
+              items: [{ productId: product.id, quantity: 1 }],
+              address: first.address,
+              storeId: store.id,
+            },
             { token: customer.accessToken, headers: { 'idempotency-key': randomUUID() } },
           ),
         ),
@@ -533,12 +558,35 @@ describe('orders', () => {
       expect(open).toBe(5);
       // Refused orders took no stock.
       let taken = 0;
-      for (const p of products) taken += 5 - (await quantityOf(store.id, p.id));
+      for (const { store, product } of lines) taken += 5 - (await quantityOf(store.id, product.id));
       expect(taken).toBe(5);
     } finally {
-      await limited.close();
+      await Promise.all(instances.map((i) => i.close()));
     }
   });
+
+  it('keeps serving other customers while one floods an instance with placements', async () => {
+    const { products, address } = await shop([100_000, 100_000, 100_000]);
+    const flooder = await signup(http);
+    const other = await signup(http);
+    const body = { items: [{ productId: products[0].id, quantity: 1 }], address };
+    const flood = Array.from({ length: 600 }, () => place(flooder.accessToken, body));
+    const others = await Promise.all(
+      [1, 2].map((i) =>
+        place(other.accessToken, { items: [{ productId: products[i].id, quantity: 1 }], address }),
+      ),
+    );
+    const answers = await Promise.all(flood);
+    // The flooder is told to slow down (429) beyond a few in progress; nobody gets a 5xx.
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    expect(new Set(statuses)).toEqual(new Set([201, 429]));
+    for (const refused of answers.filter((r) => r.status === 429)) {
+      expectErrorShape(refused, 429);
+      expect(refused.body.code).toBe('RATE_LIMITED');
+    }
+    expect(others.map((r) => r.status)).toEqual([201, 201]);
+  }, 60_000);
 
   it('places one order per key when the api is killed mid-placement and the client retries', async () => {
     const { store, products, address } = await shop([100, 100, 100]);

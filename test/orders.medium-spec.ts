@@ -8,7 +8,10 @@ describe('orders (services)', () => {
   let ctx: ServiceContext;
 
   beforeAll(async () => {
-    ctx = await ServiceContext.start({ MAX_OPEN_ORDERS_PER_CUSTOMER: '3' });
+    // Concurrent placements of one customer race in the database, as across api instances.
+    ctx = await ServiceContext.start({ MAX_OPEN_ORDERS_PER_CUSTOMER: '3' }, [], {
+      raceInDatabase: true,
+    });
   });
   afterAll(() => ctx.close());
 

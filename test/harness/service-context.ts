@@ -7,7 +7,13 @@ import { UsersService, type Role } from '#libs/auth';
 import { APP_CONFIG, ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
 import { StockService, StoresService, type Store } from '#libs/inventory';
-import { OrderPlacement, OrderQueries, OrdersModule, OrderTransitions } from '#libs/orders';
+import {
+  CustomerQueue,
+  OrderPlacement,
+  OrderQueries,
+  OrdersModule,
+  OrderTransitions,
+} from '#libs/orders';
 import { PlatformModule } from '#libs/platform';
 import { CategoriesService, ProductsService, type Product } from '#libs/products';
 import { ReadCacheModule, RedisModule } from '#libs/redis';
@@ -28,12 +34,17 @@ export class ServiceContext {
     private readonly adminId: string,
   ) {}
 
-  /** `imports`: more modules to test (e.g. DispatchModule). */
+  /**
+   * `imports`: more modules to test (e.g. DispatchModule). `raceInDatabase`: a customer's
+   * placements are not queued in-process first, so concurrent ones meet in PostgreSQL as they do
+   * when they arrive at different api instances.
+   */
   static async start(
     overrides: Record<string, string> = {},
     imports: NonNullable<ModuleMetadata['imports']> = [],
+    o: { raceInDatabase?: boolean } = {},
   ): Promise<ServiceContext> {
-    const module = await Test.createTestingModule({
+    const builder = Test.createTestingModule({
       imports: [
         ConfigModule,
         PlatformModule.forRoot('api'),
@@ -45,8 +56,12 @@ export class ServiceContext {
       ],
     })
       .overrideProvider(APP_CONFIG)
-      .useValue(testConfig(overrides))
-      .compile();
+      .useValue(testConfig(overrides));
+    if (o.raceInDatabase)
+      builder.overrideProvider(CustomerQueue).useValue({
+        run: <T>(_customer: string, task: () => Promise<T>) => task(),
+      });
+    const module = await builder.compile();
     await module.init();
     const admin = await module.get(UsersService).upsert({
       email: `admin-${short()}@test.flashcart.dev`,

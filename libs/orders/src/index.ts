@@ -9,6 +9,7 @@ export * from './order-view.js';
 export * from './order.entity.js';
 export * from './orders.module.js';
 export * from './outbox/index.js';
+export * from './placement/customer-queue.js';
 export * from './placement/idempotency.js';
 export * from './placement/order-placement.service.js';
 export * from './pricing.js';

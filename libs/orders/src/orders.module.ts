@@ -8,6 +8,7 @@ import { OrderShortPicks } from './short-picks.service.js';
 import { OrderTransitions } from './order-transitions.service.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
+import { CustomerQueue } from './placement/customer-queue.js';
 import { IdempotencyKeys } from './placement/idempotency.js';
 import { OrderPlacement } from './placement/order-placement.service.js';
 
@@ -20,6 +21,7 @@ import { OrderPlacement } from './placement/order-placement.service.js';
     OrderQueries,
     OrderShortPicks,
     StoreCapacity,
+    CustomerQueue,
     IdempotencyKeys,
     OutboxSignal,
   ],
@@ -29,6 +31,7 @@ import { OrderPlacement } from './placement/order-placement.service.js';
     OrderQueries,
     OrderShortPicks,
     StoreCapacity,
+    CustomerQueue,
     IdempotencyKeys,
     OutboxSignal,
   ],

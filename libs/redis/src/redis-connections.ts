@@ -1,6 +1,8 @@
 import KeyvRedis from '@keyv/redis';
+import { Logger } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { AppConfig } from '#libs/config';
+import { watchConnection } from './connection-watch.js';
 
 /**
  * Every Redis connection FlashCart opens, with its timeouts and retry policy in one place.
@@ -22,18 +24,26 @@ function options(role: RedisRole): RedisOptions {
     : { ...shared, maxRetriesPerRequest: null };
 }
 
-/** A new ioredis connection; `keyPrefix` adds the deployment's prefix to every key it names. */
+const logger = new Logger('Redis');
+
+/**
+ * A new ioredis connection; `keyPrefix` adds the deployment's prefix to every key it names.
+ * Its failures are logged once per 30 s (an ioredis client without an `error` listener prints
+ * every reconnect attempt to stderr).
+ */
 export function redisConnection(
   config: AppConfig,
   role: RedisRole,
   name: string,
   o: { keyPrefix?: boolean } = {},
 ): Redis {
-  return new Redis(config.redis.url, {
+  const connection = new Redis(config.redis.url, {
     ...options(role),
     connectionName: `flashcart:${name}`,
     ...(o.keyPrefix ? { keyPrefix: `${config.redis.prefix}:` } : {}),
   });
+  watchConnection(connection, logger, name);
+  return connection;
 }
 
 /**

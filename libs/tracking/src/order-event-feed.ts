@@ -38,10 +38,8 @@ export class OrderEventFeed implements OnApplicationShutdown {
       for (const deliver of this.listeners) deliver(event);
     });
     let lost = false;
-    subscriber.on('error', (err) => {
-      if (!lost) this.logger.warn({ err }, 'order event feed connection lost; reconnecting');
-      lost = true;
-    });
+    // Failures are logged by the connection factory; here they only mean "catch up when back".
+    subscriber.on('error', () => (lost = true));
     subscriber.on('close', () => (lost = true));
     subscriber.on('ready', () => {
       if (!lost) return;

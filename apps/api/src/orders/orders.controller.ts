@@ -67,7 +67,7 @@ export class OrdersController {
     type: OrderDto,
     description: 'Placed (a replay answers the original response)',
   })
-  @ApiErrors(400, 403, 409, 422)
+  @ApiErrors(400, 403, 409, 422, 429)
   async place(
     @CurrentUser() me: Principal,
     @IdempotencyKey() key: string,

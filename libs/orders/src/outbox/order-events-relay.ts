@@ -24,6 +24,8 @@ const HANDLER_TIMEOUT_MS = 3_000;
 const MAX_BACKOFF_MS = 1_000;
 /** After this many failures in a row a process hands the consumer to another (if there is one). */
 const HAND_OVER_AFTER = 5;
+/** Events held back this long by a running transaction get a warning naming it. */
+const STALL_WARNING_MS = 5_000;
 
 interface ConsumerState {
   consumer: OrderEventConsumer;
@@ -38,6 +40,9 @@ interface ConsumerState {
   retryAt: number;
   /** After handing over: do not take the lease back before this. */
   pausedUntil: number;
+  /** Since when newer events exist but none can be delivered yet (an older transaction runs). */
+  heldSince?: number;
+  stallWarned: boolean;
 }
 
 /**
@@ -74,6 +79,7 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
         failures: 0,
         retryAt: 0,
         pausedUntil: 0,
+        stallWarned: false,
       });
     }
   }
@@ -191,7 +197,9 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
       for (;;) {
         state.again = false;
         const batch = await this.store.read(state.cursor, BATCH);
-        if (!batch.last) return;
+        if (!batch.last) return await this.heldBack(state);
+        state.heldSince = undefined;
+        state.stallWarned = false;
         await withTimeout(consumer.handle(batch.events), HANDLER_TIMEOUT_MS, consumer.name);
         if (term !== state.term) return;
         const kept = await this.store.advance(
@@ -219,6 +227,22 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
     } catch (err) {
       await this.failed(state, err);
     }
+  }
+
+  /**
+   * Nothing deliverable though newer events exist: a transaction that began before them still
+   * runs (in any database of the cluster). Said once per stall, naming that transaction.
+   */
+  private async heldBack(state: ConsumerState): Promise<void> {
+    const now = Date.now();
+    state.heldSince ??= now;
+    if (state.stallWarned || now - state.heldSince < STALL_WARNING_MS) return;
+    state.stallWarned = true;
+    const oldest = await this.store.oldestTransaction();
+    this.logger.warn(
+      { consumer: state.consumer.name, heldMs: now - state.heldSince, oldestTransaction: oldest },
+      'order events held back by a long-running transaction (see docs/architecture.md)',
+    );
   }
 
   private async failed(state: ConsumerState, err: unknown): Promise<void> {

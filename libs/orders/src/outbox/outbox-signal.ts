@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 
 /**
  * "An order event was just committed in this process": lets the relay deliver at once instead of
@@ -8,9 +9,11 @@ import { Injectable } from '@nestjs/common';
 @Injectable()
 export class OutboxSignal {
   private listener?: () => void;
+  /** Deliveries run outside the request that committed (its logging context is not theirs). */
+  private readonly scope = new AsyncResource('OutboxSignal');
 
   committed(): void {
-    this.listener?.();
+    if (this.listener) this.scope.runInAsyncScope(this.listener);
   }
 
   onCommitted(listener: () => void): void {

@@ -128,4 +128,15 @@ export class OutboxStore {
     );
     return rows.length === 1;
   }
+
+  /** The oldest transaction with an id in the cluster: what holds delivery back when it stalls. */
+  async oldestTransaction(): Promise<Record<string, unknown> | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT pid, datname AS database, usename AS "user", state,
+              round(extract(epoch FROM now() - xact_start))::int AS "ageSeconds",
+              left(query, 200) AS "lastQuery"
+         FROM pg_stat_activity WHERE backend_xid IS NOT NULL ORDER BY xact_start LIMIT 1`,
+    );
+    return row;
+  }
 }

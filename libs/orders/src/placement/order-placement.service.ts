@@ -12,6 +12,7 @@ import { newEvent } from '../order-timeline.js';
 import { toOrderView, type OrderView } from '../order-view.js';
 import { OutboxSignal } from '../outbox/outbox-signal.js';
 import { mergeLines, priceOrder, type CartLine } from '../pricing.js';
+import { CustomerQueue } from './customer-queue.js';
 import { IdempotencyKeys, keyInUse, requestHash, storedResponse } from './idempotency.js';
 import { claimAndLock, writePlacement, type ProductForOrder } from './placement-statements.js';
 
@@ -38,10 +39,19 @@ export class OrderPlacement {
     private readonly keys: IdempotencyKeys,
     private readonly outbox: OutboxSignal,
     private readonly capacity: StoreCapacity,
+    private readonly queue: CustomerQueue,
   ) {}
 
   /** Places an order once per Idempotency-Key; a replay answers what the first request did. */
   async place(
+    userId: string,
+    idempotencyKey: string,
+    input: PlaceOrder,
+  ): Promise<{ status: number; body: OrderView }> {
+    return this.queue.run(userId, () => this.placeOrReplay(userId, idempotencyKey, input));
+  }
+
+  private async placeOrReplay(
     userId: string,
     idempotencyKey: string,
     input: PlaceOrder,
