@@ -12,7 +12,6 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import type {
   ConnectErrorMessage,
-  OrderEventMessage,
   RiderLocationAck,
   RiderLocationMessage,
   SubscribeAck,
@@ -31,12 +30,7 @@ import {
   storeRoom,
   TRACKING_NAMESPACE,
 } from '#libs/tracking';
-
-/** Per socket and subscribed order: the last seq sent, and a chain that keeps sends in order. */
-interface OrderStream {
-  last: number;
-  chain: Promise<void>;
-}
+import { OrderStreams, toWire, type OrderStream } from './order-streams.js';
 
 interface SocketData extends Principal {
   orders: Map<string, OrderStream>;
@@ -56,22 +50,6 @@ const isCoordinate = (v: unknown, limit: number): v is number =>
   typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= limit;
 
 /**
- * The wire shape of `order.event`, as the protocol (@flashcart/client/protocol) defines it. The
- * timeline's `data` per event type is what openapi.json's OrderEvent schemas document (libs/orders
- * writes it; e2e tests validate every timeline they read against those schemas).
- */
-function toWire(e: OrderEventView): OrderEventMessage {
-  return {
-    orderId: e.orderId,
-    seq: e.seq,
-    type: e.type,
-    status: e.toStatus ?? e.data.status,
-    at: e.at,
-    data: e.data,
-  } as OrderEventMessage;
-}
-
-/**
  * Realtime order tracking on socket.io, namespace /tracking (protocol in the README).
  * Order events come from the Redis channel every process publishes to after commit; each api
  * instance delivers them to its own sockets, per socket in seq order with gaps filled from
@@ -84,6 +62,7 @@ export class TrackingGateway
   @WebSocketServer() private namespace!: Namespace;
   private readonly logger = new Logger(TrackingGateway.name);
   private recheck?: NodeJS.Timeout;
+  private readonly streams: OrderStreams;
 
   constructor(
     private readonly auth: Authenticator,
@@ -93,7 +72,9 @@ export class TrackingGateway
     private readonly shifts: RiderShifts,
     private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.streams = new OrderStreams(orders, this.logger);
+  }
 
   async afterInit(namespace: Namespace): Promise<void> {
     // Authenticate in the handshake: a bad token never becomes a connection (connect_error).
@@ -150,17 +131,10 @@ export class TrackingGateway
     // Join first, then read the timeline: whatever is published meanwhile queues behind the replay
     // on the stream's chain and is dropped if the replay already sent it. The ack's status and seq
     // come from that same read, so they always belong together.
-    const stream: OrderStream = { last: Number.MAX_SAFE_INTEGER, chain: Promise.resolve() };
+    const stream = OrderStreams.opening();
     data.orders.set(orderId, stream);
     await socket.join(orderRoom(orderId));
-    let current: OrderEventView | undefined;
-    stream.chain = (async () => {
-      const events = await this.orders.eventsAfter(orderId, 0);
-      current = events.at(-1);
-      stream.last = (afterSeq as number | undefined) ?? current?.seq ?? 0;
-      if (afterSeq !== undefined) for (const event of events) this.send(socket, stream, event);
-    })();
-    await stream.chain;
+    const current = await this.streams.open(socket, stream, orderId, afterSeq);
     const status = current ? toWire(current).status : visible;
     return { ok: true, order: { id: orderId, status, seq: current?.seq ?? 0 } };
   }
@@ -229,7 +203,7 @@ export class TrackingGateway
     for (const id of rooms.get(orderRoom(event.orderId)) ?? []) {
       const socket = this.namespace.sockets.get(id);
       const stream = (socket?.data as SocketData | undefined)?.orders.get(event.orderId);
-      if (socket && stream) this.deliver(socket, stream, event);
+      if (socket && stream) this.streams.deliver(socket, stream, event);
     }
     const storeId = event.data.storeId;
     if (typeof storeId === 'string')
@@ -237,59 +211,22 @@ export class TrackingGateway
   }
 
   /**
-   * After the feed reconnects: events published while it was away reached nobody here, so every
-   * subscribed order is read again from order_events after the lowest seq any socket here has
-   * (one query), and each socket gets what it lacks, in order. Store subscribers (ops boards)
-   * have no per-order position: they get `resync` and reload.
+   * After the feed reconnects: what was published meanwhile reached nobody here, so subscribed
+   * sockets catch up from order_events; ops boards (no per-order position) get `resync`.
    */
   private async catchUp(): Promise<void> {
-    const streams: { socket: Socket; orderId: string; stream: OrderStream }[] = [];
-    const after = new Map<string, number>();
-    for (const socket of this.namespace.sockets.values()) {
-      for (const [orderId, stream] of (socket.data as SocketData).orders) {
-        streams.push({ socket, orderId, stream });
-        // A stream still replaying (last = MAX) reads the timeline itself.
-        if (stream.last !== Number.MAX_SAFE_INTEGER)
-          after.set(orderId, Math.min(after.get(orderId) ?? stream.last, stream.last));
-      }
-    }
-    try {
-      const byOrder = new Map<string, OrderEventView[]>();
-      for (const event of await this.orders.eventsAfterEach(after)) {
-        const list = byOrder.get(event.orderId);
-        if (list) list.push(event);
-        else byOrder.set(event.orderId, [event]);
-      }
-      for (const { socket, orderId, stream } of streams)
-        for (const event of byOrder.get(orderId) ?? []) this.deliver(socket, stream, event);
-    } catch (err) {
-      this.logger.warn({ err }, 'tracking catch-up failed');
-    }
+    const sockets = [...this.namespace.sockets.values()];
+    await this.streams.catchUp(
+      sockets.flatMap((socket) =>
+        [...(socket.data as SocketData).orders].map(([orderId, stream]) => ({
+          socket,
+          orderId,
+          stream,
+        })),
+      ),
+    );
     for (const room of this.namespace.adapter.rooms.keys())
       if (room.startsWith(storeRoom(''))) this.namespace.local.to(room).emit('resync', {});
-  }
-
-  /** In seq order: a gap is filled from order_events first; anything already sent is dropped. */
-  private deliver(socket: Socket, stream: OrderStream, event: OrderEventView): void {
-    stream.chain = stream.chain
-      .then(async () => {
-        if (event.seq <= stream.last) return;
-        if (event.seq > stream.last + 1) {
-          for (const missed of await this.orders.eventsAfter(event.orderId, stream.last))
-            this.send(socket, stream, missed);
-          return;
-        }
-        this.send(socket, stream, event);
-      })
-      .catch((err: unknown) =>
-        this.logger.warn({ err, orderId: event.orderId }, 'tracking delivery failed'),
-      );
-  }
-
-  private send(socket: Socket, stream: OrderStream, event: OrderEventView): void {
-    if (event.seq <= stream.last) return;
-    socket.emit('order.event', toWire(event));
-    stream.last = event.seq;
   }
 
   /** Logged out, disabled or revoked since connecting: disconnected at the next check. */

@@ -11,12 +11,11 @@ import type { Order, OrderItem, DeliveryAddress } from '../order.entity.js';
 import { newEvent } from '../order-timeline.js';
 import { toOrderView, type OrderView } from '../order-view.js';
 import { OutboxSignal } from '../outbox/outbox-signal.js';
-import { mergeLines, priceOrder, type CartLine } from '../pricing.js';
+import { priceOrder, type CartLine } from '../pricing.js';
 import { CustomerQueue } from './customer-queue.js';
 import { IdempotencyKeys, keyInUse, requestHash, storedResponse } from './idempotency.js';
+import { checkAvailability, checkedLines } from './placement-checks.js';
 import { claimAndLock, writePlacement, type ProductForOrder } from './placement-statements.js';
-
-export const MAX_DISTINCT_PRODUCTS = 50;
 
 export interface PlaceOrder {
   items: CartLine[];
@@ -83,7 +82,7 @@ export class OrderPlacement {
     hash: string,
     input: PlaceOrder,
   ): Promise<{ status: number; body: OrderView; placedNow: boolean }> {
-    const lines = this.checkedLines(input.items);
+    const lines = checkedLines(input.items);
     const stores = await this.candidateStores(input);
     let busy: DomainError | undefined;
     for (const store of stores) {
@@ -119,7 +118,7 @@ export class OrderPlacement {
       if (earlier) {
         return { status: earlier.status, body: earlier.body as OrderView, placedNow: false };
       }
-      this.checkAvailability(lines, products);
+      checkAvailability(lines, products);
       const { order, items, event } = this.newOrder(userId, store, input, lines, products);
       const body = toOrderView(order, items, [event]);
       const written = await writePlacement(m, {
@@ -140,63 +139,6 @@ export class OrderPlacement {
       if (!written.keyed) throw keyInUse(); // stored meanwhile: the caller replays it
       return { status: 201, body, placedNow: true };
     });
-  }
-
-  /** Merged cart lines, within the size limits. */
-  private checkedLines(items: CartLine[]): CartLine[] {
-    const lines = mergeLines(items);
-    if (lines.length === 0) throw new DomainError('VALIDATION_FAILED', 'items must not be empty');
-    if (lines.length > MAX_DISTINCT_PRODUCTS) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        `items may hold at most ${MAX_DISTINCT_PRODUCTS} distinct products`,
-      );
-    }
-    return lines;
-  }
-
-  /** Every product sold, each quantity within its per-order limit and in stock at the store. */
-  private checkAvailability(lines: CartLine[], products: Map<string, ProductForOrder>): void {
-    const unavailable = lines
-      .filter((l) => !products.get(l.productId)?.active)
-      .map((l) => l.productId);
-    if (unavailable.length > 0) {
-      throw new DomainError(
-        'PRODUCT_UNAVAILABLE',
-        'Some products do not exist or are no longer sold',
-        {
-          productIds: unavailable,
-        },
-      );
-    }
-    const tooMany = lines.filter((l) => l.quantity > products.get(l.productId)!.maxPerOrder);
-    if (tooMany.length > 0) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        tooMany
-          .map(
-            (l) =>
-              `quantity of ${l.productId} must not exceed ${products.get(l.productId)!.maxPerOrder}`,
-          )
-          .join('; '),
-      );
-    }
-    const shortages = lines
-      .map((l) => ({
-        productId: l.productId,
-        requested: l.quantity,
-        available: products.get(l.productId)!.quantity ?? 0,
-      }))
-      .filter((l) => l.requested > l.available);
-    if (shortages.length > 0) {
-      throw new DomainError(
-        'INSUFFICIENT_STOCK',
-        'Some items are not available in the requested quantity',
-        {
-          items: shortages,
-        },
-      );
-    }
   }
 
   /** The order as placed: server prices, its items and its first event. */
