@@ -6,6 +6,7 @@ import { AuthService } from './auth.service.js';
 import { Authenticator } from './authenticator.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { AuthSession } from './sessions/auth-session.entity.js';
+import { PageSessions } from './sessions/page-sessions.service.js';
 import { RefreshToken } from './sessions/refresh-token.entity.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokens, accessTokenOptions } from './tokens/access-tokens.js';
@@ -25,11 +26,12 @@ import { UsersService } from './users/users.service.js';
     AuthService,
     Authenticator,
     SessionsService,
+    PageSessions,
     UsersService,
     PasswordHasher,
     AccessTokens,
     RefreshGrace,
   ],
-  exports: [AuthService, Authenticator, SessionsService, UsersService, AccessTokens],
+  exports: [AuthService, Authenticator, SessionsService, PageSessions, UsersService, AccessTokens],
 })
 export class AuthModule {}

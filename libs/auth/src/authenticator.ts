@@ -10,9 +10,12 @@ export interface Principal {
   claims: AccessClaims;
 }
 
+/** The browser pages' session cookie (HttpOnly; its Path is the pages', never the REST API's). */
+export const SESSION_COOKIE = 'flashcart_session';
+
 /**
- * The one way from a bearer token to a principal, for HTTP routes, the tracking socket and the
- * queue board alike: the token is verified (pinned algorithm, issuer, audience, well-formed
+ * The one way from a credential (a bearer token, or the pages' session cookie) to a principal,
+ * for HTTP routes, the tracking socket, the queue board and the pages alike: the token is verified (pinned algorithm, issuer, audience, well-formed
  * claims), then checked live against its session, its user and the denylist. Anything wrong with
  * the token is `null`; a database failure throws (a 5xx, never a silent refusal).
  */
@@ -35,9 +38,29 @@ export class Authenticator {
     return scheme?.toLowerCase() === 'bearer' ? this.fromToken(token) : Promise.resolve(null);
   }
 
+  /**
+   * From a `Cookie` header: the pages' session cookie, checked live like a token (its session
+   * revoked by logout or logout-all, or its user disabled: null at once).
+   */
+  async fromSessionCookie(cookieHeader: string | undefined): Promise<Principal | null> {
+    const value = cookieValue(cookieHeader, SESSION_COOKIE);
+    if (!value) return null;
+    const claims = await this.tokens.verifySessionCookie(value).catch(() => null);
+    return claims ? this.stillLive(claims) : null;
+  }
+
   /** The principal again, for a long-lived connection: null once logged out, revoked or disabled. */
   async stillLive(claims: AccessClaims): Promise<Principal | null> {
     const live = await this.sessions.principalOf(claims);
     return live ? { ...live, claims } : null;
   }
+}
+
+/** One cookie's value from a Cookie header (the first of that name), or undefined. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
 }

@@ -17,6 +17,25 @@ function accountOf(body: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Counts one sign-in attempt (REST or the pages' form: one budget) per IP and per account; the
+ * refusal, if any, with its retry delay.
+ */
+export async function authAttemptRefused(
+  limiter: RateLimiter,
+  config: AppConfig,
+  ip: string,
+  body: unknown,
+): Promise<{ retryAfter: number } | undefined> {
+  const { rateLimitPerIp, rateLimitPerAccount } = config.auth;
+  const checks = [limiter.hit(`auth:ip:${ip}`, rateLimitPerIp, WINDOW_SECONDS)];
+  const account = accountOf(body);
+  if (account) {
+    checks.push(limiter.hit(`auth:acct:${account}`, rateLimitPerAccount, WINDOW_SECONDS));
+  }
+  return (await Promise.all(checks)).find((result) => !result.allowed);
+}
+
 /** Per IP and per account, counted in Redis so limits hold across api instances. */
 @Injectable()
 export class AuthRateLimitGuard implements CanActivate {
@@ -27,13 +46,7 @@ export class AuthRateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const { rateLimitPerIp, rateLimitPerAccount } = this.config.auth;
-    const checks = [this.limiter.hit(`auth:ip:${request.ip}`, rateLimitPerIp, WINDOW_SECONDS)];
-    const account = accountOf(request.body);
-    if (account) {
-      checks.push(this.limiter.hit(`auth:acct:${account}`, rateLimitPerAccount, WINDOW_SECONDS));
-    }
-    const refused = (await Promise.all(checks)).find((result) => !result.allowed);
+    const refused = await authAttemptRefused(this.limiter, this.config, request.ip, request.body);
     if (refused) {
       throw new DomainError('RATE_LIMITED', `Too many attempts; retry in ${refused.retryAfter} s`, {
         retryAfter: refused.retryAfter,

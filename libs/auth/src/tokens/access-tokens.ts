@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JwtService, type JwtModuleOptions } from '@nestjs/jwt';
 import type { Redis } from 'ioredis';
 import { createSecretKey, randomUUID } from 'node:crypto';
-import type { AppConfig } from '#libs/config';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { REDIS, RedisOutageBreaker } from '#libs/redis';
 import { ROLES, type Role } from '../users/user.entity.js';
 
@@ -79,6 +79,7 @@ export class AccessTokens {
   constructor(
     private readonly jwt: JwtService,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.breaker = new RedisOutageBreaker(
       redis,
@@ -102,6 +103,35 @@ export class AccessTokens {
     const claims = await this.jwt.verifyAsync<AccessClaims>(token);
     if (!wellFormed(claims)) throw new Error('access token claims are malformed');
     return claims;
+  }
+
+  /**
+   * The browser pages' session cookie: the same policy and claims as an access token, but its own
+   * audience (a cookie is never a bearer token, nor a bearer token a cookie) and it lasts as long
+   * as its session. Revocation is the session's: every use is checked live like a token.
+   */
+  signSessionCookie(user: { id: string; role: Role }, sessionId: string, expiresAt: Date): string {
+    return this.jwt.sign(
+      { role: user.role, sid: sessionId },
+      {
+        subject: user.id,
+        jwtid: randomUUID(),
+        audience: this.pagesAudience(),
+        expiresIn: Math.max(1, Math.floor((expiresAt.getTime() - Date.now()) / 1000)),
+      },
+    );
+  }
+
+  async verifySessionCookie(value: string): Promise<AccessClaims> {
+    const claims = await this.jwt.verifyAsync<AccessClaims>(value, {
+      audience: this.pagesAudience(),
+    });
+    if (!wellFormed(claims)) throw new Error('session cookie claims are malformed');
+    return claims;
+  }
+
+  private pagesAudience(): string {
+    return `${this.config.auth.audience}/pages`;
   }
 
   /** Puts a token's id on the denylist until the token would have expired anyway. */
