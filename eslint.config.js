@@ -38,6 +38,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // The browser pages' scripts (served as-is by the api): ES modules in the browser.
+    files: ['apps/api/pages/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: globals.browser },
+  },
+  {
     // Tests and benchmarks read JSON bodies of many shapes.
     files: ['test/**', 'bench/**', '**/*.spec.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -7,6 +7,7 @@ import type { AppConfig } from '#libs/config';
 import { configureHttpApp, createFastifyAdapter } from '#libs/platform';
 import { AppModule } from './app.module.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
+import { mountPages } from './pages/pages.js';
 import { mountQueueBoard } from './queue-board/queue-board.js';
 import { RedisIoAdapter } from './tracking/redis-io.adapter.js';
 
@@ -20,6 +21,7 @@ export async function configureApiApp(
   await configureHttpApp(app, config);
   app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   await mountQueueBoard(app);
+  await mountPages(app);
   // Routes are /v1/...; health and docs are unversioned.
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app, config), {

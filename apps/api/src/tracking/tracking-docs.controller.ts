@@ -1,19 +1,35 @@
 import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { marked } from 'marked';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Public } from '#libs/platform';
+import { renderPage } from '../pages/page-files.js';
 
-/** Serves docs/tracking.md (linked from the Swagger UI description) as plain text. */
+/**
+ * docs/tracking.md (linked from the Swagger UI description), rendered as a page in the look of
+ * the other pages; the markdown stays the source and is served as-is at /docs/tracking.md.
+ */
 @ApiExcludeController()
 @Public()
-@Controller({ path: 'docs/tracking', version: VERSION_NEUTRAL })
+@Controller({ path: 'docs', version: VERSION_NEUTRAL })
 export class TrackingDocsController {
   private readonly protocol = readFileSync(join(process.cwd(), 'docs', 'tracking.md'), 'utf8');
+  // Our own document (trusted): rendered once.
+  private readonly page = renderPage('docs', {
+    title: 'Tracking protocol',
+    contentHtml: marked.parse(this.protocol, { async: false }),
+  });
 
-  @Get()
+  @Get('tracking')
+  @Header('content-type', 'text/html; charset=utf-8')
+  html(): string {
+    return this.page;
+  }
+
+  @Get('tracking.md')
   @Header('content-type', 'text/markdown; charset=utf-8')
-  page(): string {
+  markdown(): string {
     return this.protocol;
   }
 }
