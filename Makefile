@@ -5,7 +5,7 @@ SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 
 .PHONY: help up test install services services-stop build db migrate migrate-revert seed \
-        start-api start-worker test-redis lint format typecheck unit e2e openapi compose-check bench clean
+        start-api start-worker test-redis chromium lint format typecheck unit e2e openapi compose-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -13,7 +13,7 @@ help: ## list the targets
 up: install services build db migrate seed ## install, start services, migrate, seed, run api + worker
 	@$(ENV) DELIVERY_SIMULATION=$${DELIVERY_SIMULATION:-true} scripts/run.sh
 
-test: install services test-redis ## lint, unit and e2e tests on a throwaway database; ends with "N passed, N failed"
+test: install services test-redis chromium ## lint, unit and e2e tests on a throwaway database; ends with "N passed, N failed"
 	@$(ENV) scripts/test.sh
 
 install: ## npm ci on the pinned Node.js (only when package-lock.json or Node.js changed)
@@ -24,6 +24,9 @@ services: ## make PostgreSQL and Redis available (see scripts/services.sh)
 
 test-redis: # a redis-server program for the tests that stop their own Redis
 	@scripts/services.sh test-redis
+
+chromium: # a headless Chromium for the browser tests (see scripts/chromium.sh)
+	@scripts/chromium.sh >/dev/null
 
 services-stop: ## stop the PostgreSQL/Redis this project started (never the system's)
 	@scripts/services.sh down
@@ -64,7 +67,7 @@ format: install ## rewrite files with prettier and eslint --fix
 unit: install ## unit tests only
 	@$(ENV) npm run test:unit --silent
 
-e2e: install services test-redis ## e2e tests only (fresh database and Redis prefix)
+e2e: install services test-redis chromium ## e2e tests only (fresh database and Redis prefix)
 	@$(ENV) npm run test:e2e --silent
 
 fuzz: install services test-redis ## hostile input from openapi.json for FUZZ_SECONDS (default 600); FUZZ_SEED=... replays a run
