@@ -38,6 +38,7 @@ for _ in $(seq 120); do
     API          http://localhost:$PORT/v1/products   (every route: the Swagger UI)
     Swagger UI   http://localhost:$PORT/docs   (OpenAPI JSON: /docs-json)
     Health       http://localhost:$PORT/health/ready   worker: http://localhost:$WORKER_HEALTH_PORT/health/ready
+    Ops board    http://localhost:$PORT/admin/board   (demo admin: admin@flashcart.local / flashcart-admin; orders move by themselves)
   Ctrl-C stops both.
 
 MSG
