@@ -239,8 +239,9 @@ async function main(): Promise<void> {
       // scenarios the bench plays the store's staff and delivers everything (bench data only).
       const deliverAll = () =>
         db.query(
-          `UPDATE orders SET status = 'DELIVERED' WHERE store_id = $1 AND status IN ('PLACED', 'PACKED')`,
-          [store.id],
+          `UPDATE orders SET status = 'DELIVERED', rider_id = $2
+            WHERE store_id = $1 AND status IN ('PLACED', 'PACKED')`,
+          [store.id, rider.id],
         );
       const placeOn = async (urls: string[], seconds: number, items: () => unknown[]) => {
         await deliverAll();
