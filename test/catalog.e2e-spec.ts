@@ -1,9 +1,8 @@
 import { DataSource } from 'typeorm';
-import { startApi, type RunningApp } from './harness/apps.js';
+import { apiOnPrivateRedis, startApi, type RunningApp } from './harness/apps.js';
 import { CatalogFactory, north, randomTown } from './harness/catalog-factory.js';
 import { signup, userWithRole } from './harness/factories.js';
 import { expectErrorShape, HttpClient } from './harness/http-client.js';
-import { PrivateRedis } from './harness/redis-server.js';
 
 describe('catalog and inventory', () => {
   let api: RunningApp;
@@ -455,21 +454,11 @@ describe('catalog and inventory', () => {
 });
 
 describe('catalog reads with Redis stopped', () => {
-  let redis: PrivateRedis | undefined;
-  let api: RunningApp | undefined;
-
-  beforeAll(async () => {
-    redis = await PrivateRedis.start();
-    api = await startApi({ REDIS_URL: redis.url });
-  });
-  afterAll(async () => {
-    await api?.close();
-    await redis?.stop();
-  });
+  const outage = apiOnPrivateRedis();
 
   it('answers from PostgreSQL: data changed in the database only, on URLs no cache holds', async () => {
-    const http = new HttpClient(api!.url);
-    const admin = await userWithRole(api!.app, http, 'admin');
+    const http = new HttpClient(outage.api.url);
+    const admin = await userWithRole(outage.api.app, http, 'admin');
     const make = new CatalogFactory(http, admin.accessToken);
     const tag = `zr${Date.now().toString(36)}`;
     const category = await make.category({ name: `Before ${tag}` });
@@ -479,9 +468,9 @@ describe('catalog reads with Redis stopped', () => {
     // Cached in this process and in Redis under the old names.
     expect((await http.get(`/v1/products/${product.id}`)).body.name).toBe(`Before ${tag}`);
 
-    await redis!.stop();
+    await outage.redis.stop();
     // Behind every cache's back: only a read of PostgreSQL can return these values.
-    const db = api!.app.get(DataSource);
+    const db = outage.api.app.get(DataSource);
     await db.query(`UPDATE products SET name = $1 WHERE id = $2`, [`After ${tag}`, product.id]);
     await db.query(`UPDATE categories SET name = $1 WHERE id = $2`, [`After ${tag}`, category.id]);
     await db.query(`UPDATE store_stock SET quantity = 3 WHERE store_id = $1 AND product_id = $2`, [

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { startApi, type RunningApp } from './harness/apps.js';
+import { apiOnPrivateRedis, startApi, type RunningApp } from './harness/apps.js';
 import { expectErrorShape, HttpClient } from './harness/http-client.js';
-import { PrivateRedis } from './harness/redis-server.js';
 
 describe('platform: health, errors, request ids, docs', () => {
   let api: RunningApp;
@@ -83,30 +82,20 @@ describe('platform: health, errors, request ids, docs', () => {
 });
 
 describe('platform: Redis goes away and comes back', () => {
-  let redis: PrivateRedis | undefined;
-  let api: RunningApp | undefined;
-
-  beforeAll(async () => {
-    redis = await PrivateRedis.start();
-    api = await startApi({ REDIS_URL: redis.url });
-  });
-  afterAll(async () => {
-    await api?.close();
-    await redis?.stop();
-  });
+  const outage = apiOnPrivateRedis();
 
   it('turns not-ready naming redis, then ready again without a restart', async () => {
-    const http = new HttpClient(api!.url);
+    const http = new HttpClient(outage.api.url);
     expect((await http.get('/health/ready')).status).toBe(200);
 
-    await redis!.stop();
+    await outage.redis.stop();
     const down = await http.get('/health/ready');
     expectErrorShape(down, 503);
     expect(down.body.message).toBe('Not ready: redis down');
     expect(down.body.checks.redis.status).toBe('down');
     expect(down.body.checks.database.status).toBe('up');
 
-    await redis!.start();
+    await outage.redis.start();
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -7,6 +7,7 @@ import { configureApiApp } from '../../apps/api/src/api-app.js';
 import { AppModule } from '../../apps/api/src/app.module.js';
 import { configureWorkerApp } from '../../apps/worker/src/worker-app.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
+import { PrivateRedis } from './redis-server.js';
 
 export interface RunningApp {
   app: NestFastifyApplication;
@@ -50,4 +51,21 @@ async function start(
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return { app, config, url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+}
+
+/**
+ * An api on a private Redis that the suite may stop and start (the shared one is never
+ * disturbed). Registers its own beforeAll/afterAll; read `.api` and `.redis` inside tests.
+ */
+export function apiOnPrivateRedis(overrides: Record<string, string> = {}) {
+  const running = {} as { api: RunningApp; redis: PrivateRedis };
+  beforeAll(async () => {
+    running.redis = await PrivateRedis.start();
+    running.api = await startApi({ REDIS_URL: running.redis.url, ...overrides });
+  });
+  afterAll(async () => {
+    await running.api?.close();
+    await running.redis?.destroy();
+  });
+  return running;
 }

@@ -12,28 +12,21 @@ import { CustomerQueue } from './placement/customer-queue.js';
 import { IdempotencyKeys } from './placement/idempotency.js';
 import { OrderPlacement } from './placement/order-placement.service.js';
 
+const SERVICES = [
+  OrderPlacement,
+  OrderTransitions,
+  OrderQueries,
+  OrderShortPicks,
+  StoreCapacity,
+  CustomerQueue,
+  IdempotencyKeys,
+  OutboxSignal,
+];
+
 /** Orders: placement, transitions and queries (the outbox relay runs in OutboxModule). */
 @Module({
   imports: [AuthModule, InventoryModule, TypeOrmModule.forFeature([Order, OrderItem, OrderEvent])],
-  providers: [
-    OrderPlacement,
-    OrderTransitions,
-    OrderQueries,
-    OrderShortPicks,
-    StoreCapacity,
-    CustomerQueue,
-    IdempotencyKeys,
-    OutboxSignal,
-  ],
-  exports: [
-    OrderPlacement,
-    OrderTransitions,
-    OrderQueries,
-    OrderShortPicks,
-    StoreCapacity,
-    CustomerQueue,
-    IdempotencyKeys,
-    OutboxSignal,
-  ],
+  providers: SERVICES,
+  exports: SERVICES,
 })
 export class OrdersModule {}
