@@ -24,6 +24,8 @@ const PORT_B = 3401;
 const CUSTOMERS = 100;
 const PRODUCTS = 300;
 const HOT_STOCK = 500;
+/** Dark stores at one place: customers are spread over them, as a city's are. */
+const STORES = Number(process.env.BENCH_STORES ?? 10);
 
 interface Row {
   scenario: string;
@@ -103,12 +105,14 @@ async function main(): Promise<void> {
     const db = new pg.Client({ connectionString: stack.databaseUrl });
     db.on('error', () => undefined); // the teardown's DROP DATABASE ends it if a scenario threw
     await db.connect();
-    const [store] = (
+    const stores = (
       await db.query(
         `INSERT INTO stores (code, name, latitude, longitude, service_radius_m, max_open_orders)
-         VALUES ('BENCH', 'Bench', 12.97, 77.59, 50000, 10000) RETURNING id`,
+         SELECT 'BENCH-' || i, 'Bench ' || i, 12.97, 77.59, 50000, 10000
+           FROM generate_series(1, ${STORES}) i RETURNING id`,
       )
-    ).rows;
+    ).rows as { id: string }[];
+    const store = stores[0]!; // the catalog, hot SKU and tracking scenarios use one store
     const [category] = (
       await db.query(`INSERT INTO categories (slug, name) VALUES ('bench', 'Bench') RETURNING id`)
     ).rows;
@@ -123,7 +127,8 @@ async function main(): Promise<void> {
     const hot = products[0]!;
     await db.query(
       `INSERT INTO store_stock (store_id, product_id, quantity)
-       SELECT $1, id, CASE WHEN id = $2 THEN $3::int ELSE 10000000 END FROM products`,
+       SELECT s.id, p.id, CASE WHEN s.id = $1 AND p.id = $2 THEN $3::int ELSE 10000000 END
+         FROM stores s, products p`,
       [store.id, hot.id, HOT_STOCK],
     );
     await db.query(
@@ -239,11 +244,15 @@ async function main(): Promise<void> {
       // scenarios the bench plays the store's staff and delivers everything (bench data only).
       const deliverAll = () =>
         db.query(
-          `UPDATE orders SET status = 'DELIVERED', rider_id = $2
-            WHERE store_id = $1 AND status IN ('PLACED', 'PACKED')`,
-          [store.id, rider.id],
+          `UPDATE orders SET status = 'DELIVERED', rider_id = $1 WHERE status IN ('PLACED', 'PACKED')`,
+          [rider.id],
         );
-      const placeOn = async (urls: string[], seconds: number, items: () => unknown[]) => {
+      const placeOn = async (
+        urls: string[],
+        seconds: number,
+        items: () => unknown[],
+        storeOf = (customer: number) => stores[customer % STORES]!.id,
+      ) => {
         await deliverAll();
         const share = CUSTOMERS / urls.length;
         return Promise.all(
@@ -259,7 +268,7 @@ async function main(): Promise<void> {
                 authorization: `Bearer ${customers[i * share + (c % share)]!.token}`,
                 'idempotency-key': newKey(),
               }),
-              body: () => ({ items: items(), address, storeId: store.id }),
+              body: (c) => ({ items: items(), address, storeId: storeOf(i * share + (c % share)) }),
             }),
           ),
         ).then(together);
@@ -267,16 +276,10 @@ async function main(): Promise<void> {
       progress('order placement');
       const threeItems = () => pick3().map((p) => ({ productId: p.id, quantity: 1 }));
       const placements = {
-        'order placement, 3 items, 100 customers, 1 api instance': await placeOn(
-          [A],
-          SECONDS,
-          threeItems,
-        ),
-        'order placement, 3 items, 100 customers over 2 api instances': await placeOn(
-          [A, B],
-          SECONDS,
-          threeItems,
-        ),
+        [`order placement, 3 items, 100 customers over ${STORES} stores, 1 api instance`]:
+          await placeOn([A], SECONDS, threeItems),
+        [`order placement, 3 items, 100 customers over ${STORES} stores, 2 api instances`]:
+          await placeOn([A, B], SECONDS, threeItems),
       };
       progress('order placement, open loop');
       // What a customer feels: a fixed offered rate well below capacity, latency from the time each
@@ -292,7 +295,7 @@ async function main(): Promise<void> {
           authorization: `Bearer ${customers[i % CUSTOMERS]!.token}`,
           'idempotency-key': newKey(),
         }),
-        body: () => ({ items: threeItems(), address, storeId: store.id }),
+        body: (i) => ({ items: threeItems(), address, storeId: stores[i % STORES]!.id }),
       });
       raw.openLoop = open;
       rows.push({
@@ -306,7 +309,7 @@ async function main(): Promise<void> {
       progress('order placement: raw pg baseline');
       const pgBaseline = await rawPgPlacement({
         databaseUrl: stack.databaseUrl,
-        storeId: store.id,
+        storeIds: stores.map((s) => s.id),
         userIds: customers.map((c) => c.id),
         pickProducts: pick3,
         concurrency: CUSTOMERS,
@@ -327,9 +330,12 @@ async function main(): Promise<void> {
 
       progress('hot SKU');
       // Every customer, on both instances, buys the one product whose stock runs out.
-      const hotRun = await placeOn([A, B], Math.min(SECONDS, 10), () => [
-        { productId: hot.id, quantity: 1 },
-      ]);
+      const hotRun = await placeOn(
+        [A, B],
+        Math.min(SECONDS, 10),
+        () => [{ productId: hot.id, quantity: 1 }],
+        () => store.id,
+      );
       const answered201 = hotRun.statuses['201'] ?? 0;
       // Requests in flight when the load stopped still commit: wait until the numbers settle.
       let accepted = -1;

@@ -68,7 +68,8 @@ const percentile = (sorted: number[], p: number) =>
  */
 export async function rawPgPlacement(options: {
   databaseUrl: string;
-  storeId: string;
+  /** Worker n places at storeIds[n % length] (customers are spread over the stores). */
+  storeIds: string[];
   userIds: string[];
   pickProducts: () => { id: string; price: number }[];
   concurrency: number;
@@ -80,6 +81,7 @@ export async function rawPgPlacement(options: {
   let short = 0;
   const deadline = Date.now() + options.seconds * 1000;
   const worker = async (n: number) => {
+    const storeId = options.storeIds[n % options.storeIds.length];
     while (Date.now() < deadline) {
       const lines = options.pickProducts().sort((a, b) => a.id.localeCompare(b.id));
       const started = performance.now();
@@ -92,13 +94,13 @@ export async function rawPgPlacement(options: {
         } = await client.query(
           `INSERT INTO orders (user_id, store_id, status, address, subtotal_minor, delivery_fee_minor, total_minor, promised_by)
            VALUES ($1, $2, 'PLACED', '{}', $3, 0, $3, now() + interval '10 minutes') RETURNING id`,
-          [options.userIds[n % options.userIds.length], options.storeId, subtotal],
+          [options.userIds[n % options.userIds.length], storeId, subtotal],
         );
         let enough = true;
         for (const line of lines) {
           const { rowCount } = await client.query(
             `UPDATE store_stock SET quantity = quantity - 1 WHERE store_id = $1 AND product_id = $2 AND quantity >= 1`,
-            [options.storeId, line.id],
+            [storeId, line.id],
           );
           if (rowCount === 0) enough = false;
         }
@@ -117,7 +119,7 @@ export async function rawPgPlacement(options: {
         await client.query(
           `INSERT INTO stock_movements (store_id, product_id, delta, quantity_after, reason, order_id)
            SELECT $1, unnest($2::uuid[]), -1, 0, 'order_reserved', $3`,
-          [options.storeId, lines.map((l) => l.id), order.id],
+          [storeId, lines.map((l) => l.id), order.id],
         );
         await client.query(
           `INSERT INTO order_events (order_id, seq, type, to_status, actor_role) VALUES ($1, 1, 'order.placed', 'PLACED', 'customer')`,
