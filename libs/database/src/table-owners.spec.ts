@@ -14,6 +14,7 @@ const OWNED_WITHOUT_ENTITY: Record<string, string> = {
   store_stock: 'inventory',
   idempotency_keys: 'orders',
   outbox_consumers: 'orders',
+  store_open_orders: 'orders',
 };
 
 function sources(dir: string): string[] {

@@ -5,6 +5,7 @@ import { CreateOrders1764150200000 } from './1764150200000-CreateOrders.js';
 import { CreateNotifications1764150300000 } from './1764150300000-CreateNotifications.js';
 import { OutboxConsumerCursors1764150400000 } from './1764150400000-OutboxConsumerCursors.js';
 import { DispatchCapacityShortPicks1764150500000 } from './1764150500000-DispatchCapacityShortPicks.js';
+import { StoreOpenOrders1764150600000 } from './1764150600000-StoreOpenOrders.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateNotifications1764150300000,
   OutboxConsumerCursors1764150400000,
   DispatchCapacityShortPicks1764150500000,
+  StoreOpenOrders1764150600000,
 ];

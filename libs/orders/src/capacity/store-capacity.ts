@@ -9,7 +9,9 @@ export const IN_STORE_STATUSES = ['PLACED', 'PACKED'] as const;
 
 /**
  * A store's capacity as clients see it: which stores are busy (serviceability) and when to retry
- * a refused placement. The limit itself is enforced by placement, under the store's lock.
+ * a refused placement. The limit itself is the database's: `store_open_orders` counts each
+ * store's orders in PLACED + PACKED (a trigger on orders keeps it) and refuses an insert over the
+ * store's `max_open_orders` (migration 1764150600000).
  */
 @Injectable()
 export class StoreCapacity {
@@ -22,11 +24,9 @@ export class StoreCapacity {
   async busy(storeIds: string[]): Promise<Set<string>> {
     if (storeIds.length === 0) return new Set();
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT s.id FROM stores s
-        WHERE s.id = ANY($1::uuid[])
-          AND (SELECT count(*) FROM orders o WHERE o.store_id = s.id AND o.status = ANY($2::text[]))
-              >= s.max_open_orders`,
-      [storeIds, IN_STORE_STATUSES],
+      `SELECT s.id FROM stores s JOIN store_open_orders c ON c.store_id = s.id
+        WHERE s.id = ANY($1::uuid[]) AND c.open >= s.max_open_orders`,
+      [storeIds],
     );
     return new Set(rows.map((r) => r.id));
   }
@@ -49,4 +49,10 @@ export class StoreCapacity {
       retryAfter,
     });
   }
+}
+
+/** The insert of an order refused by its store's open-orders limit (the trigger's exception). */
+export function isStoreBusy(err: unknown): boolean {
+  const cause = (err as { driverError?: { message?: string } } | null)?.driverError ?? err;
+  return (cause as { message?: string } | null)?.message === 'store_busy';
 }

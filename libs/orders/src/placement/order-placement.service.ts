@@ -15,6 +15,7 @@ import { priceOrder, type CartLine } from '../pricing.js';
 import { CustomerQueue } from './customer-queue.js';
 import { IdempotencyKeys, keyInUse, requestHash, storedResponse } from './idempotency.js';
 import { checkAvailability, checkedLines } from './placement-checks.js';
+import { isStoreBusy } from '../capacity/store-capacity.js';
 import { claimAndLock, writePlacement, type ProductForOrder } from './placement-statements.js';
 
 export interface PlaceOrder {
@@ -127,6 +128,8 @@ export class OrderPlacement {
         event,
         maxOpenOrders: this.config.orders.maxOpenPerCustomer,
         idempotency: { key: idempotencyKey, requestHash: hash, responseBody: body },
+      }).catch((err: unknown) => {
+        throw isStoreBusy(err) ? new DomainError('STORE_BUSY', 'The store is at capacity') : err;
       });
       if (!written.placed && !written.customerOk) {
         throw new DomainError(
@@ -134,7 +137,6 @@ export class OrderPlacement {
           `At most ${this.config.orders.maxOpenPerCustomer} open orders at a time`,
         );
       }
-      if (!written.placed) throw new DomainError('STORE_BUSY', 'The store is at capacity');
       if (written.taken !== lines.length) throw new Error('stock moved under a row lock');
       if (!written.keyed) throw keyInUse(); // stored meanwhile: the caller replays it
       return { status: 201, body, placedNow: true };

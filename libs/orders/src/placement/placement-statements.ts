@@ -57,15 +57,14 @@ type LockRow = { locked: boolean } & { [K in keyof StoredRow]: StoredRow[K] | nu
 /**
  * The first statement of a placement. It takes the customer's placement lock (so that two
  * placements of one customer, even for different products, count each other's open orders: the
- * open-order cap holds under any concurrency), then the store's capacity lock (so that two
- * placements at one store, of any customers and products, count each other's orders against the
- * store's limit), holds the Idempotency-Key for the transaction (an
+ * open-order cap holds under any concurrency), holds the Idempotency-Key for the transaction (an
  * advisory lock: "in progress" for a concurrent request, nothing left behind by a crash), reads
  * the response stored under it, and reads the ordered products with their stock at the store,
  * locking those stock rows until the transaction ends in product-id order, so that concurrent
  * orders cannot deadlock: the quantities returned are what the order may take. Lock order, always:
- * customer, store, Idempotency-Key (try only), stock rows; nothing else takes the first two, and
- * stock rows are taken in product-id order everywhere, so placements cannot deadlock.
+ * customer, Idempotency-Key (try only), stock rows, and at the insert the store's open-orders
+ * counter (the database's trigger); nothing else takes the customer lock, and stock rows are taken
+ * in product-id order everywhere, so placements cannot deadlock.
  * A key stored between this statement's snapshot and its lock is caught by `writePlacement`.
  */
 export async function claimAndLock(
@@ -77,13 +76,10 @@ export async function claimAndLock(
     'claim-and-lock-placement',
     `WITH customer AS MATERIALIZED (
        SELECT pg_advisory_xact_lock(hashtextextended('placement:' || $1, 0))
-     ), store AS MATERIALIZED (
-       -- The store's capacity lock, taken only once the customer's is held (FROM customer).
-       SELECT pg_advisory_xact_lock(hashtextextended('store-capacity:' || $4::uuid::text, 0)) FROM customer
      ), claim AS MATERIALIZED (
        SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked,
               k.request_hash, k.response_status, k.response_body
-         FROM store
+         FROM customer
          LEFT JOIN idempotency_keys k ON k.user_id = $3 AND k.key = $2 AND k.expires_at > now()
      ), stock AS (
        -- Locked only once the customer lock is held (the claim is read first), so the two
@@ -120,9 +116,8 @@ export interface PlacementWrite {
 
 /**
  * Writes a placed order in one statement: the order (unless the customer already has
- * `maxOpenOrders` open or the store holds its `max_open_orders` in PLACED + PACKED), the stock it takes with the ledger rows (inventory's SQL), its items,
- * its first event
- * (the outbox row) and the idempotency record of its response. One round trip instead of a dozen:
+ * `maxOpenOrders` open; a store at its limit fails the insert with 'store_busy'), the stock it
+ * takes with the ledger rows (inventory's SQL), its items, its first event (the outbox row) and the idempotency record of its response. One round trip instead of a dozen:
  * round trips were what limited placement throughput (see the README's Benchmarks). The caller
  * holds the stock rows locked (`claimAndLock`) and checked that there is enough.
  * `keyed` is false when the key was stored meanwhile by a request that raced this one.
@@ -141,17 +136,16 @@ export async function writePlacement(
     m,
     'write-placement',
     `WITH room AS MATERIALIZED (
-       -- Counted in this statement's snapshot, taken after the locks of claimAndLock were granted:
-       -- every placement that held them before has committed and is counted.
-       SELECT (SELECT count(*) FROM orders WHERE user_id = $2::uuid AND status = ANY($14::text[])) < $15 AS customer_ok,
-              (SELECT count(*) FROM orders WHERE store_id = $3::uuid AND status IN ('PLACED', 'PACKED'))
-                < (SELECT max_open_orders FROM stores WHERE id = $3::uuid) AS store_ok
+       -- Counted in this statement's snapshot, taken after the customer lock of claimAndLock was
+       -- granted: every placement of this customer that held it before has committed. (The
+       -- store's limit is the insert's: the trigger on orders fails it with 'store_busy'.)
+       SELECT (SELECT count(*) FROM orders WHERE user_id = $2::uuid AND status = ANY($14::text[])) < $15 AS customer_ok
      ), placed AS (
        INSERT INTO orders (id, user_id, store_id, status, version, address, note, currency,
                            subtotal_minor, delivery_fee_minor, total_minor, promised_by, placed_at, updated_at)
        SELECT $1::uuid, $2::uuid, $3::uuid, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12::timestamptz,
               $13::timestamptz, $13::timestamptz
-        WHERE (SELECT customer_ok AND store_ok FROM room)
+        WHERE (SELECT customer_ok FROM room)
        RETURNING id
      ), lines AS (
        SELECT * FROM unnest($16::uuid[], $17::int[], $18::int[], $19::int[], $20::text[], $21::text[], $22::text[])
