@@ -8,6 +8,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ORDER_EVENT_CONSUMERS, type OrderEventConsumer } from './order-event-consumer.js';
+import { OutboxNudges } from './outbox-nudges.js';
 import { OutboxSignal } from './outbox-signal.js';
 import { compareCursors, OutboxStore, type OutboxCursor } from './outbox-store.js';
 
@@ -65,6 +66,7 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly store: OutboxStore,
     private readonly signal: OutboxSignal,
+    private readonly nudges: OutboxNudges,
     @Inject(ORDER_EVENT_CONSUMERS) consumers: OrderEventConsumer[],
   ) {
     for (const consumer of consumers.filter((c) => c.enabled !== false)) {
@@ -88,7 +90,12 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
     if (this.states.size === 0) return;
     await this.store.register([...this.states.keys()]);
     await this.claim();
-    this.signal.onCommitted(() => this.poll(true));
+    this.signal.onCommitted(() => {
+      this.poll(true);
+      // Consumers led elsewhere: tell their leaders now rather than at their next poll.
+      if (this.leading().length < this.states.size) this.nudges.send(this.owner);
+    });
+    this.nudges.listen(this.owner, () => this.poll(true));
     this.timers.push(
       setInterval(() => void this.claim(), CLAIM_MS),
       setInterval(() => this.poll(false), OUTBOX_POLL_MS),

@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nes
 import { OrdersModule } from '../orders.module.js';
 import { ORDER_EVENT_CONSUMERS, type OrderEventConsumer } from './order-event-consumer.js';
 import { OrderEventsRelay } from './order-events-relay.js';
+import { OutboxNudges } from './outbox-nudges.js';
 import { OutboxStore } from './outbox-store.js';
 
 /**
@@ -19,6 +20,7 @@ export class OutboxModule {
       imports: [OrdersModule, ...imports],
       providers: [
         OutboxStore,
+        OutboxNudges,
         OrderEventsRelay,
         {
           provide: ORDER_EVENT_CONSUMERS,
