@@ -122,6 +122,7 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
           type: 'object',
           properties: {
             statusCode: { type: 'integer', enum: [status] },
+            error: { type: 'string', enum: [STATUS_CODES[status]] },
             code: { type: 'string', enum: codesByStatus.get(status) },
           },
         },

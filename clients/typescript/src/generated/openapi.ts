@@ -1696,12 +1696,16 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 400;
             /** @enum {string} */
+            error?: "Bad Request";
+            /** @enum {string} */
             code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
         };
         /** @description The error body of a 401 (Unauthorized) */
         UnauthorizedError: components["schemas"]["ErrorBody"] & {
             /** @enum {integer} */
             statusCode?: 401;
+            /** @enum {string} */
+            error?: "Unauthorized";
             /** @enum {string} */
             code?: "ACCOUNT_DISABLED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "UNAUTHORIZED";
         };
@@ -1710,12 +1714,16 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 403;
             /** @enum {string} */
+            error?: "Forbidden";
+            /** @enum {string} */
             code?: "FORBIDDEN";
         };
         /** @description The error body of a 404 (Not Found) */
         NotFoundError: components["schemas"]["ErrorBody"] & {
             /** @enum {integer} */
             statusCode?: 404;
+            /** @enum {string} */
+            error?: "Not Found";
             /** @enum {string} */
             code?: "NOT_FOUND";
         };
@@ -1724,12 +1732,16 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 409;
             /** @enum {string} */
+            error?: "Conflict";
+            /** @enum {string} */
             code?: "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
         };
         /** @description The error body of a 422 (Unprocessable Entity) */
         UnprocessableEntityError: components["schemas"]["ErrorBody"] & {
             /** @enum {integer} */
             statusCode?: 422;
+            /** @enum {string} */
+            error?: "Unprocessable Entity";
             /** @enum {string} */
             code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_SERVICEABLE" | "PRODUCT_UNAVAILABLE";
         };
@@ -1738,6 +1750,8 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 429;
             /** @enum {string} */
+            error?: "Too Many Requests";
+            /** @enum {string} */
             code?: "RATE_LIMITED";
         };
         /** @description The error body of a 431 (Request Header Fields Too Large) */
@@ -1745,12 +1759,16 @@ export interface components {
             /** @enum {integer} */
             statusCode?: 431;
             /** @enum {string} */
+            error?: "Request Header Fields Too Large";
+            /** @enum {string} */
             code?: "HEADERS_TOO_LARGE";
         };
         /** @description The error body of a 503 (Service Unavailable) */
         ServiceUnavailableError: components["schemas"]["ErrorBody"] & {
             /** @enum {integer} */
             statusCode?: 503;
+            /** @enum {string} */
+            error?: "Service Unavailable";
             /** @enum {string} */
             code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
         };
@@ -1795,7 +1813,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -1813,7 +1831,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -1831,7 +1849,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -1876,7 +1894,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -1894,7 +1912,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -1978,7 +1996,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2014,7 +2032,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 429,
-                     *       "error": "Conflict",
+                     *       "error": "Too Many Requests",
                      *       "code": "RATE_LIMITED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2032,7 +2050,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2050,7 +2068,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2113,7 +2131,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2131,7 +2149,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2149,7 +2167,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 429,
-                     *       "error": "Conflict",
+                     *       "error": "Too Many Requests",
                      *       "code": "RATE_LIMITED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2167,7 +2185,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2185,7 +2203,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2248,7 +2266,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2266,7 +2284,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2284,7 +2302,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 429,
-                     *       "error": "Conflict",
+                     *       "error": "Too Many Requests",
                      *       "code": "RATE_LIMITED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2302,7 +2320,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2320,7 +2338,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2365,7 +2383,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2383,7 +2401,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2401,7 +2419,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2419,7 +2437,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2455,7 +2473,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2473,7 +2491,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2491,7 +2509,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2509,7 +2527,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2557,7 +2575,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2575,7 +2593,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2593,7 +2611,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2611,7 +2629,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2671,7 +2689,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2689,7 +2707,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2707,7 +2725,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2725,7 +2743,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2743,7 +2761,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2803,7 +2821,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2821,7 +2839,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2839,7 +2857,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2857,7 +2875,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2893,7 +2911,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2911,7 +2929,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2966,7 +2984,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -2984,7 +3002,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3002,7 +3020,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3074,7 +3092,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3092,7 +3110,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3110,7 +3128,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3181,7 +3199,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3199,7 +3217,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3217,7 +3235,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3235,7 +3253,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3293,7 +3311,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3311,7 +3329,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3329,7 +3347,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3347,7 +3365,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3405,7 +3423,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3423,7 +3441,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3441,7 +3459,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3459,7 +3477,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3495,7 +3513,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3513,7 +3531,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3551,7 +3569,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3569,7 +3587,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3587,7 +3605,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3605,7 +3623,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3641,7 +3659,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3659,7 +3677,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3719,7 +3737,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3737,7 +3755,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3755,7 +3773,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3773,7 +3791,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3809,7 +3827,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3827,7 +3845,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3894,7 +3912,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3912,7 +3930,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3930,7 +3948,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3948,7 +3966,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -3984,7 +4002,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4002,7 +4020,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4059,7 +4077,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4077,7 +4095,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4095,7 +4113,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4113,7 +4131,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4131,7 +4149,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4149,7 +4167,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4206,7 +4224,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4224,7 +4242,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4242,7 +4260,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4260,7 +4278,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4278,7 +4296,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4296,7 +4314,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4363,7 +4381,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4381,7 +4399,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4399,7 +4417,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4417,7 +4435,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4453,7 +4471,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4471,7 +4489,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4523,7 +4541,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4541,7 +4559,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4559,7 +4577,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4577,7 +4595,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4595,7 +4613,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4661,7 +4679,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4679,7 +4697,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4697,7 +4715,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4733,7 +4751,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4751,7 +4769,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4819,7 +4837,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4837,7 +4855,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4855,7 +4873,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4873,7 +4891,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4909,7 +4927,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4927,7 +4945,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -4988,7 +5006,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5006,7 +5024,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5024,7 +5042,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5042,7 +5060,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5060,7 +5078,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5078,7 +5096,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5135,7 +5153,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5153,7 +5171,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5171,7 +5189,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5189,7 +5207,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5207,7 +5225,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5225,7 +5243,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5282,7 +5300,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5300,7 +5318,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5318,7 +5336,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5336,7 +5354,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5372,7 +5390,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5390,7 +5408,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5454,7 +5472,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5472,7 +5490,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5490,7 +5508,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5508,7 +5526,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5526,7 +5544,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5544,7 +5562,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5647,7 +5665,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5665,7 +5683,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5683,7 +5701,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5701,7 +5719,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5818,7 +5836,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5836,7 +5854,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5854,7 +5872,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5890,7 +5908,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 422,
-                     *       "error": "Conflict",
+                     *       "error": "Unprocessable Entity",
                      *       "code": "IDEMPOTENCY_KEY_REUSED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5908,7 +5926,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 429,
-                     *       "error": "Conflict",
+                     *       "error": "Too Many Requests",
                      *       "code": "RATE_LIMITED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5926,7 +5944,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -5944,7 +5962,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6039,7 +6057,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6057,7 +6075,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6075,7 +6093,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6093,7 +6111,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6111,7 +6129,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6178,7 +6196,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6196,7 +6214,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6214,7 +6232,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6232,7 +6250,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6250,7 +6268,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6353,7 +6371,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6371,7 +6389,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6389,7 +6407,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6407,7 +6425,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6443,7 +6461,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6461,7 +6479,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6568,7 +6586,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6586,7 +6604,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6604,7 +6622,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6622,7 +6640,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6640,7 +6658,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6743,7 +6761,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6761,7 +6779,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6779,7 +6797,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6797,7 +6815,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6833,7 +6851,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6851,7 +6869,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6953,7 +6971,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6971,7 +6989,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -6989,7 +7007,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7007,7 +7025,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7025,7 +7043,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7128,7 +7146,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7146,7 +7164,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7164,7 +7182,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7182,7 +7200,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7218,7 +7236,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7236,7 +7254,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7295,7 +7313,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7313,7 +7331,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7331,7 +7349,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7349,7 +7367,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7400,7 +7418,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7418,7 +7436,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7436,7 +7454,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7454,7 +7472,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7472,7 +7490,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7521,7 +7539,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7539,7 +7557,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7557,7 +7575,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7575,7 +7593,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7593,7 +7611,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7653,7 +7671,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7671,7 +7689,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7689,7 +7707,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7707,7 +7725,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7743,7 +7761,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7761,7 +7779,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7814,7 +7832,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7832,7 +7850,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7850,7 +7868,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7868,7 +7886,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7886,7 +7904,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7980,7 +7998,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -7998,7 +8016,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8016,7 +8034,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8034,7 +8052,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8070,7 +8088,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8088,7 +8106,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8141,7 +8159,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8159,7 +8177,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8177,7 +8195,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8195,7 +8213,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8231,7 +8249,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8249,7 +8267,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8302,7 +8320,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8320,7 +8338,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8338,7 +8356,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8356,7 +8374,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8374,7 +8392,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8392,7 +8410,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8496,7 +8514,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 400,
-                     *       "error": "Conflict",
+                     *       "error": "Bad Request",
                      *       "code": "MALFORMED_REQUEST",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8514,7 +8532,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 401,
-                     *       "error": "Conflict",
+                     *       "error": "Unauthorized",
                      *       "code": "ACCOUNT_DISABLED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8532,7 +8550,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 403,
-                     *       "error": "Conflict",
+                     *       "error": "Forbidden",
                      *       "code": "FORBIDDEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8550,7 +8568,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 404,
-                     *       "error": "Conflict",
+                     *       "error": "Not Found",
                      *       "code": "NOT_FOUND",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8586,7 +8604,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 431,
-                     *       "error": "Conflict",
+                     *       "error": "Request Header Fields Too Large",
                      *       "code": "HEADERS_TOO_LARGE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
@@ -8604,7 +8622,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 503,
-                     *       "error": "Conflict",
+                     *       "error": "Service Unavailable",
                      *       "code": "DATABASE_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
