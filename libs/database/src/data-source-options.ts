@@ -1,3 +1,4 @@
+import type { ClientBase } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '#libs/config';
 import { migrations } from './migrations/index.js';
@@ -22,9 +23,22 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
       connectionTimeoutMillis: 2_000,
       idleTimeoutMillis: 30_000,
       options: '-c plan_cache_mode=force_generic_plan',
+      onConnect: listenForConnectionErrors,
     },
     // Expected failures (unique violations we map to 409) are not noise; slow queries are.
     logging: ['warn'],
     maxQueryExecutionTime: 1_000,
   };
+}
+
+/**
+ * Every pooled connection always has an 'error' listener. pg-pool drops its own while a
+ * connection is lent out, and TypeORM adds its listener a promise tick after receiving it: when
+ * PostgreSQL ends a backend right after it became ready (failover, pg_terminate_backend), both
+ * messages arrive in one read, the error is emitted in that gap and, unheard, crashes the
+ * process. The connection is marked unusable either way; its next query fails and the pool
+ * discards it, and the request answers 503 DATABASE_UNAVAILABLE (test/robustness.e2e-spec.ts).
+ */
+function listenForConnectionErrors(client: ClientBase): void {
+  client.on('error', () => undefined);
 }
