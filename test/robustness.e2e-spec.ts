@@ -325,56 +325,77 @@ describe('robustness: hostile input gets a 4xx in the error shape', () => {
 
 describe('robustness: a Redis outage under authenticated traffic (defect 8)', () => {
   let redis: PrivateRedis;
-  let api: RunningApp;
-  let http: HttpClient;
+  let a: RunningApp;
+  let b: RunningApp;
+  let httpA: HttpClient;
+  let httpB: HttpClient;
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
-    api = await startApi({ REDIS_URL: redis.url });
-    http = new HttpClient(api.url);
+    [a, b] = await Promise.all([
+      startApi({ REDIS_URL: redis.url }),
+      startApi({ REDIS_URL: redis.url }),
+    ]);
+    httpA = new HttpClient(a.url);
+    httpB = new HttpClient(b.url);
   }, 60_000);
   afterAll(async () => {
-    await api?.close();
+    await a?.close();
+    await b?.close();
     await redis?.destroy();
   });
 
-  it('decides once per outage: no request waits on the denylist, one line each way, logouts still hold', async () => {
-    const user = await signup(http);
-    const other = await http.post('/v1/auth/login', { email: user.email, password: user.password });
+  const me = (http: HttpClient, token: string) => http.get('/v1/auth/me', { token });
+
+  it('no request waits on Redis, one line each way, and a logout holds on every instance', async () => {
+    const user = await signup(httpA);
+    const other = await httpA.post('/v1/auth/login', {
+      email: user.email,
+      password: user.password,
+    });
     expect(other.status).toBe(200);
+    // Both instances now remember both sessions as live.
+    for (const token of [user.accessToken, other.body.accessToken])
+      for (const http of [httpA, httpB]) expect((await me(http, token)).status).toBe(200);
     const lines = (spy: { mock: { calls: unknown[][] } }) =>
       spy.mock.calls.filter((args) =>
-        args.some((a) => typeof a === 'string' && /denylist/.test(a)),
+        args.some((x) => typeof x === 'string' && /auth-changed channel/.test(x)),
       );
     const warn = jest.spyOn(Logger.prototype, 'warn');
     const log = jest.spyOn(Logger.prototype, 'log');
     try {
       await redis.stop();
       const started = Date.now();
-      for (let i = 0; i < 20; i++) {
-        expect((await http.get('/v1/auth/me', { token: user.accessToken })).status).toBe(200);
-      }
-      // Before: every request waited out the 1 s command timeout (20 s here).
+      for (let i = 0; i < 20; i++) expect((await me(httpB, user.accessToken)).status).toBe(200);
+      // Before the breaker: every request waited out the 1 s command timeout (20 s here).
       expect(Date.now() - started).toBeLessThan(3_000);
 
-      // A logout during the outage still ends that session at once (PostgreSQL).
+      // A logout on A during the outage, which B cannot hear of: B refuses the token at once
+      // all the same (it trusts nothing it remembered while unsubscribed).
       expect(
-        (await http.post('/v1/auth/logout', {}, { token: other.body.accessToken })).status,
+        (await httpA.post('/v1/auth/logout', {}, { token: other.body.accessToken })).status,
       ).toBe(204);
-      expectErrorShape(await http.get('/v1/auth/me', { token: other.body.accessToken }), 401);
-      expect(lines(warn)).toHaveLength(1);
+      expectErrorShape(await me(httpA, other.body.accessToken), 401);
+      expectErrorShape(await me(httpB, other.body.accessToken), 401);
+      expect(lines(warn)).toHaveLength(2); // one per instance
 
       await redis.start();
       const deadline = Date.now() + 15_000;
-      while (lines(log).length === 0 && Date.now() < deadline) {
-        expect((await http.get('/v1/auth/me', { token: user.accessToken })).status).toBe(200);
+      while (lines(log).length < 2 && Date.now() < deadline) {
+        expect((await me(httpB, user.accessToken)).status).toBe(200);
         await new Promise((r) => setTimeout(r, 100));
       }
-      expect(lines(log)).toHaveLength(1);
-      expect(lines(warn)).toHaveLength(1);
+      expect(lines(log)).toHaveLength(2);
+      expect(lines(warn)).toHaveLength(2);
     } finally {
       warn.mockRestore();
       log.mockRestore();
     }
+
+    // Subscribed again: a logout on A reaches B's memory too.
+    expect((await me(httpB, user.accessToken)).status).toBe(200); // remembered by B
+    expect((await httpA.post('/v1/auth/logout', {}, { token: user.accessToken })).status).toBe(204);
+    await new Promise((r) => setTimeout(r, 50));
+    expectErrorShape(await me(httpB, user.accessToken), 401);
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { AuthService } from './auth.service.js';
 import { Authenticator } from './authenticator.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { AuthSession } from './sessions/auth-session.entity.js';
+import { LivePrincipals } from './sessions/live-principals.js';
 import { PageSessions } from './sessions/page-sessions.service.js';
 import { RefreshToken } from './sessions/refresh-token.entity.js';
 import { SessionsService } from './sessions/sessions.service.js';
@@ -26,6 +27,7 @@ import { UsersService } from './users/users.service.js';
     AuthService,
     Authenticator,
     SessionsService,
+    LivePrincipals,
     PageSessions,
     UsersService,
     PasswordHasher,

@@ -16,7 +16,7 @@ export const SESSION_COOKIE = 'flashcart_session';
 /**
  * The one way from a credential (a bearer token, or the pages' session cookie) to a principal,
  * for HTTP routes, the tracking socket, the queue board and the pages alike: the token is verified (pinned algorithm, issuer, audience, well-formed
- * claims), then checked live against its session, its user and the denylist. Anything wrong with
+ * claims), then checked live against its session and its user (LivePrincipals). Anything wrong with
  * the token is `null`; a database failure throws (a 5xx, never a silent refusal).
  */
 @Injectable()

@@ -3,6 +3,7 @@ export * from './auth.module.js';
 export * from './auth.service.js';
 export * from './authenticator.js';
 export * from './passwords/password-policy.js';
+export * from './sessions/live-principals.js';
 export * from './sessions/page-sessions.service.js';
 export * from './sessions/sessions.service.js';
 export * from './tokens/access-tokens.js';

@@ -6,3 +6,4 @@ export * from './read-cache.module.js';
 export * from './connection-watch.js';
 export * from './outage-breaker.js';
 export * from './redis-connections.js';
+export * from './invalidation-channel.js';

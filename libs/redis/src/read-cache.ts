@@ -8,6 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { InvalidationChannel } from './invalidation-channel.js';
 import { REDIS } from './redis.token.js';
 
 /** Give up on the cache quickly: PostgreSQL answering is better than waiting on Redis. */
@@ -40,41 +41,34 @@ export class ReadCache implements OnModuleInit, OnApplicationShutdown {
     useClone: false,
     storeHashSize: 1, // one map: no key hashing on the hot path
   });
-  /** Namespace versions as heard on the channel; trusted only while `listening`. */
+  /** Namespace versions as heard on the channel; trusted only while it is listening. */
   private readonly versions = new Map<string, number>();
-  private listening = false;
-  /** Bumped whenever the subscription (re)starts or stops: older version reads are not kept. */
-  private epoch = 0;
-  private subscriber?: Redis;
+  private readonly channel: InvalidationChannel;
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @Inject(REDIS) private readonly redis: Redis,
-  ) {}
-
-  private get channel(): string {
-    return `${this.redis.options.keyPrefix ?? ''}cachever`;
+  ) {
+    this.channel = new InvalidationChannel(
+      redis,
+      'cachever',
+      {
+        heard: (message) => {
+          const [namespace, version] = message.split(' ');
+          if (namespace && version) this.remember(namespace, Number(version), this.channel.epoch);
+        },
+        reset: () => this.versions.clear(),
+      },
+      this.logger,
+    );
   }
 
   onModuleInit(): void {
-    const subscriber = this.redis.duplicate({ autoResubscribe: false, commandTimeout: undefined });
-    this.subscriber = subscriber;
-    subscriber.on('message', (_channel: string, message: string) => {
-      const [namespace, version] = message.split(' ');
-      if (namespace && version) this.remember(namespace, Number(version), this.epoch);
-    });
-    subscriber.on('ready', () => {
-      subscriber.subscribe(this.channel).then(
-        () => this.restart(true),
-        (err: unknown) => this.logger.warn({ err }, 'cache version channel unavailable'),
-      );
-    });
-    subscriber.on('close', () => this.restart(false));
-    subscriber.on('error', () => undefined); // reconnects by itself; reads fall back meanwhile
+    this.channel.start();
   }
 
   onApplicationShutdown(): void {
-    this.subscriber?.disconnect();
+    this.channel.stop();
   }
 
   /**
@@ -117,8 +111,8 @@ export class ReadCache implements OnModuleInit, OnApplicationShutdown {
   async invalidate(namespace: string): Promise<void> {
     try {
       const version = await this.redis.incr(versionKey(namespace));
-      this.remember(namespace, version, this.epoch);
-      await this.redis.publish(this.channel, `${namespace} ${version}`);
+      this.remember(namespace, version, this.channel.epoch);
+      await this.channel.publish(`${namespace} ${version}`);
     } catch (err) {
       this.logger.warn({ err, namespace }, 'cache invalidation failed; entries expire by TTL');
     }
@@ -126,9 +120,9 @@ export class ReadCache implements OnModuleInit, OnApplicationShutdown {
 
   /** The namespace's current version; undefined when Redis does not answer. */
   private async version(namespace: string): Promise<number | undefined> {
-    const known = this.listening ? this.versions.get(namespace) : undefined;
+    const known = this.channel.listening ? this.versions.get(namespace) : undefined;
     if (known !== undefined) return known;
-    const epoch = this.epoch;
+    const epoch = this.channel.epoch;
     const text = await withTimeout<string | null | undefined>(
       this.redis.get(versionKey(namespace)),
       undefined,
@@ -141,14 +135,8 @@ export class ReadCache implements OnModuleInit, OnApplicationShutdown {
 
   /** Versions only grow; one read before the current subscription began may have missed a bump. */
   private remember(namespace: string, version: number, epoch: number): void {
-    if (!this.listening || epoch !== this.epoch) return;
+    if (!this.channel.listening || epoch !== this.channel.epoch) return;
     if (version > (this.versions.get(namespace) ?? -1)) this.versions.set(namespace, version);
-  }
-
-  private restart(listening: boolean): void {
-    this.listening = listening;
-    this.epoch++;
-    this.versions.clear();
   }
 }
 

@@ -1,9 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { JwtService, type JwtModuleOptions } from '@nestjs/jwt';
-import type { Redis } from 'ioredis';
 import { createSecretKey, randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { REDIS, RedisOutageBreaker } from '#libs/redis';
 import { ROLES, type Role } from '../users/user.entity.js';
 
 /** What an access token says. `sid` is the login session (refresh-token family). */
@@ -42,14 +40,12 @@ export function accessTokenOptions(config: AppConfig): JwtModuleOptions {
   };
 }
 
-const denyKey = (jti: string) => `auth:deny:${jti}`;
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A validly signed token is still refused unless every claim we rely on is well-formed: the ids
  * reach PostgreSQL as uuids (a non-uuid answered 500 and leaked the database's text to sockets),
- * and a token without `exp` would never expire, one without `jti` could not be denylisted.
+ * and a token without `exp` would never expire.
  */
 function wellFormed(claims: Partial<Record<keyof AccessClaims, unknown>>): boolean {
   return (
@@ -69,24 +65,10 @@ function wellFormed(claims: Partial<Record<keyof AccessClaims, unknown>>): boole
 
 @Injectable()
 export class AccessTokens {
-  /**
-   * The denylist is the fast path of revocation; logout and logout-all also revoke the session
-   * in PostgreSQL, which every request checks. So while Redis is away the denylist is skipped
-   * (decided once per outage) and the session check alone refuses logged-out tokens.
-   */
-  private readonly breaker: RedisOutageBreaker;
-
   constructor(
     private readonly jwt: JwtService,
-    @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.breaker = new RedisOutageBreaker(
-      redis,
-      new Logger('Auth'),
-      'access-token denylist skipped, sessions checked in PostgreSQL',
-    );
-  }
+  ) {}
 
   sign(user: { id: string; role: Role }, sessionId: string): string {
     return this.jwt.sign(
@@ -132,23 +114,5 @@ export class AccessTokens {
 
   private pagesAudience(): string {
     return `${this.config.auth.audience}/pages`;
-  }
-
-  /** Puts a token's id on the denylist until the token would have expired anyway. */
-  async deny(claims: Pick<AccessClaims, 'jti' | 'exp'>): Promise<void> {
-    const ttl = claims.exp - Math.floor(Date.now() / 1000);
-    if (ttl <= 0) return;
-    await this.breaker.run(
-      () => this.redis.set(denyKey(claims.jti), '1', 'EX', ttl),
-      () => undefined,
-    );
-  }
-
-  /** False while Redis is away (see `breaker`); never throws. */
-  isDenied(jti: string): Promise<boolean> {
-    return this.breaker.run(
-      async () => (await this.redis.exists(denyKey(jti))) === 1,
-      () => false,
-    );
   }
 }

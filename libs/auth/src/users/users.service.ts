@@ -6,6 +6,7 @@ import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#li
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { normalizeEmail, passwordProblems } from '../passwords/password-policy.js';
 import { AuthSession } from '../sessions/auth-session.entity.js';
+import { LivePrincipals } from '../sessions/live-principals.js';
 import { User, type Role } from './user.entity.js';
 import { toUserView, type UserView } from './user-view.js';
 
@@ -32,6 +33,7 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
+    private readonly live: LivePrincipals,
   ) {}
 
   /** Creates a user; 400 naming the field for a weak password, 409 for a taken email. */
@@ -156,6 +158,7 @@ export class UsersService {
       }
       return after;
     });
+    await this.live.changed(id);
     return user;
   }
 }
