@@ -9,13 +9,29 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
  * In the manager's transaction when it has one, else on a pooled connection. `name` must be
  * unique per statement text.
  */
-export async function queryPrepared<T>(
+export interface PreparedStatement {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
+export function queryPrepared<T>(m: EntityManager, statement: PreparedStatement): Promise<T[]>;
+export function queryPrepared<T>(
   m: EntityManager,
   name: string,
   text: string,
   values: unknown[],
+): Promise<T[]>;
+export async function queryPrepared<T>(
+  m: EntityManager,
+  nameOrStatement: string | PreparedStatement,
+  text?: string,
+  values?: unknown[],
 ): Promise<T[]> {
-  const config: pg.QueryConfig = { name, text, values };
+  const config: pg.QueryConfig =
+    typeof nameOrStatement === 'string'
+      ? { name: nameOrStatement, text: text!, values: values! }
+      : nameOrStatement;
   if (m.queryRunner) {
     const client = (await m.queryRunner.connect()) as pg.PoolClient;
     return (await client.query(config)).rows as T[];

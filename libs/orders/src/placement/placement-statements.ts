@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { queryPrepared } from '#libs/database';
+import { queryPrepared, type PreparedStatement } from '#libs/database';
 import { lockedStockForOrderSql, productsForOrderSql, reserveStockCtes } from '#libs/inventory';
 import { OPEN_STATUSES } from '../order-state-machine.js';
 import type { Order, OrderEvent, OrderItem } from '../order.entity.js';
@@ -54,6 +54,34 @@ type LockRow = { locked: boolean } & { [K in keyof StoredRow]: StoredRow[K] | nu
   [K in keyof ProductRow]: ProductRow[K] | null;
 };
 
+interface ClaimParams {
+  userId: string;
+  key: string;
+  storeId: string;
+  productIds: string[];
+}
+
+/** The statement of `claimAndLock`, also run by the benchmark's raw-pg baseline. */
+export function claimAndLockStatement(p: ClaimParams): PreparedStatement {
+  return {
+    name: 'claim-and-lock-placement',
+    text: `WITH customer AS MATERIALIZED (
+       SELECT pg_advisory_xact_lock(hashtextextended('placement:' || $1, 0))
+     ), claim AS MATERIALIZED (
+       SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked,
+              k.request_hash, k.response_status, k.response_body
+         FROM customer
+         LEFT JOIN idempotency_keys k ON k.user_id = $3 AND k.key = $2 AND k.expires_at > now()
+     ), stock AS (
+       -- Locked only once the customer lock is held (the claim is read first), so the two
+       -- locks are always taken in the same order.
+       ${lockedStockForOrderSql({ store: '$4', productIds: '$5::uuid[]', when: 'EXISTS (SELECT FROM claim)' })}
+     )
+     SELECT claim.*, stock.* FROM claim LEFT JOIN stock ON true`,
+    values: [p.userId, p.key, p.userId, p.storeId, p.productIds],
+  };
+}
+
 /**
  * The first statement of a placement. It takes the customer's placement lock (so that two
  * placements of one customer, even for different products, count each other's open orders: the
@@ -67,28 +95,8 @@ type LockRow = { locked: boolean } & { [K in keyof StoredRow]: StoredRow[K] | nu
  * in product-id order everywhere, so placements cannot deadlock.
  * A key stored between this statement's snapshot and its lock is caught by `writePlacement`.
  */
-export async function claimAndLock(
-  m: EntityManager,
-  p: { userId: string; key: string; storeId: string; productIds: string[] },
-): Promise<PlacementLocks> {
-  const rows = await queryPrepared<LockRow>(
-    m,
-    'claim-and-lock-placement',
-    `WITH customer AS MATERIALIZED (
-       SELECT pg_advisory_xact_lock(hashtextextended('placement:' || $1, 0))
-     ), claim AS MATERIALIZED (
-       SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked,
-              k.request_hash, k.response_status, k.response_body
-         FROM customer
-         LEFT JOIN idempotency_keys k ON k.user_id = $3 AND k.key = $2 AND k.expires_at > now()
-     ), stock AS (
-       -- Locked only once the customer lock is held (the claim is read first), so the two
-       -- locks are always taken in the same order.
-       ${lockedStockForOrderSql({ store: '$4', productIds: '$5::uuid[]', when: 'EXISTS (SELECT FROM claim)' })}
-     )
-     SELECT claim.*, stock.* FROM claim LEFT JOIN stock ON true`,
-    [p.userId, p.key, p.userId, p.storeId, p.productIds],
-  );
+export async function claimAndLock(m: EntityManager, p: ClaimParams): Promise<PlacementLocks> {
+  const rows = await queryPrepared<LockRow>(m, claimAndLockStatement(p));
   const [first] = rows as [LockRow];
   const products = new Map(
     rows.filter((r) => r.id !== null).map((r) => [r.id!, toProduct(r as ProductRow)]),
@@ -114,28 +122,12 @@ export interface PlacementWrite {
   idempotency: { key: string; requestHash: string; responseBody: unknown };
 }
 
-/**
- * Writes a placed order in one statement: the order (unless the customer already has
- * `maxOpenOrders` open; a store at its limit fails the insert with 'store_busy'), the stock it
- * takes with the ledger rows (inventory's SQL), its items, its first event (the outbox row) and the idempotency record of its response. One round trip instead of a dozen:
- * round trips were what limited placement throughput (see the README's Benchmarks). The caller
- * holds the stock rows locked (`claimAndLock`) and checked that there is enough.
- * `keyed` is false when the key was stored meanwhile by a request that raced this one.
- */
-export async function writePlacement(
-  m: EntityManager,
-  w: PlacementWrite,
-): Promise<{ placed: boolean; taken: number; keyed: boolean; customerOk: boolean }> {
+/** The statement of `writePlacement`, also run by the benchmark's raw-pg baseline. */
+export function writePlacementStatement(w: PlacementWrite): PreparedStatement {
   const { order, items, event, idempotency } = w;
-  const [row] = await queryPrepared<{
-    placed: number;
-    taken: number;
-    keyed: number;
-    customer_ok: boolean;
-  }>(
-    m,
-    'write-placement',
-    `WITH room AS MATERIALIZED (
+  return {
+    name: 'write-placement',
+    text: `WITH room AS MATERIALIZED (
        -- Counted in this statement's snapshot, taken after the customer lock of claimAndLock was
        -- granted: every placement of this customer that held it before has committed. (The
        -- store's limit is the insert's: the trigger on orders fails it with 'store_busy'.)
@@ -169,7 +161,7 @@ export async function writePlacement(
      )
      SELECT (SELECT count(*) FROM placed)::int AS placed, (SELECT count(*) FROM taken)::int AS taken,
             (SELECT count(*) FROM keyed)::int AS keyed, (SELECT customer_ok FROM room) AS customer_ok`,
-    [
+    values: [
       order.id,
       order.userId,
       order.storeId,
@@ -205,7 +197,27 @@ export async function writePlacement(
       idempotency.requestHash,
       JSON.stringify(idempotency.responseBody),
     ],
-  );
+  };
+}
+
+/**
+ * Writes a placed order in one statement: the order (unless the customer already has
+ * `maxOpenOrders` open; a store at its limit fails the insert with 'store_busy'), the stock it
+ * takes with the ledger rows (inventory's SQL), its items, its first event (the outbox row) and the idempotency record of its response. One round trip instead of a dozen:
+ * round trips were what limited placement throughput (see the README's Benchmarks). The caller
+ * holds the stock rows locked (`claimAndLock`) and checked that there is enough.
+ * `keyed` is false when the key was stored meanwhile by a request that raced this one.
+ */
+export async function writePlacement(
+  m: EntityManager,
+  w: PlacementWrite,
+): Promise<{ placed: boolean; taken: number; keyed: boolean; customerOk: boolean }> {
+  const [row] = await queryPrepared<{
+    placed: number;
+    taken: number;
+    keyed: number;
+    customer_ok: boolean;
+  }>(m, writePlacementStatement(w));
   return {
     placed: row.placed === 1,
     taken: row.taken,
