@@ -5,7 +5,7 @@ SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 
 .PHONY: help up test install services services-stop build db migrate migrate-revert seed \
-        start-api start-worker test-redis chromium lint format typecheck unit e2e openapi compose-check bench clean
+        start-api start-worker test-redis chromium balancer fuzz lint format typecheck unit e2e openapi compose-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ services: ## make PostgreSQL and Redis available (see scripts/services.sh)
 
 test-redis: # a redis-server program for the tests that stop their own Redis
 	@scripts/services.sh test-redis
+
+balancer: # HAProxy for the bench and the scale-out test (see scripts/balancer.sh)
+	@scripts/balancer.sh
 
 chromium: # a headless Chromium for the browser tests (see scripts/chromium.sh)
 	@scripts/chromium.sh >/dev/null
@@ -71,13 +74,13 @@ e2e: install services test-redis chromium ## e2e tests only (fresh database and 
 	@$(ENV) npm run test:e2e --silent
 
 fuzz: install services test-redis ## hostile input from openapi.json for FUZZ_SECONDS (default 600); FUZZ_SEED=... replays a run
-	@$(ENV) FUZZ_SECONDS=$${FUZZ_SECONDS:-600} node --experimental-vm-modules --no-warnings node_modules/jest/bin/jest.js test/fuzz.e2e-spec.ts --selectProjects e2e
+	@$(ENV) FUZZ_SECONDS=$${FUZZ_SECONDS:-600} node --experimental-vm-modules --no-warnings node_modules/jest/bin/jest.js --selectProjects e2e --testPathPatterns fuzz.e2e-spec
 
 openapi: build ## write openapi.json from the code (no database needed) and the client's types from it
 	@$(ENV) node dist/apps/api/src/openapi.js openapi.json && echo "openapi.json written"
 	@$(ENV) npx openapi-typescript openapi.json -o clients/typescript/src/generated/openapi.ts --silent
 
-bench: install services ## benchmarks against same-run baselines; writes bench/results/latest.json
+bench: install services balancer ## benchmarks against same-run baselines; writes bench/results/latest.json
 	@$(ENV) scripts/bench.sh
 
 compose-check: ## validate docker-compose.yml

@@ -83,6 +83,27 @@ export class BenchStack {
     throw new Error('api did not become ready');
   }
 
+  /**
+   * HAProxy in front of the given api ports (scripts/balancer.sh, the configuration that ships
+   * in docker-compose.yml), ready when a request through it reaches an api.
+   */
+  async startBalancer(port: number, backends: number[]): Promise<ChildProcess> {
+    const child = spawn('scripts/balancer.sh', ['run', String(port), ...backends.map(String)], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    this.apps.push(child);
+    for (let i = 0; i < 100; i++) {
+      if (child.exitCode !== null) throw new Error(`balancer exited with ${child.exitCode}`);
+      const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return child;
+      await sleep(100);
+    }
+    throw new Error('balancer did not become ready');
+  }
+
   /** Resident set size of a process, MB. */
   static rssMb(pid: number): number {
     const line = readFileSync(`/proc/${pid}/status`, 'utf8')

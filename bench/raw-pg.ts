@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import {
+  claimAndLockStatement,
+  writePlacementStatement,
+  type Order,
+  type PlacementWrite,
+} from '#libs/orders';
+import { percentile, type LoadResult } from './load.js';
+
+/**
+ * The raw-pg baseline of order placement: what PostgreSQL can do with a placement and nothing
+ * else. The api's own two statements (claim the key and lock the stock; write order, stock,
+ * ledger, items, event and stored response), as named prepared statements in one transaction on
+ * a plain `pg` pool of the api's size, at the same concurrency; no HTTP, no validation, no
+ * framework. The api's placement divided by this is what our own code costs.
+ */
+export async function rawPgPlacement(options: {
+  databaseUrl: string;
+  /** Worker n places at storeIds[n % length] for userIds[n % length]. */
+  storeIds: string[];
+  userIds: string[];
+  pickProducts: () => { id: string }[];
+  concurrency: number;
+  seconds: number;
+}): Promise<LoadResult> {
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: 20,
+    options: '-c plan_cache_mode=force_generic_plan', // as the api's connections
+  });
+  const latencies: number[] = [];
+  let ok = 0;
+  let short = 0;
+  const deadline = Date.now() + options.seconds * 1000;
+  const worker = async (n: number) => {
+    const storeId = options.storeIds[n % options.storeIds.length]!;
+    const userId = options.userIds[n % options.userIds.length]!;
+    while (Date.now() < deadline) {
+      const productIds = options.pickProducts().map((p) => p.id);
+      const key = randomUUID();
+      const started = performance.now();
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query(
+          claimAndLockStatement({ userId, key, storeId, productIds }),
+        );
+        if (!rows.every((r) => r.quantity >= 1)) {
+          await client.query('ROLLBACK');
+          short++;
+          continue;
+        }
+        const { rows: written } = await client.query(
+          writePlacementStatement(placement(userId, storeId, key, rows)),
+        );
+        if (written[0].taken !== productIds.length) throw new Error('stock moved under a lock');
+        await client.query('COMMIT');
+        ok++;
+        latencies.push(performance.now() - started);
+      } catch (e) {
+        await client.query('ROLLBACK');
+        throw e;
+      } finally {
+        client.release();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, (_, n) => worker(n)));
+  await pool.end();
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: Math.round(ok / options.seconds),
+    p50: Math.round(percentile(latencies, 50)),
+    p99: Math.round(percentile(latencies, 99)),
+    requests: ok + short,
+    statuses: { committed: ok, short },
+  };
+}
+
+/** One unit of each locked product, priced as read: the write the api would make. */
+function placement(
+  userId: string,
+  storeId: string,
+  key: string,
+  rows: { id: string; sku: string; name: string; unit_label: string; price_minor: number }[],
+): PlacementWrite {
+  const now = new Date();
+  const total = rows.reduce((sum, r) => sum + r.price_minor, 0);
+  const order = {
+    id: randomUUID(),
+    userId,
+    storeId,
+    status: 'PLACED',
+    version: 1,
+    address: {
+      line1: '1 Bench Road',
+      city: 'Bengaluru',
+      pincode: '560001',
+      lat: 12.97,
+      lng: 77.59,
+    },
+    note: null,
+    currency: 'INR',
+    subtotalMinor: total,
+    deliveryFeeMinor: 0,
+    totalMinor: total,
+    promisedBy: new Date(now.getTime() + 600_000),
+    placedAt: now,
+  } as unknown as Order;
+  return {
+    order,
+    items: rows.map((r) => ({
+      orderId: order.id,
+      productId: r.id,
+      sku: r.sku,
+      name: r.name,
+      unitLabel: r.unit_label,
+      unitPriceMinor: r.price_minor,
+      quantity: 1,
+      lineTotalMinor: r.price_minor,
+    })),
+    event: {
+      orderId: order.id,
+      seq: 1,
+      type: 'order.placed',
+      fromStatus: null,
+      toStatus: 'PLACED',
+      actorId: userId,
+      actorRole: 'customer',
+      reason: null,
+      data: { total },
+      createdAt: now,
+    },
+    maxOpenOrders: 1_000_000,
+    idempotency: { key, requestHash: 'bench', responseBody: { id: order.id } },
+  };
+}

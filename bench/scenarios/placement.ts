@@ -1,0 +1,170 @@
+import { ADDRESS, CUSTOMERS, HOT_STOCK, STORES } from '../fixtures.js';
+import { load, measuringCpu, newKey, openLoop, together, type LoadResult } from '../load.js';
+import { rawPgPlacement } from '../raw-pg.js';
+import { sleep } from '../stack.js';
+import { progress, type ScenarioContext } from './context.js';
+
+const TARGET_SHARE = 0.75;
+
+/**
+ * Order placement: 100 customers, each keeping one 3-item order in flight, spread over the
+ * stores; on one api, on two (each serving half the customers), and on two behind HAProxy, as
+ * operators run it. Baseline: the same transaction through raw pg (bench/raw-pg.ts). Then what a
+ * customer feels (open loop) and the hot SKU that runs out (no oversell, exact ledger).
+ */
+export async function placement(ctx: ScenarioContext): Promise<void> {
+  const { db, stores, store, others, customers, hot, riderId } = ctx.data;
+  const pick3 = () => {
+    const picked = new Set<number>();
+    while (picked.size < 3) picked.add(Math.floor(Math.random() * others.length));
+    return [...picked].map((i) => others[i]!);
+  };
+  const threeItems = () => pick3().map((p) => ({ productId: p.id, quantity: 1 }));
+  // A store's capacity (PLACED + PACKED, at most 10,000) would stop a long run: between runs
+  // the bench plays the stores' staff and delivers everything (bench data only).
+  const deliverAll = () =>
+    db.query(
+      `UPDATE orders SET status = 'DELIVERED', rider_id = $1 WHERE status IN ('PLACED', 'PACKED')`,
+      [riderId],
+    );
+  /** Customers split evenly over `urls`; each connection is one customer. */
+  const placeOn = async (
+    urls: string[],
+    seconds: number,
+    items: () => unknown[],
+    storeOf = (customer: number) => stores[customer % STORES]!.id,
+  ) => {
+    await deliverAll();
+    const share = CUSTOMERS / urls.length;
+    return measuringCpu(() =>
+      Promise.all(
+        urls.map((url, i) =>
+          load({
+            url,
+            path: '/v1/orders',
+            method: 'POST',
+            connections: share,
+            seconds,
+            headers: (c) => ({
+              authorization: `Bearer ${customers[i * share + (c % share)]!.token}`,
+              'idempotency-key': newKey(),
+            }),
+            body: (c) => ({
+              items: items(),
+              address: ADDRESS,
+              storeId: storeOf(i * share + (c % share)),
+            }),
+          }),
+        ),
+      ).then(together),
+    );
+  };
+
+  progress('order placement: raw pg baseline');
+  const pg = await measuringCpu(() =>
+    rawPgPlacement({
+      databaseUrl: ctx.stack.databaseUrl,
+      storeIds: stores.map((s) => s.id),
+      userIds: customers.map((c) => c.id),
+      pickProducts: pick3,
+      concurrency: CUSTOMERS,
+      seconds: ctx.seconds,
+    }),
+  );
+  const runs: [string, string[]][] = [
+    ['1 api', [ctx.apiA.url]],
+    ['2 apis, half the customers each', [ctx.apiA.url, ctx.apiB.url]],
+    ['2 apis behind HAProxy', [ctx.balancer.url]],
+  ];
+  const placements: Record<string, LoadResult> = {};
+  for (const [name, urls] of runs) {
+    progress(`order placement, ${name}`);
+    const run = await placeOn(urls, ctx.seconds, threeItems);
+    placements[name] = run.value;
+    const placed = Math.round((run.value.statuses['201'] ?? 0) / ctx.seconds);
+    const ratio = placed / pg.value.rps;
+    const other = run.value.requests - (run.value.statuses['201'] ?? 0);
+    ctx.rows.push({
+      scenario: `order placement, 3 items, 100 customers over ${STORES} stores, ${name}`,
+      result: `${placed} orders/s, p50 ${run.value.p50} ms, p99 ${run.value.p99} ms${other ? `, ${other} not 201` : ''}`,
+      baseline: `raw pg: ${pg.value.rps} orders/s, p50 ${pg.value.p50} ms, p99 ${pg.value.p99} ms (load generator ${pg.cpu}%)`,
+      ratio: `${(ratio * 100).toFixed(0)}%`,
+      target: `>= ${TARGET_SHARE * 100}% of raw pg, every answer 201`,
+      met: ratio >= TARGET_SHARE && other === 0,
+      generatorCpu: run.cpu,
+    });
+  }
+
+  progress('order placement, open loop');
+  const openRate = Number(process.env.BENCH_OPEN_RATE ?? 250);
+  await deliverAll();
+  const open = await measuringCpu(() =>
+    openLoop({
+      url: ctx.apiA.url,
+      path: '/v1/orders',
+      rate: openRate,
+      seconds: ctx.seconds,
+      headers: (i) => ({
+        authorization: `Bearer ${customers[i % CUSTOMERS]!.token}`,
+        'idempotency-key': newKey(),
+      }),
+      body: (i) => ({ items: threeItems(), address: ADDRESS, storeId: stores[i % STORES]!.id }),
+    }),
+  );
+  const o = open.value;
+  ctx.rows.push({
+    scenario: `order placement, open loop: ${openRate} orders/s offered, 1 api`,
+    result: `${o.statuses['201'] ?? 0}/${o.requests} placed, p50 ${o.p50} ms, p99 ${o.p99} ms, max ${o.max} ms`,
+    baseline: '-',
+    ratio: '-',
+    target: 'all placed, p99 < 50 ms from the due time',
+    met: o.statuses['201'] === o.requests && o.p99 < 50,
+    generatorCpu: open.cpu,
+  });
+
+  progress('hot SKU');
+  // Every customer, through the balancer to both instances, buys the product that runs out.
+  const hotRun = await placeOn(
+    [ctx.balancer.url],
+    Math.min(ctx.seconds, 10),
+    () => [{ productId: hot.id, quantity: 1 }],
+    () => store.id,
+  );
+  // Requests in flight when the load stopped still commit: wait until the numbers settle.
+  let accepted = -1;
+  let left = -1;
+  for (let i = 0; i < 50; i++) {
+    await sleep(200);
+    const [row] = (
+      await db.query(
+        `SELECT (SELECT count(*)::int FROM order_items WHERE product_id = $2) AS accepted,
+                (SELECT quantity FROM store_stock WHERE store_id = $1 AND product_id = $2) AS left`,
+        [store.id, hot.id],
+      )
+    ).rows;
+    if (row.accepted === accepted && row.left === left) break;
+    ({ accepted, left } = row);
+  }
+  const [{ ledger }] = (
+    await db.query(
+      `SELECT COALESCE(SUM(delta), 0)::int AS ledger FROM stock_movements WHERE store_id = $1 AND product_id = $2`,
+      [store.id, hot.id],
+    )
+  ).rows;
+  const statuses = hotRun.value.statuses;
+  const errors5xx = Object.entries(statuses)
+    .filter(([c]) => c.startsWith('5'))
+    .reduce((n, [, v]) => n + v, 0);
+  const oversell = Math.max(0, accepted - HOT_STOCK);
+  ctx.raw.placement = { pgBaseline: pg.value, ...placements, openLoop: o };
+  ctx.raw.hotSku = { statuses, accepted, left, ledger, errors5xx };
+  ctx.rows.push({
+    scenario: `hot SKU (stock ${HOT_STOCK}), 100 customers, 2 apis behind HAProxy`,
+    result: `${accepted} orders (${statuses['201'] ?? 0} answered 201), ${statuses['409'] ?? 0} refused (409), ${errors5xx} 5xx, stock left ${left}, ledger ${ledger}`,
+    baseline: `initial stock ${HOT_STOCK}`,
+    ratio: `oversell ${oversell}`,
+    target: 'oversell 0, final = initial - accepted = ledger, no 5xx',
+    met: oversell === 0 && left === HOT_STOCK - accepted && ledger === left && errors5xx === 0,
+    generatorCpu: hotRun.cpu,
+  });
+}
