@@ -34,6 +34,19 @@ describe('loadConfig', () => {
     expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 
+  it('trusts no proxy by default, every hop with true, or the proxies named', () => {
+    expect(loadConfig({}).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.7, fd00::/8 ,uniquelocal' }).http.trustProxy).toEqual(
+      ['10.0.0.7', 'fd00::/8', 'uniquelocal'],
+    );
+    for (const bad of ['1', 'yes', '10.0.0.0/33', '10.0.0.1,', 'localhost', '1.2.3.4/8/8']) {
+      expect(problemsOf({ TRUST_PROXY: bad })).toEqual([
+        'TRUST_PROXY must be false, true, or comma-separated proxy addresses or CIDRs (or loopback, linklocal, uniquelocal)',
+      ]);
+    }
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).http.port).toBe(3000);
   });

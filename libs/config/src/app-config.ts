@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { processEnvironment } from './env-files.js';
 import { Environment, INSECURE_SECRET_MARKER } from './environment.js';
@@ -14,7 +15,8 @@ export interface AppConfig {
     port: number;
     corsOrigins: string[];
     bodyLimit: number;
-    trustProxy: boolean;
+    /** Fastify's trustProxy: false, true (every hop) or the trusted proxies' addresses. */
+    trustProxy: boolean | string[];
     shutdownTimeoutMs: number;
   };
   worker: { healthPort: number };
@@ -85,6 +87,25 @@ function readVersion(): string {
   }
 }
 
+/** Names of address ranges that Fastify's trustProxy (proxy-addr) knows. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUST_PROXY as Fastify takes it (no hop count: Fastify 5.12 trusts nobody for one); undefined when malformed. */
+function trustedProxies(value: string): boolean | string[] | undefined {
+  if (value === 'false' || value === 'true') return value === 'true';
+  const items = value.split(',').map((item) => item.trim());
+  const valid = (item: string) => {
+    if (PROXY_RANGES.has(item)) return true;
+    const [address, prefix, ...rest] = item.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return false;
+    return (
+      prefix === undefined || (/^\d{1,3}$/.test(prefix) && +prefix <= (family === 4 ? 32 : 128))
+    );
+  };
+  return items.every(valid) ? items : undefined;
+}
+
 /**
  * Builds the configuration from an environment or throws ConfigError. By default: the process
  * environment, completed from `.env` and `.local/services.env` without overriding anything.
@@ -102,6 +123,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
       }
     }
   }
+  const trustProxy = trustedProxies(env.TRUST_PROXY);
+  if (trustProxy === undefined) {
+    problems.push(
+      'TRUST_PROXY must be false, true, or comma-separated proxy addresses or CIDRs (or loopback, linklocal, uniquelocal)',
+    );
+  }
   if (env.JWT_ACCESS_SECRET === env.JWT_REFRESH_SECRET) {
     problems.push('JWT_REFRESH_SECRET must differ from JWT_ACCESS_SECRET');
   }
@@ -117,7 +144,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
         .map((o) => o.trim())
         .filter(Boolean),
       bodyLimit: env.BODY_LIMIT,
-      trustProxy: env.TRUST_PROXY === 'true',
+      trustProxy: trustProxy ?? false,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     },
     worker: { healthPort: env.WORKER_HEALTH_PORT },

@@ -128,8 +128,14 @@ export class Environment {
   /** Largest accepted request body, bytes. */
   @Type(() => Number) @IsInt() @Min(1024) @Max(10_485_760) BODY_LIMIT = 102_400;
 
-  /** Trust X-Forwarded-* from a reverse proxy (needed for per-IP rate limits behind one). */
-  @IsIn(['true', 'false']) @trimmed TRUST_PROXY: 'true' | 'false' = 'false';
+  /**
+   * Whose X-Forwarded-For to believe for the client's address (per-IP auth rate limits): `false`,
+   * the TCP peer is the client; comma-separated proxy addresses or CIDRs (or `loopback`,
+   * `linklocal`, `uniquelocal`: the private ranges), the client is the nearest address that is
+   * not one of them; `true`, every hop: only when all traffic comes through a proxy that replaces
+   * X-Forwarded-For, as docker/haproxy.cfg does. Checked in loadConfig.
+   */
+  @IsString() @trimmed TRUST_PROXY = 'false';
 
   /** Milliseconds allowed for in-flight work to finish on SIGTERM before exiting anyway. */
   @Type(() => Number) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS = 10_000;
