@@ -13,7 +13,7 @@ help: ## list the targets
 up: install services build db migrate seed ## install, start services, migrate, seed, run api + worker
 	@$(ENV) DELIVERY_SIMULATION=$${DELIVERY_SIMULATION:-true} scripts/run.sh
 
-test: install services test-redis chromium ## lint, unit and e2e tests on a throwaway database; ends with "N passed, N failed"
+test: install services test-redis chromium balancer ## lint, unit and e2e tests on a throwaway database; ends with "N passed, N failed"
 	@$(ENV) scripts/test.sh
 
 install: ## npm ci on the pinned Node.js (only when package-lock.json or Node.js changed)
@@ -26,7 +26,7 @@ test-redis: # a redis-server program for the tests that stop their own Redis
 	@scripts/services.sh test-redis
 
 balancer: # HAProxy for the bench and the scale-out test (see scripts/balancer.sh)
-	@scripts/balancer.sh
+	@scripts/balancer.sh >/dev/null
 
 chromium: # a headless Chromium for the browser tests (see scripts/chromium.sh)
 	@scripts/chromium.sh >/dev/null
@@ -70,7 +70,7 @@ format: install ## rewrite files with prettier and eslint --fix
 unit: install ## unit tests only
 	@$(ENV) npm run test:unit --silent
 
-e2e: install services test-redis chromium ## e2e tests only (fresh database and Redis prefix)
+e2e: install services test-redis chromium balancer ## e2e tests only (fresh database and Redis prefix)
 	@$(ENV) npm run test:e2e --silent
 
 fuzz: install services test-redis ## hostile input from openapi.json for FUZZ_SECONDS (default 600); FUZZ_SEED=... replays a run
@@ -83,7 +83,7 @@ openapi: build ## write openapi.json from the code (no database needed) and the 
 bench: install services balancer ## benchmarks against same-run baselines; writes bench/results/latest.json
 	@$(ENV) scripts/bench.sh
 
-compose-check: ## validate docker-compose.yml
+compose-check: ## validate docker-compose.yml and its load balancer's docker/haproxy.cfg
 	@scripts/compose-check.sh
 
 clean: ## remove build output

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Validates docker-compose.yml without a Docker engine (the compose CLI only parses here).
+# Validates docker-compose.yml without a Docker engine (the compose CLI only parses here), and the
+# load balancer's docker/haproxy.cfg it mounts (haproxy -c, as compose and scripts/balancer.sh run it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JWT_ACCESS_SECRET=${JWT_ACCESS_SECRET:-compose-check-placeholder-secret-0000000000}
@@ -15,3 +16,4 @@ if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev
 fi
 if docker compose version >/dev/null 2>&1; then docker compose config -q; else docker-compose config -q; fi
 echo "docker-compose.yml is valid"
+scripts/balancer.sh check
