@@ -1,28 +1,51 @@
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 
 /** A real socket.io client on /tracking that records what it receives. */
 export class TrackingClient {
   readonly events: any[] = [];
   readonly locations: any[] = [];
-  private constructor(readonly socket: Socket) {
+  private constructor(
+    readonly socket: Socket,
+    /** The engine.io transports used, in order: ['polling', 'websocket'] after an upgrade. */
+    readonly transports: string[],
+  ) {
     socket.on('order.event', (e) => this.events.push(e));
     socket.on('rider.location', (l) => this.locations.push(l));
   }
 
-  /** Connects, or rejects with the server's connect_error message. */
-  static connect(baseUrl: string, token?: string): Promise<TrackingClient> {
+  /**
+   * Connects, or rejects with the server's connect_error message. By default websocket only and
+   * without reconnection; `options` override that (e.g. socket.io's default transports).
+   */
+  static connect(
+    baseUrl: string,
+    token?: string,
+    options: Partial<ManagerOptions & SocketOptions> = {},
+  ): Promise<TrackingClient> {
     const socket = io(`${baseUrl}/tracking`, {
       auth: token === undefined ? {} : { token },
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
+      ...options,
+    });
+    const transports: string[] = [];
+    // Each (re)connection opens a new engine: record its transport and any upgrade.
+    socket.io.on('open', () => {
+      const engine = socket.io.engine;
+      transports.push(engine.transport.name);
+      engine.once('upgrade', (transport: { name: string }) => transports.push(transport.name));
     });
     return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(new TrackingClient(socket)));
-      socket.once('connect_error', (err) => {
+      const refused = (err: Error) => {
         socket.close();
         reject(err);
+      };
+      socket.once('connect', () => {
+        socket.off('connect_error', refused); // later attempts (reconnections) may fail and retry
+        resolve(new TrackingClient(socket, transports));
       });
+      socket.once('connect_error', refused);
     });
   }
 
