@@ -47,7 +47,8 @@ export async function tracking(ctx: ScenarioContext): Promise<void> {
     return { url: via, token: customers[order.customer]!.token, orderId: order.id };
   });
   const started = performance.now();
-  const { latencies, sockets } = await subscribers(targets, { defaultTransports: true });
+  const connecting = await measuringCpu(() => subscribers(targets, { defaultTransports: true }));
+  const { latencies, sockets } = connecting.value;
   const connectSeconds = ((performance.now() - started) / 1000).toFixed(1);
   const transitions = [
     ...orders.map((o) => ({ id: o.id, body: { to: 'PACKED' } })),
@@ -76,6 +77,7 @@ export async function tracking(ctx: ScenarioContext): Promise<void> {
     sockets: SOCKETS,
     upgraded,
     connectSeconds,
+    connectGeneratorCpu: connecting.cpu,
     expected,
     received: latencies.length,
     p50,
@@ -85,7 +87,7 @@ export async function tracking(ctx: ScenarioContext): Promise<void> {
   };
   ctx.rows.push({
     scenario: `tracking fan-out: ${SOCKETS} sockets (default transports) via HAProxy on 2 apis, ${transitions.length} changes`,
-    result: `received ${latencies.length}/${expected}, p50 ${p50} ms, p99 ${p99} ms (commit to receipt); ${upgraded} upgraded to websocket; connected in ${connectSeconds} s; api RSS ${rss.join(' + ')} MB`,
+    result: `received ${latencies.length}/${expected}, p50 ${p50} ms, p99 ${p99} ms (commit to receipt); ${upgraded} upgraded to websocket; connected and subscribed in ${connectSeconds} s (load generator ${connecting.cpu}%); api RSS ${rss.join(' + ')} MB`,
     baseline: '-',
     ratio: (latencies.length / expected).toFixed(3),
     target: 'received/expected = 1.0, p99 < 100 ms',
