@@ -14,4 +14,8 @@ export * from './placement/idempotency.js';
 export * from './placement/order-placement.service.js';
 export * from './pricing.js';
 export * from './short-picks.service.js';
-export { claimAndLockStatement, writePlacementStatement, type PlacementWrite } from './placement/placement-statements.js';
+export {
+  claimAndLockStatement,
+  writePlacementStatement,
+  type PlacementWrite,
+} from './placement/placement-statements.js';
