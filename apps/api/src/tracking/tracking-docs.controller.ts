@@ -1,6 +1,5 @@
 import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { marked } from 'marked';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Public } from '#libs/platform';
@@ -15,15 +14,26 @@ import { renderPage } from '../pages/page-files.js';
 @Controller({ path: 'docs', version: VERSION_NEUTRAL })
 export class TrackingDocsController {
   private readonly protocol = readFileSync(join(process.cwd(), 'docs', 'tracking.md'), 'utf8');
-  // Our own document (trusted): rendered once.
-  private readonly page = renderPage('docs', {
-    title: 'Tracking protocol',
-    contentHtml: marked.parse(this.protocol, { async: false }),
-  });
+  /**
+   * Our own document (trusted), rendered once, on the first request: `marked` (about 2 MB of
+   * heap with its compiled rules) is loaded only by a process that is asked for the page.
+   */
+  private page?: Promise<string>;
 
   @Get('tracking')
   @Header('content-type', 'text/html; charset=utf-8')
-  html(): string {
+  html(): Promise<string> {
+    this.page ??= import('marked').then(
+      ({ marked }) =>
+        renderPage('docs', {
+          title: 'Tracking protocol',
+          contentHtml: marked.parse(this.protocol, { async: false }),
+        }),
+      (err: unknown) => {
+        this.page = undefined; // the next request tries again
+        throw err;
+      },
+    );
     return this.page;
   }
 
