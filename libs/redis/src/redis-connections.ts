@@ -1,4 +1,3 @@
-import KeyvRedis from '@keyv/redis';
 import { Logger } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { AppConfig } from '#libs/config';
@@ -62,19 +61,4 @@ export function queueConnectionOptions(config: AppConfig): RedisOptions {
     ...options('subscriber'),
     connectionName: 'flashcart:queues',
   };
-}
-
-/**
- * The cache store (@keyv/redis, which speaks node-redis): errors never throw and commands are not
- * queued while Redis is away; the client reconnects with the same backoff.
- */
-export function cacheStore(config: AppConfig, namespace: string): KeyvRedis<unknown> {
-  return new KeyvRedis(
-    {
-      url: config.redis.url,
-      disableOfflineQueue: true,
-      socket: { connectTimeout: 1_000, reconnectStrategy: RETRY },
-    },
-    { namespace, throwOnConnectError: false, throwOnErrors: false, connectionTimeout: 1_000 },
-  );
 }
