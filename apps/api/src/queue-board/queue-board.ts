@@ -1,9 +1,8 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
 import { getQueueToken } from '@nestjs/bullmq';
+import { FastifyAdapter as NestFastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticator } from '#libs/auth';
 import { QUEUES } from '#libs/jobs';
 import { errorBody } from '#libs/platform';
@@ -19,6 +18,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * the pages' session cookie (401/403 in the usual error shape; a browser navigation is sent to
  * sign in, or shown the 403 page). (@bull-board/nestjs is CommonJS requiring the ESM-only NestJS 12,
  * which jest cannot load, so the plugin is registered directly.)
+ *
+ * The board is loaded on the first request an admin makes to it: @bull-board/api (lodash,
+ * valibot, …) is about 3 MB of heap that an api instance otherwise never uses. A running Fastify
+ * takes no new routes, so the board lives in a Fastify instance of its own, built then, and the
+ * routes here hand it each request (after the hooks above) and send back its answer.
  */
 export async function mountQueueBoard(app: NestFastifyApplication): Promise<void> {
   const auth = app.get(Authenticator);
@@ -67,6 +71,37 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
     return payload.replace(/<link[^>]+\/\/fonts\.(googleapis|gstatic)\.com[^>]*>/g, '');
   });
 
+  let board: Promise<FastifyInstance> | undefined;
+  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    board ??= loadBoard(app).catch((err: unknown) => {
+      board = undefined; // the next request tries again
+      throw err;
+    });
+    const instance = await board;
+    const res = await instance.inject({
+      method: request.method as 'GET',
+      url: request.url,
+      headers: withoutHopHeaders(request.headers),
+      // Fastify parsed the body (JSON); the board parses it again.
+      ...(request.body === undefined ? {} : { payload: JSON.stringify(request.body) }),
+    });
+    if (res.headers[NOT_A_BOARD_ROUTE]) return reply.callNotFound(); // our 404, in our error shape
+    reply.status(res.statusCode).headers(withoutHopHeaders(res.headers));
+    // HTML as text, so that the onSend hook above can take the fonts link out.
+    const html = String(res.headers['content-type']).includes('text/html');
+    return reply.send(html ? res.payload : res.rawPayload);
+  };
+  fastify.all(QUEUE_BOARD_ROUTE, forward);
+  fastify.all(`${QUEUE_BOARD_ROUTE}/*`, forward);
+}
+
+/** Bull Board over the app's queues, in a Fastify instance of its own, ready to answer. */
+async function loadBoard(app: NestFastifyApplication): Promise<FastifyInstance> {
+  const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/fastify'),
+  ]);
   const board = new FastifyAdapter();
   board.setBasePath(QUEUE_BOARD_ROUTE);
   createBullBoard({
@@ -75,5 +110,29 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
     ),
     serverAdapter: board,
   });
-  await app.register(board.registerPlugin() as never, { prefix: QUEUE_BOARD_ROUTE });
+  const instance = new NestFastifyAdapter().getInstance() as unknown as FastifyInstance;
+  await instance.register(board.registerPlugin() as never, { prefix: QUEUE_BOARD_ROUTE });
+  instance.setNotFoundHandler((_request, reply) => reply.header(NOT_A_BOARD_ROUTE, '1').send());
+  await instance.ready();
+  return instance;
+}
+
+const NOT_A_BOARD_ROUTE = 'x-not-a-board-route';
+
+/** Headers that describe one connection or one encoding of the body, not the message. */
+const HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'date',
+  'host',
+]);
+
+function withoutHopHeaders(headers: Record<string, unknown>): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined && !HOP_HEADERS.has(name.toLowerCase()))
+      result[name] = Array.isArray(value) ? value.map(String) : String(value);
+  return result;
 }
