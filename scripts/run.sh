@@ -16,7 +16,7 @@ PORT=${PORT:-3000}
 WORKER_HEALTH_PORT=${WORKER_HEALTH_PORT:-3001}
 export NODE_ENV=${NODE_ENV:-development}
 
-node --enable-source-maps dist/apps/api/src/main.js & api=$!
+scripts/start-api.sh & api=$!
 node --enable-source-maps dist/apps/worker/src/main.js & worker=$!
 
 stop() {
