@@ -64,7 +64,7 @@ export class BenchStack {
       process.env.BENCH_CPU_PROF === '1'
         ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles']
         : [];
-    const child = spawn(process.execPath, [...profile, 'dist-bench/bench/bench-api.js'], {
+    const child = spawn('scripts/start-api.sh', [...profile, 'dist-bench/bench/bench-api.js'], {
       env: this.env({ PORT: String(port), ...extra }),
       stdio: ['ignore', 'ignore', 'inherit'],
     });
