@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { PipelinedTransaction } from '#libs/database';
 import {
   claimAndLockStatement,
   writePlacementStatement,
@@ -8,12 +9,22 @@ import {
 } from '#libs/orders';
 import { percentile, type LoadResult } from './load.js';
 
+interface LockedRow {
+  id: string;
+  sku: string;
+  name: string;
+  unit_label: string;
+  price_minor: number;
+  quantity: number;
+}
+
 /**
  * The raw-pg baseline of order placement: what PostgreSQL can do with a placement and nothing
  * else. The api's own two statements (claim the key and lock the stock; write order, stock,
- * ledger, items, event and stored response), as named prepared statements in one transaction on
- * a plain `pg` pool of the api's size, at the same concurrency; no HTTP, no validation, no
- * framework. The api's placement divided by this is what our own code costs.
+ * ledger, items, event and stored response), as named prepared statements in one transaction
+ * sent in the api's two flights (`PipelinedTransaction`: BEGIN with the first, the second with
+ * COMMIT) on a plain `pg` pool of the api's size, at the same concurrency; no HTTP, no
+ * validation, no framework. The api's placement divided by this is what our own code costs.
  */
 export async function rawPgPlacement(options: {
   databaseUrl: string;
@@ -27,6 +38,7 @@ export async function rawPgPlacement(options: {
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: 20,
+    pipeline: true,
     options: '-c plan_cache_mode=force_generic_plan', // as the api's connections
   });
   const latencies: number[] = [];
@@ -40,30 +52,20 @@ export async function rawPgPlacement(options: {
       const productIds = options.pickProducts().map((p) => p.id);
       const key = randomUUID();
       const started = performance.now();
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const { rows } = await client.query(
+      const placed = await PipelinedTransaction.run(pool, async (tx) => {
+        const rows = await tx.begin<LockedRow>(
           claimAndLockStatement({ userId, key, storeId, productIds }),
         );
-        if (!rows.every((r) => r.quantity >= 1)) {
-          await client.query('ROLLBACK');
-          short++;
-          continue;
-        }
-        const { rows: written } = await client.query(
-          writePlacementStatement(placement(userId, storeId, key, rows)),
-        );
-        if (written[0].taken !== productIds.length) throw new Error('stock moved under a lock');
-        await client.query('COMMIT');
-        ok++;
-        latencies.push(performance.now() - started);
-      } catch (e) {
-        await client.query('ROLLBACK');
-        throw e;
-      } finally {
-        client.release();
+        if (!rows.every((r) => r.quantity >= 1)) return false; // rolled back by run()
+        await tx.commitWith(writePlacementStatement(placement(userId, storeId, key, rows)));
+        return true;
+      });
+      if (!placed) {
+        short++;
+        continue;
       }
+      ok++;
+      latencies.push(performance.now() - started);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, (_, n) => worker(n)));
@@ -83,7 +85,7 @@ function placement(
   userId: string,
   storeId: string,
   key: string,
-  rows: { id: string; sku: string; name: string; unit_label: string; price_minor: number }[],
+  rows: LockedRow[],
 ): PlacementWrite {
   const now = new Date();
   const total = rows.reduce((sum, r) => sum + r.price_minor, 0);

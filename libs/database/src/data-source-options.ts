@@ -17,8 +17,11 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     namingStrategy: new SnakeNamingStrategy(),
     // Pool sized for a 2-core box; fail fast when the database is unreachable. Named prepared
     // statements (`queryPrepared`, all key lookups) keep one generic plan instead of re-planning
-    // each run: measured, planning the placement write cost a fifth of running it.
+    // each run: measured, planning the placement write cost a fifth of running it. Pipeline
+    // mode sends a query without waiting for the one before: TypeORM awaits each of its queries,
+    // so nothing changes for it; `PipelinedTransaction` uses it to halve placement's round trips.
     extra: {
+      pipeline: true,
       max: 20,
       connectionTimeoutMillis: 2_000,
       idleTimeoutMillis: 30_000,

@@ -3,3 +3,4 @@ export * from './database.module.js';
 export * from './snake-naming.strategy.js';
 export * from './postgres-errors.js';
 export * from './prepared.js';
+export * from './pipelined-transaction.js';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { EntityManager } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { pgPool } from './pipelined-transaction.js';
 
 /**
  * Runs a hot statement as a named prepared statement: PostgreSQL parses it once per connection
@@ -36,6 +36,5 @@ export async function queryPrepared<T>(
     const client = (await m.queryRunner.connect()) as pg.PoolClient;
     return (await client.query(config)).rows as T[];
   }
-  const pool = (m.connection.driver as PostgresDriver).master as pg.Pool;
-  return (await pool.query(config)).rows as T[];
+  return (await pgPool(m.connection).query(config)).rows as T[];
 }

@@ -6,6 +6,7 @@ import { CreateNotifications1764150300000 } from './1764150300000-CreateNotifica
 import { OutboxConsumerCursors1764150400000 } from './1764150400000-OutboxConsumerCursors.js';
 import { DispatchCapacityShortPicks1764150500000 } from './1764150500000-DispatchCapacityShortPicks.js';
 import { StoreOpenOrders1764150600000 } from './1764150600000-StoreOpenOrders.js';
+import { RefusePlacement1764150700000 } from './1764150700000-RefusePlacement.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -16,4 +17,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   OutboxConsumerCursors1764150400000,
   DispatchCapacityShortPicks1764150500000,
   StoreOpenOrders1764150600000,
+  RefusePlacement1764150700000,
 ];

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { PipelinedTransaction, pgPool } from '#libs/database';
 import { StoresService, type ServiceableStore } from '#libs/inventory';
 import { DomainError } from '#libs/platform';
 import { promisedBy } from '../capacity/delivery-promise.js';
@@ -16,7 +17,12 @@ import { CustomerQueue } from './customer-queue.js';
 import { IdempotencyKeys, keyInUse, requestHash, storedResponse } from './idempotency.js';
 import { checkAvailability, checkedLines } from './placement-checks.js';
 import { isStoreBusy } from '../capacity/store-capacity.js';
-import { claimAndLock, writePlacement, type ProductForOrder } from './placement-statements.js';
+import {
+  beginAndClaim,
+  isKeyTaken,
+  writeAndCommitPlacement,
+  type ProductForOrder,
+} from './placement-statements.js';
 
 export interface PlaceOrder {
   items: CartLine[];
@@ -27,8 +33,8 @@ export interface PlaceOrder {
 
 /**
  * Placement that never oversells, once per Idempotency-Key: validation, the store, server
- * prices, then one transaction of three statements (claim the key and lock the stock, write
- * everything, commit). Idempotency end to end lives here and in `./idempotency.ts`.
+ * prices, then one transaction in two flights (BEGIN with claiming the key and locking the stock;
+ * writing everything with COMMIT). Idempotency end to end lives here and in `./idempotency.ts`.
  */
 @Injectable()
 export class OrderPlacement {
@@ -72,8 +78,8 @@ export class OrderPlacement {
   }
 
   /**
-   * One attempt: validate, choose the store (cached), then one transaction of three statements:
-   * claim the key and lock the products' stock, write everything, commit. A store at capacity
+   * One attempt: validate, choose the store (cached), then one transaction in two flights:
+   * BEGIN with claiming the key and locking the products' stock, writing everything with COMMIT. A store at capacity
    * refuses (409 STORE_BUSY); without a pinned `storeId` the next store serving the address is
    * tried, and the first refusal is the answer when none can take it.
    */
@@ -107,8 +113,8 @@ export class OrderPlacement {
     lines: CartLine[],
     store: ServiceableStore,
   ): Promise<{ status: number; body: OrderView; placedNow: boolean }> {
-    return this.dataSource.transaction(async (m) => {
-      const { keyClaimed, stored, products } = await claimAndLock(m, {
+    return PipelinedTransaction.run(pgPool(this.dataSource), async (tx) => {
+      const { keyClaimed, stored, products } = await beginAndClaim(tx, {
         userId,
         key: idempotencyKey,
         storeId: store.id,
@@ -122,14 +128,15 @@ export class OrderPlacement {
       checkAvailability(lines, products);
       const { order, items, event } = this.newOrder(userId, store, input, lines, products);
       const body = toOrderView(order, items, [event]);
-      const written = await writePlacement(m, {
+      const written = await writeAndCommitPlacement(tx, {
         order,
         items,
         event,
         maxOpenOrders: this.config.orders.maxOpenPerCustomer,
         idempotency: { key: idempotencyKey, requestHash: hash, responseBody: body },
       }).catch((err: unknown) => {
-        throw isStoreBusy(err) ? new DomainError('STORE_BUSY', 'The store is at capacity') : err;
+        if (isStoreBusy(err)) throw new DomainError('STORE_BUSY', 'The store is at capacity');
+        throw isKeyTaken(err) ? keyInUse() : err; // stored meanwhile: the caller replays it
       });
       if (!written.placed && !written.customerOk) {
         throw new DomainError(
@@ -137,8 +144,6 @@ export class OrderPlacement {
           `At most ${this.config.orders.maxOpenPerCustomer} open orders at a time`,
         );
       }
-      if (written.taken !== lines.length) throw new Error('stock moved under a row lock');
-      if (!written.keyed) throw keyInUse(); // stored meanwhile: the caller replays it
       return { status: 201, body, placedNow: true };
     });
   }

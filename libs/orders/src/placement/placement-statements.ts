@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { queryPrepared, type PreparedStatement } from '#libs/database';
+import type { PipelinedTransaction, PreparedStatement } from '#libs/database';
 import { lockedStockForOrderSql, productsForOrderSql, reserveStockCtes } from '#libs/inventory';
 import { OPEN_STATUSES } from '../order-state-machine.js';
 import type { Order, OrderEvent, OrderItem } from '../order.entity.js';
@@ -61,7 +60,7 @@ interface ClaimParams {
   productIds: string[];
 }
 
-/** The statement of `claimAndLock`, also run by the benchmark's raw-pg baseline. */
+/** The statement of `beginAndClaim`, also run by the benchmark's raw-pg baseline. */
 export function claimAndLockStatement(p: ClaimParams): PreparedStatement {
   return {
     name: 'claim-and-lock-placement',
@@ -83,7 +82,7 @@ export function claimAndLockStatement(p: ClaimParams): PreparedStatement {
 }
 
 /**
- * The first statement of a placement. It takes the customer's placement lock (so that two
+ * The first statement of a placement, sent with BEGIN. It takes the customer's placement lock (so that two
  * placements of one customer, even for different products, count each other's open orders: the
  * open-order cap holds under any concurrency), holds the Idempotency-Key for the transaction (an
  * advisory lock: "in progress" for a concurrent request, nothing left behind by a crash), reads
@@ -93,10 +92,13 @@ export function claimAndLockStatement(p: ClaimParams): PreparedStatement {
  * customer, Idempotency-Key (try only), stock rows, and at the insert the store's open-orders
  * counter (the database's trigger); nothing else takes the customer lock, and stock rows are taken
  * in product-id order everywhere, so placements cannot deadlock.
- * A key stored between this statement's snapshot and its lock is caught by `writePlacement`.
+ * A key stored between this statement's snapshot and its lock is caught by `writeAndCommitPlacement`.
  */
-export async function claimAndLock(m: EntityManager, p: ClaimParams): Promise<PlacementLocks> {
-  const rows = await queryPrepared<LockRow>(m, claimAndLockStatement(p));
+export async function beginAndClaim(
+  tx: PipelinedTransaction,
+  p: ClaimParams,
+): Promise<PlacementLocks> {
+  const rows = await tx.begin<LockRow>(claimAndLockStatement(p));
   const [first] = rows as [LockRow];
   const products = new Map(
     rows.filter((r) => r.id !== null).map((r) => [r.id!, toProduct(r as ProductRow)]),
@@ -104,7 +106,10 @@ export async function claimAndLock(m: EntityManager, p: ClaimParams): Promise<Pl
   const unstocked = p.productIds.filter((id) => !products.has(id));
   if (unstocked.length > 0) {
     // Rare: products the store has never stocked (or that do not exist): nothing to lock.
-    const rest: ProductRow[] = await m.query(productsForOrderSql('$1::uuid[]'), [unstocked]);
+    const rest = await tx.query<ProductRow>({
+      text: productsForOrderSql('$1::uuid[]'),
+      values: [unstocked],
+    });
     for (const r of rest) products.set(r.id, toProduct(r));
   }
   return {
@@ -114,6 +119,11 @@ export async function claimAndLock(m: EntityManager, p: ClaimParams): Promise<Pl
   };
 }
 
+/** The write's refusal when its Idempotency-Key was stored meanwhile by a request that raced it. */
+const KEY_TAKEN = 'idempotency_key_taken';
+export const isKeyTaken = (err: unknown): boolean =>
+  (err as { message?: string } | null)?.message === KEY_TAKEN;
+
 export interface PlacementWrite {
   order: Order;
   items: OrderItem[];
@@ -122,13 +132,13 @@ export interface PlacementWrite {
   idempotency: { key: string; requestHash: string; responseBody: unknown };
 }
 
-/** The statement of `writePlacement`, also run by the benchmark's raw-pg baseline. */
+/** The statement of `writeAndCommitPlacement`, also run by the benchmark's raw-pg baseline. */
 export function writePlacementStatement(w: PlacementWrite): PreparedStatement {
   const { order, items, event, idempotency } = w;
   return {
     name: 'write-placement',
     text: `WITH room AS MATERIALIZED (
-       -- Counted in this statement's snapshot, taken after the customer lock of claimAndLock was
+       -- Counted in this statement's snapshot, taken after the customer lock of beginAndClaim was
        -- granted: every placement of this customer that held it before has committed. (The
        -- store's limit is the insert's: the trigger on orders fails it with 'store_busy'.)
        SELECT (SELECT count(*) FROM orders WHERE user_id = $2::uuid AND status = ANY($14::text[])) < $15 AS customer_ok
@@ -159,8 +169,13 @@ export function writePlacementStatement(w: PlacementWrite): PreparedStatement {
          WHERE idempotency_keys.expires_at <= now()
        RETURNING 1
      )
-     SELECT (SELECT count(*) FROM placed)::int AS placed, (SELECT count(*) FROM taken)::int AS taken,
-            (SELECT count(*) FROM keyed)::int AS keyed, (SELECT customer_ok FROM room) AS customer_ok`,
+     SELECT r.placed, r.customer_ok,
+            -- Goes out with its COMMIT (PipelinedTransaction): what must not be kept fails here.
+            CASE WHEN r.placed = 1 AND r.keyed = 0 THEN refuse_placement('${KEY_TAKEN}')
+                 WHEN r.placed = 1 AND r.taken <> cardinality($16::uuid[]) THEN refuse_placement('stock moved under a row lock')
+             END AS refused
+       FROM (SELECT (SELECT count(*) FROM placed)::int AS placed, (SELECT count(*) FROM taken)::int AS taken,
+                    (SELECT count(*) FROM keyed)::int AS keyed, (SELECT customer_ok FROM room) AS customer_ok) r`,
     values: [
       order.id,
       order.userId,
@@ -201,27 +216,20 @@ export function writePlacementStatement(w: PlacementWrite): PreparedStatement {
 }
 
 /**
- * Writes a placed order in one statement: the order (unless the customer already has
- * `maxOpenOrders` open; a store at its limit fails the insert with 'store_busy'), the stock it
- * takes with the ledger rows (inventory's SQL), its items, its first event (the outbox row) and the idempotency record of its response. One round trip instead of a dozen:
- * round trips were what limited placement throughput (see the README's Benchmarks). The caller
- * holds the stock rows locked (`claimAndLock`) and checked that there is enough.
- * `keyed` is false when the key was stored meanwhile by a request that raced this one.
+ * Writes a placed order in one statement, sent with the transaction's COMMIT: the order (unless
+ * the customer already has `maxOpenOrders` open: nothing is written and `customerOk` is false),
+ * the stock it takes with the ledger rows (inventory's SQL), its items, its first event (the
+ * outbox row) and the idempotency record of its response. The caller holds the stock rows locked
+ * (`beginAndClaim`) and checked that there is enough. The statement fails, and so rolls back, when
+ * the key was stored meanwhile by a request that raced this one (`isKeyTaken`), when a store at
+ * its limit refuses the order ('store_busy'), or when stock moved under the lock (a bug).
  */
-export async function writePlacement(
-  m: EntityManager,
+export async function writeAndCommitPlacement(
+  tx: PipelinedTransaction,
   w: PlacementWrite,
-): Promise<{ placed: boolean; taken: number; keyed: boolean; customerOk: boolean }> {
-  const [row] = await queryPrepared<{
-    placed: number;
-    taken: number;
-    keyed: number;
-    customer_ok: boolean;
-  }>(m, writePlacementStatement(w));
-  return {
-    placed: row.placed === 1,
-    taken: row.taken,
-    keyed: row.keyed === 1,
-    customerOk: row.customer_ok,
-  };
+): Promise<{ placed: boolean; customerOk: boolean }> {
+  const [row] = await tx.commitWith<{ placed: number; customer_ok: boolean }>(
+    writePlacementStatement(w),
+  );
+  return { placed: row!.placed === 1, customerOk: row!.customer_ok };
 }

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { PipelinedTransaction, pgPool } from '#libs/database';
+import { claimAndLockStatement, writePlacementStatement, type Order } from '#libs/orders';
+import { ServiceContext } from './harness/service-context.js';
+
+/**
+ * Placement's transaction goes out in two flights (BEGIN with the claim, the write with COMMIT):
+ * nothing checked in JavaScript between the write and the commit can undo it, so whatever must
+ * not be kept has to fail in SQL and leave nothing behind.
+ */
+describe('pipelined transactions (placement)', () => {
+  let ctx: ServiceContext;
+
+  beforeAll(async () => {
+    ctx = await ServiceContext.start();
+  });
+  afterAll(() => ctx.close());
+
+  const pool = () => pgPool(ctx.db);
+  const settle = <T>(work: Promise<T>) =>
+    work.then(
+      () => 'ok',
+      (e: unknown) => (e as Error).message,
+    );
+  /** The connections of the pool, all idle and none inside a transaction. */
+  const poolIsClean = async () => {
+    const clients = await Promise.all(Array.from({ length: 3 }, () => pool().connect()));
+    const statuses = clients.map((c) => c.getTransactionStatus());
+    const [{ now }] = (await clients[0]!.query('SELECT 1 AS now')).rows;
+    clients.forEach((c) => c.release());
+    return statuses.every((s) => s === 'I') && now === 1;
+  };
+
+  it('rolls back when the last statement fails: its COMMIT, already sent, answers ROLLBACK', async () => {
+    const table = `pipelined_${randomUUID().slice(0, 8)}`;
+    await ctx.db.query(`CREATE TABLE ${table} (n int PRIMARY KEY)`);
+    const outcome = await settle(
+      PipelinedTransaction.run(pool(), async (tx) => {
+        await tx.begin({ text: `INSERT INTO ${table} VALUES (1)` });
+        await tx.commitWith({ text: `INSERT INTO ${table} VALUES (2), (1)` });
+      }),
+    );
+    expect(outcome).toMatch(/duplicate key/);
+    expect(await ctx.db.query(`SELECT n FROM ${table}`)).toEqual([]);
+    // Work that throws between the flights is rolled back too; a failed BEGIN flight as well.
+    await settle(
+      PipelinedTransaction.run(pool(), async (tx) => {
+        await tx.begin({ text: `INSERT INTO ${table} VALUES (3)` });
+        throw new Error('refused in JavaScript');
+      }),
+    );
+    expect(
+      await settle(PipelinedTransaction.run(pool(), (tx) => tx.begin({ text: `SELECT 1 / 0` }))),
+    ).toMatch(/division by zero/);
+    expect(await ctx.db.query(`SELECT n FROM ${table}`)).toEqual([]);
+    expect(await poolIsClean()).toBe(true);
+    await ctx.db.query(`DROP TABLE ${table}`);
+  });
+
+  it('writes nothing when the Idempotency-Key was stored between the claim and the write', async () => {
+    const store = await ctx.newStore();
+    const product = await ctx.newProduct(store, 10);
+    const customer = await ctx.newUser();
+    const key = randomUUID();
+    const orderId = randomUUID();
+    const outcome = await settle(
+      PipelinedTransaction.run(pool(), async (tx) => {
+        const [locked] = await tx.begin<{ locked: boolean; price_minor: number }>(
+          claimAndLockStatement({
+            userId: customer.id,
+            key,
+            storeId: store.id,
+            productIds: [product.id],
+          }),
+        );
+        expect(locked?.locked).toBe(true);
+        // What no api request can do (they wait for the key's lock): a row stored meanwhile.
+        await ctx.db.query(
+          `INSERT INTO idempotency_keys (user_id, key, request_hash, response_status, response_body, expires_at)
+           VALUES ($1, $2, 'other', 201, '{}', now() + interval '1 hour')`,
+          [customer.id, key],
+        );
+        await tx.commitWith(
+          writePlacementStatement(
+            write(orderId, customer.id, store.id, key, product, locked!.price_minor),
+          ),
+        );
+      }),
+    );
+    expect(outcome).toBe('idempotency_key_taken');
+    expect(await ctx.db.query(`SELECT id FROM orders WHERE id = $1`, [orderId])).toEqual([]);
+    expect(await ctx.db.query(`SELECT 1 FROM order_events WHERE order_id = $1`, [orderId])).toEqual(
+      [],
+    );
+    expect(await ctx.stockOf(store.id, product.id)).toBe(10);
+    expect(await ctx.ledgerOf(store.id, product.id)).toBe(10);
+    expect(await poolIsClean()).toBe(true);
+  });
+
+  /** One unit of the product, as the api would write it. */
+  function write(
+    orderId: string,
+    userId: string,
+    storeId: string,
+    key: string,
+    product: { id: string; sku: string; name: string; unitLabel: string },
+    price: number,
+  ) {
+    const now = new Date();
+    const order = {
+      id: orderId,
+      userId,
+      storeId,
+      status: 'PLACED',
+      version: 1,
+      address: { line1: '1 Test Road', city: 'Bengaluru', pincode: '560001', lat: 0, lng: 0 },
+      note: null,
+      currency: 'INR',
+      subtotalMinor: price,
+      deliveryFeeMinor: 0,
+      totalMinor: price,
+      promisedBy: now,
+      placedAt: now,
+    } as unknown as Order;
+    return {
+      order,
+      items: [
+        {
+          orderId,
+          productId: product.id,
+          sku: product.sku,
+          name: product.name,
+          unitLabel: product.unitLabel,
+          unitPriceMinor: price,
+          quantity: 1,
+          lineTotalMinor: price,
+        },
+      ],
+      event: {
+        orderId,
+        seq: 1,
+        type: 'order.placed' as const,
+        fromStatus: null,
+        toStatus: 'PLACED' as const,
+        actorId: userId,
+        actorRole: 'customer' as const,
+        reason: null,
+        data: {},
+        createdAt: now,
+      },
+      maxOpenOrders: 100,
+      idempotency: { key, requestHash: 'test', responseBody: {} },
+    };
+  }
+});
