@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { cpuBetween, cpuSnapshot, type CpuShare } from './cpu.js';
 
 /** The load generators: closed loop (autocannon), open loop, and how to combine their results. */
 
@@ -164,13 +165,14 @@ function addStatuses(results: LoadResult[]): Record<string, number> {
 }
 
 /**
- * The load generator's own CPU while `work` runs, in % of one core: it shares the machine with
- * what it measures, so a scenario where it is near 100% measures the generator too.
+ * The machine's CPU by process while `work` runs (bench/cpu.ts), the load generator's own among
+ * them: it shares the machine with what it measures, so a scenario where it is near 100%
+ * measures the generator too.
  */
-export async function measuringCpu<T>(work: () => Promise<T>): Promise<{ value: T; cpu: number }> {
-  const [cpu0, t0] = [process.cpuUsage(), performance.now()];
+export async function measuringCpu<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; cpu: CpuShare }> {
+  const before = cpuSnapshot();
   const value = await work();
-  const used = process.cpuUsage(cpu0);
-  const cpu = Math.round(((used.user + used.system) / 1000 / (performance.now() - t0)) * 100);
-  return { value, cpu };
+  return { value, cpu: cpuBetween(before, cpuSnapshot()) };
 }

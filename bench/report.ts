@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { formatCpu, type CpuShare } from './cpu.js';
 
 /** One line of the results: a scenario, its figure, the same-run baseline and the target. */
 export interface Row {
@@ -9,8 +10,8 @@ export interface Row {
   ratio: string;
   target: string;
   met: boolean;
-  /** The load generator's own CPU during the scenario, % of one core. */
-  generatorCpu: number | null;
+  /** The machine's CPU during the scenario by process, the load generator's own among them. */
+  cpu: CpuShare | null;
 }
 
 export interface Report {
@@ -41,11 +42,12 @@ export function table(report: Report): string {
     `Run of ${when} UTC, ${report.seconds} s per load scenario, on ${m.cpus} × ${m.cpu}, ` +
       `${m.memoryGb} GiB, Node ${m.node}; load generator, PostgreSQL, Redis and HAProxy on the same machine.`,
     '',
-    '| scenario | FlashCart | baseline (same run) | ratio | target | met | load generator CPU |',
+    '| scenario | FlashCart | baseline (same run) | ratio | target | met | CPU, % of one core (machine: ' +
+      `${m.cpus * 100}) |`,
     '|---|---|---|---|---|---|---|',
     ...report.rows.map(
       (r) =>
-        `| ${r.scenario} | ${r.result} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.met ? 'yes' : '**no**'} | ${r.generatorCpu === null ? '-' : `${r.generatorCpu}%`} |`,
+        `| ${r.scenario} | ${r.result} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.met ? 'yes' : '**no**'} | ${r.cpu ? formatCpu(r.cpu) : '-'} |`,
     ),
   ];
   return lines.join('\n');

@@ -1,5 +1,6 @@
 import { ADDRESS, CUSTOMERS, HOT_STOCK, STORES } from '../fixtures.js';
 import { load, measuringCpu, newKey, openLoop, together, type LoadResult } from '../load.js';
+import { formatCpu } from '../cpu.js';
 import { rawPgPlacement } from '../raw-pg.js';
 import { sleep } from '../stack.js';
 import { progress, type ScenarioContext } from './context.js';
@@ -87,11 +88,11 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
     ctx.rows.push({
       scenario: `order placement, 3 items, 100 customers over ${STORES} stores, ${name}`,
       result: `${placed} orders/s, p50 ${run.value.p50} ms, p99 ${run.value.p99} ms${other ? `, ${other} not 201` : ''}`,
-      baseline: `raw pg: ${pg.value.rps} orders/s, p50 ${pg.value.p50} ms, p99 ${pg.value.p99} ms (load generator ${pg.cpu}%)`,
+      baseline: `raw pg: ${pg.value.rps} orders/s, p50 ${pg.value.p50} ms, p99 ${pg.value.p99} ms (CPU: ${formatCpu(pg.cpu)})`,
       ratio: `${(ratio * 100).toFixed(0)}%`,
       target: `>= ${TARGET_SHARE * 100}% of raw pg, every answer 201`,
       met: ratio >= TARGET_SHARE && other === 0,
-      generatorCpu: run.cpu,
+      cpu: run.cpu,
     });
   }
 
@@ -119,7 +120,7 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
     ratio: '-',
     target: 'all placed, p99 < 50 ms from the due time',
     met: o.statuses['201'] === o.requests && o.p99 < 50,
-    generatorCpu: open.cpu,
+    cpu: open.cpu,
   });
 
   progress('hot SKU');
@@ -165,6 +166,6 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
     ratio: `oversell ${oversell}`,
     target: 'oversell 0, final = initial - accepted = ledger, no 5xx',
     met: oversell === 0 && left === HOT_STOCK - accepted && ledger === left && errors5xx === 0,
-    generatorCpu: hotRun.cpu,
+    cpu: hotRun.cpu,
   });
 }

@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Where the machine's CPU went during a run, in % of one core (a 2-core machine has 200), read
+ * from /proc (Linux): the api processes, PostgreSQL's, this load generator, everything else
+ * (Redis, HAProxy, the kernel's own work) and what stayed idle. On a machine that runs all of
+ * them, this is the profile that shows the limit: which process the cores were busy with.
+ */
+export interface CpuShare {
+  api: number;
+  postgres: number;
+  generator: number;
+  other: number;
+  idle: number;
+}
+
+type Kind = 'api' | 'postgres' | 'generator';
+
+interface Snapshot {
+  at: number;
+  busy: number;
+  idle: number;
+  ticks: Map<number, { kind: Kind; ticks: number }>;
+}
+
+/** Clock ticks per second of /proc's counters (USER_HZ, 100 on Linux). */
+const HZ = 100;
+
+export function cpuSnapshot(): Snapshot {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number);
+  const ticks = new Map<number, { kind: Kind; ticks: number }>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const kind = kindOf(pid, comm);
+      if (!kind) continue;
+      // utime + stime, and cutime + cstime: the postmaster's count the backends that ended.
+      const [utime, stime, cutime, cstime] = stat
+        .slice(stat.lastIndexOf(')') + 2)
+        .split(' ')
+        .slice(11, 15)
+        .map(Number);
+      ticks.set(pid, { kind, ticks: utime! + stime! + cutime! + cstime! });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return {
+    at: performance.now(),
+    busy: user! + nice! + system! + irq! + softirq! + steal!,
+    idle: idle! + iowait!,
+    ticks,
+  };
+}
+
+function kindOf(pid: number, comm: string): Kind | undefined {
+  if (pid === process.pid) return 'generator';
+  if (comm === 'postgres') return 'postgres';
+  if (comm === 'node' || comm === 'MainThread') {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (cmdline.includes('bench-api.js')) return 'api';
+  }
+  return undefined;
+}
+
+/** The CPU used between two snapshots, in % of one core over the time between them. */
+export function cpuBetween(before: Snapshot, after: Snapshot): CpuShare {
+  const seconds = (after.at - before.at) / 1000;
+  const pct = (ticks: number) => Math.round((ticks / HZ / seconds) * 100);
+  const used: Record<Kind, number> = { api: 0, postgres: 0, generator: 0 };
+  for (const [pid, now] of after.ticks)
+    used[now.kind] += now.ticks - (before.ticks.get(pid)?.ticks ?? 0);
+  const busy = after.busy - before.busy;
+  const named = used.api + used.postgres + used.generator;
+  return {
+    api: pct(used.api),
+    postgres: pct(used.postgres),
+    generator: pct(used.generator),
+    other: pct(Math.max(0, busy - named)),
+    idle: pct(after.idle - before.idle),
+  };
+}
+
+export const formatCpu = (c: CpuShare): string =>
+  `api ${c.api}, PostgreSQL ${c.postgres}, generator ${c.generator}, other ${c.other}, idle ${c.idle}`;
