@@ -17,7 +17,7 @@ WORKER_HEALTH_PORT=${WORKER_HEALTH_PORT:-3001}
 export NODE_ENV=${NODE_ENV:-development}
 
 scripts/start-api.sh & api=$!
-node --enable-source-maps dist/apps/worker/src/main.js & worker=$!
+node dist/apps/worker/src/main.js & worker=$!
 
 stop() {
   trap - INT TERM

@@ -1,7 +1,11 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '#libs/config';
-import { closeOnSignals } from '#libs/platform';
-import { createWorkerApp } from './worker-app.js';
+import { setSourceMapsSupport } from 'node:module';
+
+// As the api (apps/api/src/main.ts): our own code's source maps only, not node_modules'.
+setSourceMapsSupport(true, { nodeModules: false });
+const { ConfigError, loadConfig } = await import('#libs/config');
+const { closeOnSignals } = await import('#libs/platform');
+const { createWorkerApp } = await import('./worker-app.js');
 
 async function main(): Promise<void> {
   const config = loadConfig();
