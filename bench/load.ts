@@ -174,5 +174,8 @@ export async function measuringCpu<T>(
 ): Promise<{ value: T; cpu: CpuShare }> {
   const before = cpuSnapshot();
   const value = await work();
+  // A PostgreSQL backend whose client just disconnected is still exiting: once the postmaster
+  // has reaped it, its CPU is in the postmaster's children's time.
+  await new Promise((resolve) => setTimeout(resolve, 300));
   return { value, cpu: cpuBetween(before, cpuSnapshot()) };
 }

@@ -1,6 +1,7 @@
 import { ADDRESS, CUSTOMERS, HOT_STOCK, STORES } from '../fixtures.js';
 import { load, measuringCpu, newKey, openLoop, together, type LoadResult } from '../load.js';
 import { formatCpu } from '../cpu.js';
+import { formatSessions, samplingSessions, type SessionShare } from '../pg-sessions.js';
 import { rawPgPlacement } from '../raw-pg.js';
 import { sleep } from '../stack.js';
 import { progress, type ScenarioContext } from './context.js';
@@ -28,6 +29,13 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
       `UPDATE orders SET status = 'DELIVERED', rider_id = $1 WHERE status IN ('PLACED', 'PACKED')`,
       [riderId],
     );
+  /** A run, with the machine's CPU and PostgreSQL's sessions sampled while it goes on. */
+  const observe = async <T>(work: () => Promise<T>) => {
+    const { value, sessions } = await samplingSessions(ctx.stack.databaseUrl, () =>
+      measuringCpu(work),
+    );
+    return { ...value, sessions };
+  };
   /** Customers split evenly over `urls`; each connection is one customer. */
   const placeOn = async (
     urls: string[],
@@ -37,7 +45,7 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
   ) => {
     await deliverAll();
     const share = CUSTOMERS / urls.length;
-    return measuringCpu(() =>
+    return observe(() =>
       Promise.all(
         urls.map((url, i) =>
           load({
@@ -62,7 +70,7 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
   };
 
   progress('order placement: raw pg baseline');
-  const pg = await measuringCpu(() =>
+  const pg = await observe(() =>
     rawPgPlacement({
       databaseUrl: ctx.stack.databaseUrl,
       storeIds: stores.map((s) => s.id),
@@ -77,18 +85,18 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
     ['2 apis, half the customers each', [ctx.apiA.url, ctx.apiB.url]],
     ['2 apis behind HAProxy', [ctx.balancer.url]],
   ];
-  const placements: Record<string, LoadResult> = {};
+  const placements: Record<string, LoadResult & { sessions: SessionShare }> = {};
   for (const [name, urls] of runs) {
     progress(`order placement, ${name}`);
     const run = await placeOn(urls, ctx.seconds, threeItems);
-    placements[name] = run.value;
+    placements[name] = { ...run.value, sessions: run.sessions };
     const placed = Math.round((run.value.statuses['201'] ?? 0) / ctx.seconds);
     const ratio = placed / pg.value.rps;
     const other = run.value.requests - (run.value.statuses['201'] ?? 0);
     ctx.rows.push({
       scenario: `order placement, 3 items, 100 customers over ${STORES} stores, ${name}`,
-      result: `${placed} orders/s, p50 ${run.value.p50} ms, p99 ${run.value.p99} ms${other ? `, ${other} not 201` : ''}`,
-      baseline: `raw pg: ${pg.value.rps} orders/s, p50 ${pg.value.p50} ms, p99 ${pg.value.p99} ms (CPU: ${formatCpu(pg.cpu)})`,
+      result: `${placed} orders/s, p50 ${run.value.p50} ms, p99 ${run.value.p99} ms${other ? `, ${other} not 201` : ''}; ${formatSessions(run.sessions)}`,
+      baseline: `raw pg: ${pg.value.rps} orders/s, p50 ${pg.value.p50} ms, p99 ${pg.value.p99} ms (CPU: ${formatCpu(pg.cpu)}; ${formatSessions(pg.sessions)})`,
       ratio: `${(ratio * 100).toFixed(0)}%`,
       target: `>= ${TARGET_SHARE * 100}% of raw pg, every answer 201`,
       met: ratio >= TARGET_SHARE && other === 0,
@@ -163,7 +171,11 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
     .filter(([c]) => c.startsWith('5'))
     .reduce((n, [, v]) => n + v, 0);
   const oversell = Math.max(0, accepted - HOT_STOCK);
-  ctx.raw.placement = { pgBaseline: pg.value, ...placements, openLoop: o };
+  ctx.raw.placement = {
+    pgBaseline: { ...pg.value, sessions: pg.sessions },
+    ...placements,
+    openLoop: o,
+  };
   ctx.raw.hotSku = { statuses, accepted, left, ledger, errors5xx };
   ctx.rows.push({
     scenario: `hot SKU (stock ${HOT_STOCK}), 100 customers, 2 apis behind HAProxy`,
