@@ -90,6 +90,37 @@ describe('orders (services)', () => {
     expect(left).toBe(10 * 10 - 3);
   });
 
+  it('places and cancels the same product at once without a deadlock (one lock order)', async () => {
+    // Placement locks stock rows, then (inserting the order) its store's open-orders counter; a
+    // cancel must take them in the same order, or the two wait for each other.
+    const store = await ctx.newStore();
+    const product = await ctx.newProduct(store, 10_000);
+    const customers = await Promise.all(Array.from({ length: 12 }, () => ctx.newUser()));
+    const outcomes: string[] = [];
+    const deadline = Date.now() + 3_000;
+    await Promise.all(
+      customers.map(async (customer) => {
+        while (Date.now() < deadline) {
+          const placed = await settle(ctx.newOrder({ customerId: customer.id, store, product }));
+          outcomes.push(codeOf(placed));
+          if (!placed.ok) continue;
+          const cancelled = await settle(
+            ctx.transitions.transition(
+              placed.value.order.id,
+              { id: customer.id, role: 'customer' },
+              { to: 'CANCELLED' },
+            ),
+          );
+          outcomes.push(codeOf(cancelled));
+        }
+      }),
+    );
+    expect(outcomes.filter((o) => o !== 'ok')).toEqual([]);
+    expect(outcomes.length).toBeGreaterThan(24);
+    expect(await ctx.stockOf(store.id, product.id)).toBe(10_000);
+    expect(await ctx.ledgerOf(store.id, product.id)).toBe(10_000);
+  });
+
   it('refuses to send an order out with someone who is not an active rider, writing nothing', async () => {
     const { order } = await ctx.newOrder();
     await ctx.transitions.transition(order.id, ctx.admin(), { to: 'PACKED' });

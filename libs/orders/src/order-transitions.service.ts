@@ -74,6 +74,13 @@ export class OrderTransitions {
       );
     }
     const riderId = await this.riderFor(m, request);
+    const items = await m.findBy(OrderItem, { orderId: order.id });
+    if (request.to === 'CANCELLED') {
+      // Before the order's update, whose trigger locks the store's open-orders counter: placement
+      // locks stock rows, then that counter, and so must everyone (else the two deadlock).
+      // Exactly once: the status was read under the order row's lock.
+      await this.stock.release(m, order.storeId, items, order.id, actor.id);
+    }
     const [updated] = await m.query(
       `UPDATE orders SET status = $3, version = version + 1, updated_at = now(),
               rider_id = COALESCE($4, rider_id), cancel_reason = COALESCE($5, cancel_reason)
@@ -90,11 +97,6 @@ export class OrderTransitions {
     if (updated.length === 0) {
       const current = await m.findOneByOrFail(Order, { id: order.id });
       throw this.conflict(current.status, request.to);
-    }
-    const items = await m.findBy(OrderItem, { orderId: order.id });
-    if (request.to === 'CANCELLED') {
-      // The status CAS above is what makes this happen exactly once.
-      await this.stock.release(m, order.storeId, items, order.id, actor.id);
     }
     const next: Order = {
       ...order,

@@ -24,7 +24,7 @@ const EVERYWHERE: Record<string, string> = {
   '400': 'Bad Request (invalid input, NUL characters, JSON nested too deep)',
   '431': 'Request Header Fields Too Large (a request line or headers over 16 KB)',
   '503':
-    'Service Unavailable (the database is away, or this instance is shutting down): retry shortly',
+    'Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly',
 };
 
 type Operation = {

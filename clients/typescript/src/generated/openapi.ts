@@ -1840,7 +1840,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2059,7 +2059,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2194,7 +2194,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2329,7 +2329,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2428,7 +2428,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2518,7 +2518,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2620,7 +2620,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2752,7 +2752,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2920,7 +2920,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3011,7 +3011,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3119,7 +3119,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3244,7 +3244,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3356,7 +3356,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3522,7 +3522,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3668,7 +3668,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3836,7 +3836,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4011,7 +4011,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4158,7 +4158,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4305,7 +4305,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4480,7 +4480,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4604,7 +4604,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4760,7 +4760,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4936,7 +4936,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5087,7 +5087,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5234,7 +5234,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5399,7 +5399,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5553,7 +5553,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5710,7 +5710,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5953,7 +5953,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6120,7 +6120,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6259,7 +6259,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6470,7 +6470,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6649,7 +6649,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6860,7 +6860,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7034,7 +7034,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7245,7 +7245,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7358,7 +7358,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7481,7 +7481,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7602,7 +7602,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7770,7 +7770,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7895,7 +7895,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8097,7 +8097,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8258,7 +8258,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8401,7 +8401,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8613,7 +8613,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description Service Unavailable (the database is away, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -90,8 +90,9 @@ export function claimAndLockStatement(p: ClaimParams): PreparedStatement {
  * locking those stock rows until the transaction ends in product-id order, so that concurrent
  * orders cannot deadlock: the quantities returned are what the order may take. Lock order, always:
  * customer, Idempotency-Key (try only), stock rows, and at the insert the store's open-orders
- * counter (the database's trigger); nothing else takes the customer lock, and stock rows are taken
- * in product-id order everywhere, so placements cannot deadlock.
+ * counter (the database's trigger); nothing else takes the customer lock, stock rows are taken
+ * in product-id order everywhere, and a cancel releases stock before its update takes the
+ * counter (OrderTransitions), so placements cannot deadlock.
  * A key stored between this statement's snapshot and its lock is caught by `writeAndCommitPlacement`.
  */
 export async function beginAndClaim(

@@ -1,6 +1,10 @@
 import { jest } from '@jest/globals';
 import { Logger, ServiceUnavailableException, type ArgumentsHost } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from 'typeorm';
 import { AllExceptionsFilter, toErrorBody } from './all-exceptions.filter.js';
 
 /** A pg DatabaseError as the driver raises it (SQLSTATE in `code`). */
@@ -31,6 +35,11 @@ describe('toErrorBody: PostgreSQL failures', () => {
     ['ECONNREFUSED', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
     ['a lost connection', queryFailed(new Error('Connection terminated unexpectedly'))],
     ['a pool timeout', new Error('timeout exceeded when trying to connect')],
+    // A connection killed between two statements of a TypeORM transaction (an outside test).
+    ['a query runner released by a lost connection', new QueryRunnerAlreadyReleasedError()],
+    ['its connection released likewise', new QueryRunnerProviderAlreadyReleasedError()],
+    ['40P01 deadlock detected', queryFailed(pgError('40P01', 'deadlock detected'))],
+    ['40001 serialization failure', pgError('40001', 'could not serialize access')],
   ])('%s → 503 DATABASE_UNAVAILABLE', (_name, error) => {
     expect(toErrorBody(error, 'r2')).toMatchObject({
       statusCode: 503,

@@ -8,6 +8,11 @@ import { DomainError } from './domain-error.js';
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 const CONNECTION_MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|terminating connection/i;
+/** TypeORM releases a transaction's query runner when its connection fails mid-transaction. */
+const RELEASED_RUNNER = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+]);
 
 type ErrorLike = Record<string, unknown> & { message: string };
 
@@ -31,9 +36,18 @@ export function databaseFailureAsDomainError(exception: unknown): DomainError | 
     if (state?.startsWith('22')) {
       return new DomainError('VALIDATION_FAILED', 'A value in the request is not acceptable');
     }
+    // Class 40, a deadlock or a serialization failure: the transaction was rolled back because
+    // of a concurrent one (our lock orders should make this rare); retrying it is safe.
+    if (state === '40P01' || state === '40001') {
+      return new DomainError(
+        'DATABASE_UNAVAILABLE',
+        'A concurrent request got in the way; retry the request',
+      );
+    }
     // Class 08 connection exception, 57P01-03 shutdown / cannot connect now, 53300 too many
-    // connections, and the connection errors Node and pg raise: the request may be retried.
+    // connections, and the connection errors Node, pg and TypeORM raise: the request may be retried.
     if (
+      RELEASED_RUNNER.has(String(e.name)) ||
       state?.startsWith('08') ||
       state === '57P01' ||
       state === '57P02' ||
