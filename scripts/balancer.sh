@@ -21,29 +21,12 @@ CONFIG=$ROOT/docker/haproxy.cfg
 
 say() { printf '[balancer] %s\n' "$*" >&2; }
 
+# shellcheck source=lib/debian-program.sh
+source "$ROOT/scripts/lib/debian-program.sh"
 haproxy_path() {
-  if [[ -n ${HAPROXY_PATH:-} ]]; then
-    [[ -x $HAPROXY_PATH ]] || { say "FAILED: HAPROXY_PATH=$HAPROXY_PATH is not an executable"; return 1; }
-    echo "$HAPROXY_PATH"
-    return
-  fi
-  local found
-  for found in "$(command -v haproxy || true)" /usr/sbin/haproxy; do
-    [[ -n $found && -x $found ]] && { echo "$found"; return; }
-  done
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    say "installing Debian's haproxy package (once)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq haproxy >/dev/null 2>&1 ||
-      { apt-get update -qq >/dev/null && apt-get install -y -qq haproxy >/dev/null; } ||
-      { say 'FAILED: apt-get install haproxy'; return 1; }
-    echo /usr/sbin/haproxy
-    return
-  fi
-  say 'FAILED: no HAProxy (the load balancer of the scale-out test and benchmark). Install it with:'
-  say '  sudo apt-get update && sudo apt-get install -y haproxy'
-  say '  (or set HAPROXY_PATH to a haproxy 2.6 or later executable)'
-  return 1
+  debian_program HAPROXY_PATH haproxy \
+    'no HAProxy (the load balancer of the scale-out test and benchmark)' \
+    'a haproxy 2.6 or later executable' "$(command -v haproxy || true)" /usr/sbin/haproxy
 }
 
 address() { [[ $1 == *:* ]] && echo "$1" || echo "127.0.0.1:$1"; }

@@ -7,27 +7,7 @@ set -euo pipefail
 
 say() { printf '[chromium] %s\n' "$*" >&2; }
 
-if [[ -n ${CHROMIUM_PATH:-} ]]; then
-  [[ -x $CHROMIUM_PATH ]] || { say "FAILED: CHROMIUM_PATH=$CHROMIUM_PATH is not an executable"; exit 1; }
-  echo "$CHROMIUM_PATH"
-  exit 0
-fi
-for candidate in /usr/bin/chromium /usr/bin/chromium-browser; do
-  if [[ -x $candidate ]]; then
-    echo "$candidate"
-    exit 0
-  fi
-done
-if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-  say "installing Debian's chromium package (once)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq chromium >/dev/null 2>&1 ||
-    { apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null; } ||
-    { say 'FAILED: apt-get install chromium'; exit 1; }
-  echo /usr/bin/chromium
-  exit 0
-fi
-say 'FAILED: no Chromium for the browser tests. Install it with:'
-say '  sudo apt-get update && sudo apt-get install -y chromium'
-say '  (or set CHROMIUM_PATH to a Chromium or Chrome executable)'
-exit 1
+# shellcheck source=lib/debian-program.sh
+source "$(dirname "$0")/lib/debian-program.sh"
+debian_program CHROMIUM_PATH chromium 'no Chromium for the browser tests' \
+  'a Chromium or Chrome executable' /usr/bin/chromium /usr/bin/chromium-browser
