@@ -1,9 +1,8 @@
 import type pg from 'pg';
-import type { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { PreparedStatement } from './prepared.js';
 
-type Statement = PreparedStatement | { text: string };
+/** A named prepared statement, or a plain one (BEGIN, COMMIT, a rare query). */
+type Statement = PreparedStatement | { text: string; values?: unknown[] };
 
 /**
  * A transaction in two flights instead of four round trips: BEGIN goes out with the first
@@ -69,9 +68,4 @@ export class PipelinedTransaction {
 function rowsOf<R>(settled: PromiseSettledResult<pg.QueryResult>[], index: number): R[] {
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
   return (settled[index] as PromiseFulfilledResult<pg.QueryResult>).value.rows as R[];
-}
-
-/** The pg pool behind a TypeORM DataSource (PostgreSQL). */
-export function pgPool(dataSource: DataSource): pg.Pool {
-  return (dataSource.driver as PostgresDriver).master as pg.Pool;
 }

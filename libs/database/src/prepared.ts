@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { EntityManager } from 'typeorm';
-import { pgPool } from './pipelined-transaction.js';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 /**
  * Runs a hot statement as a named prepared statement: PostgreSQL parses it once per connection
@@ -37,4 +37,9 @@ export async function queryPrepared<T>(
     return (await client.query(config)).rows as T[];
   }
   return (await pgPool(m.connection).query(config)).rows as T[];
+}
+
+/** The pg pool behind a TypeORM DataSource (PostgreSQL). */
+export function pgPool(dataSource: DataSource): pg.Pool {
+  return (dataSource.driver as PostgresDriver).master as pg.Pool;
 }
