@@ -41,7 +41,7 @@ export async function catalog(ctx: ScenarioContext): Promise<void> {
   const rssAfter = BenchStack.rssMb(api.pid!);
   ctx.raw.catalog = { pageBytes, baseline, list, one, rssIdle, rssAfter };
   for (const [name, r, share, usage] of [
-    ['catalog list, 20 products (cached), 50 connections, 1 api', list, 0.8, cpu.list],
+    ['catalog list, 20 products (cached), 50 connections, 1 api', list, 0.85, cpu.list],
     ['product by id (cached), 50 connections, 1 api', one, 0.85, cpu.one],
   ] as const) {
     const ratio = r.rps / baseline.rps;
@@ -60,8 +60,8 @@ export async function catalog(ctx: ScenarioContext): Promise<void> {
     result: `${rssIdle} MB → ${rssAfter} MB`,
     baseline: '-',
     ratio: '-',
-    target: '< 160 MB after the reads',
-    met: rssAfter < 160,
+    target: '<= 200 MB after the reads',
+    met: rssAfter <= 200,
     cpu: null,
   });
 }
