@@ -1,0 +1,3 @@
+export * from './price-basket.js';
+export * from './promotion.js';
+export * from './rounding.js';
