@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, type Repository } from 'typeorm';
+import { conflictOnUnique } from '#libs/database';
+import type { Promotion } from '#libs/pricing';
+import { NotFoundError } from '#libs/platform';
+import './promotion-errors.js';
+import { PromotionRecord, toPromotion } from './promotion.entity.js';
+
+const CODE_UNIQUE = 'promotions_code_key';
+const CODE_TAKEN = 'Another promotion has this code';
+
+/** What an admin sets on a promotion (`used` is counted by claims, never set). */
+export type PromotionInput = Omit<PromotionRecord, 'id' | 'used' | 'createdAt' | 'updatedAt'>;
+
+/** Promotions: kept by admins, read by the pricing of carts and orders. */
+@Injectable()
+export class Promotions {
+  constructor(
+    @InjectRepository(PromotionRecord) private readonly rows: Repository<PromotionRecord>,
+  ) {}
+
+  create(input: PromotionInput): Promise<PromotionRecord> {
+    return conflictOnUnique(
+      () => this.rows.save(this.rows.create({ ...input, code: normaliseCode(input.code) })),
+      CODE_UNIQUE,
+      CODE_TAKEN,
+      'PROMOTION_CODE_TAKEN',
+    );
+  }
+
+  async update(id: string, changes: Partial<PromotionInput>): Promise<PromotionRecord> {
+    const existing = await this.get(id);
+    const next = { ...changes, updatedAt: new Date() };
+    if ('code' in changes) next.code = normaliseCode(changes.code ?? null);
+    await conflictOnUnique(
+      () => this.rows.update({ id: existing.id }, next),
+      CODE_UNIQUE,
+      CODE_TAKEN,
+      'PROMOTION_CODE_TAKEN',
+    );
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<PromotionRecord> {
+    const found = await this.rows.findOneBy({ id });
+    if (!found) throw new NotFoundError('Promotion');
+    return found;
+  }
+
+  list(): Promise<PromotionRecord[]> {
+    return this.rows.find({ order: { createdAt: 'DESC' } });
+  }
+
+  /**
+   * What the pricing of a basket at `storeId` considers: the store's automatic promotions that
+   * are not paused (the pricing checks their window and limits, and says why one does not
+   * apply) and the promotion of `code`, if it exists. An unknown code is `unknown: true`.
+   */
+  async forPricing(
+    storeId: string,
+    code: string | null,
+  ): Promise<{ promotions: Promotion[]; unknownCode: boolean }> {
+    const normalised = normaliseCode(code);
+    const rows = await this.rows
+      .createQueryBuilder('p')
+      .where(
+        new Brackets((w) =>
+          w
+            .where('p.code IS NULL AND NOT p.paused')
+            .andWhere('(p.store_ids IS NULL OR :storeId = ANY (p.store_ids))', { storeId }),
+        ),
+      )
+      .orWhere('p.code = :code', { code: normalised ?? '' })
+      .getMany();
+    const promotions = rows.map(toPromotion);
+    return {
+      promotions,
+      unknownCode: normalised !== null && !rows.some((r) => r.code === normalised),
+    };
+  }
+}
+
+/** Codes are matched case-insensitively: stored and looked up in upper case, trimmed. */
+export function normaliseCode(code: string | null | undefined): string | null {
+  const trimmed = code?.normalize('NFKC').trim().toUpperCase();
+  return trimmed ? trimmed : null;
+}

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { claimUses, PromotionsModule, Promotions, releaseUses } from '#libs/promotions';
+import type { PromotionInput } from '#libs/promotions';
+import { DomainError } from '#libs/platform';
+import { ServiceContext } from './harness/service-context.js';
+
+/** Promotion uses against the real PostgreSQL: limits claimed race-free, given back once. */
+describe('promotion uses (services)', () => {
+  let ctx: ServiceContext;
+  let promotions: Promotions;
+
+  beforeAll(async () => {
+    ctx = await ServiceContext.start({ MAX_OPEN_ORDERS_PER_CUSTOMER: '20' }, [PromotionsModule]);
+    promotions = ctx.module.get(Promotions);
+  });
+  afterAll(() => ctx.close());
+
+  const input = (over: Partial<PromotionInput> = {}): PromotionInput => ({
+    code: `SAVE${randomUUID().slice(0, 8).toUpperCase()}`,
+    name: 'Save ₹50',
+    kind: 'flat',
+    percentBp: null,
+    maxDiscountMinor: null,
+    amountMinor: 5000,
+    buyQuantity: null,
+    freeQuantity: null,
+    productIds: null,
+    categoryIds: null,
+    storeIds: null,
+    minBasketMinor: 0,
+    startsAt: null,
+    endsAt: null,
+    firstOrderOnly: false,
+    perCustomerLimit: null,
+    usageLimit: null,
+    paused: false,
+    ...over,
+  });
+  const claim = (orderId: string, userId: string, ...promotionIds: string[]) =>
+    ctx.db
+      .transaction((tx) =>
+        claimUses(
+          tx,
+          orderId,
+          userId,
+          promotionIds.map((promotionId) => ({ promotionId, amountMinor: 5000 })),
+        ),
+      )
+      .then(
+        () => 'ok',
+        (e: unknown) => (e instanceof DomainError ? e.code : String(e)),
+      );
+  const usedOf = async (id: string) => (await promotions.get(id)).used;
+  const redemptionsOf = async (id: string) =>
+    (
+      await ctx.db.query(
+        `SELECT count(*)::int AS n FROM promotion_redemptions WHERE promotion_id = $1 AND released_at IS NULL`,
+        [id],
+      )
+    )[0].n as number;
+
+  /** `n` orders of different customers (20 to a store: a store's capacity is limited). */
+  async function ordersOfCustomers(n: number) {
+    const made = [];
+    for (let i = 0; i < n; i += 20) {
+      const store = await ctx.newStore();
+      const product = await ctx.newProduct(store, 20);
+      made.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(20, n - i) }, () => ctx.newOrder({ store, product })),
+        )),
+      );
+    }
+    return made.map((m) => ({ orderId: m.order.id, customerId: m.customerId }));
+  }
+
+  it('gives the last 50 uses of a code to exactly 50 of 200 customers claiming at once', async () => {
+    const promo = await promotions.create(input({ usageLimit: 50 }));
+    const orders = await ordersOfCustomers(200);
+    const results = await Promise.all(orders.map((o) => claim(o.orderId, o.customerId, promo.id)));
+    expect(results.filter((r) => r === 'ok')).toHaveLength(50);
+    expect(results.filter((r) => r === 'PROMOTION_UNAVAILABLE')).toHaveLength(150);
+    expect(await usedOf(promo.id)).toBe(50);
+    expect(await redemptionsOf(promo.id)).toBe(50);
+  }, 120_000);
+
+  it('holds a per-customer limit when one customer claims from many orders at once', async () => {
+    const promo = await promotions.create(input({ perCustomerLimit: 2 }));
+    const store = await ctx.newStore();
+    const product = await ctx.newProduct(store, 50);
+    const customerId = (await ctx.newUser()).id;
+    const orders = [];
+    for (let i = 0; i < 8; i++)
+      orders.push((await ctx.newOrder({ store, product, customerId })).order.id);
+    const results = await Promise.all(orders.map((id) => claim(id, customerId, promo.id)));
+    expect(results.filter((r) => r === 'ok')).toHaveLength(2);
+    expect(await usedOf(promo.id)).toBe(2);
+  });
+
+  it('gives a use back exactly once, however often the release runs, and it can be claimed again', async () => {
+    const promo = await promotions.create(input({ usageLimit: 1 }));
+    const [first, second] = await ordersOfCustomers(2);
+    expect(await claim(first!.orderId, first!.customerId, promo.id)).toBe('ok');
+    expect(await claim(second!.orderId, second!.customerId, promo.id)).toBe(
+      'PROMOTION_UNAVAILABLE',
+    );
+    const released = await Promise.all(
+      Array.from({ length: 6 }, () => ctx.db.transaction((tx) => releaseUses(tx, first!.orderId))),
+    );
+    expect(released.flat()).toEqual([promo.id]);
+    expect(await usedOf(promo.id)).toBe(0);
+    expect(await claim(second!.orderId, second!.customerId, promo.id)).toBe('ok');
+    expect(await usedOf(promo.id)).toBe(1);
+  });
+
+  it('refuses an expired, not yet started or paused promotion at the moment of the claim', async () => {
+    const [o] = await ordersOfCustomers(1);
+    const expired = await promotions.create(input({ endsAt: new Date(Date.now() - 1) }));
+    const early = await promotions.create(input({ startsAt: new Date(Date.now() + 60_000) }));
+    const paused = await promotions.create(input({ paused: true }));
+    for (const p of [expired, early, paused])
+      expect(await claim(o!.orderId, o!.customerId, p.id)).toBe('PROMOTION_UNAVAILABLE');
+  });
+
+  it('claims all of an order’s promotions or none', async () => {
+    const [o] = await ordersOfCustomers(1);
+    const open = await promotions.create(input());
+    const gone = await promotions.create(input({ paused: true }));
+    expect(await claim(o!.orderId, o!.customerId, open.id, gone.id)).toBe('PROMOTION_UNAVAILABLE');
+    expect(await usedOf(open.id)).toBe(0);
+    expect(await redemptionsOf(open.id)).toBe(0);
+  });
+
+  it('matches codes case-insensitively and refuses a second promotion with the same code', async () => {
+    const code = `DUP${randomUUID().slice(0, 6).toUpperCase()}`;
+    await promotions.create(input({ code: code.toLowerCase() }));
+    await expect(promotions.create(input({ code }))).rejects.toMatchObject({
+      code: 'PROMOTION_CODE_TAKEN',
+    });
+    const store = await ctx.newStore();
+    const found = await promotions.forPricing(store.id, ` ${code.toLowerCase()} `);
+    expect(found.unknownCode).toBe(false);
+    expect(found.promotions.map((p) => p.code)).toContain(code);
+    expect((await promotions.forPricing(store.id, 'NOPE-123')).unknownCode).toBe(true);
+  });
+});
