@@ -15,6 +15,8 @@ const OWNED_WITHOUT_ENTITY: Record<string, string> = {
   idempotency_keys: 'orders',
   outbox_consumers: 'orders',
   store_open_orders: 'orders',
+  promotion_customer_uses: 'promotions',
+  promotion_redemptions: 'promotions',
 };
 
 function sources(dir: string): string[] {
