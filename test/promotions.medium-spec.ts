@@ -138,9 +138,11 @@ describe('promotion uses (services)', () => {
       code: 'PROMOTION_CODE_TAKEN',
     });
     const store = await ctx.newStore();
-    const found = await promotions.forPricing(store.id, ` ${code.toLowerCase()} `);
+    const found = await promotions.forPricing(store.id, ` ${code.toLowerCase()} `, ctx.admin().id);
     expect(found.unknownCode).toBe(false);
     expect(found.promotions.map((p) => p.code)).toContain(code);
-    expect((await promotions.forPricing(store.id, 'NOPE-123')).unknownCode).toBe(true);
+    expect((await promotions.forPricing(store.id, 'NOPE-123', ctx.admin().id)).unknownCode).toBe(
+      true,
+    );
   });
 });

@@ -13,6 +13,7 @@ import { PlatformModule } from '#libs/platform';
 import { ReadCacheModule, RedisModule } from '#libs/redis';
 import { TrackingModule, TrackingPublisher } from '#libs/tracking';
 import { AuthHttpModule } from './auth/auth-http.module.js';
+import { CartHttpModule } from './cart/cart-http.module.js';
 import { CatalogHttpModule } from './catalog/catalog-http.module.js';
 import { DispatchHttpModule } from './dispatch/dispatch-http.module.js';
 import { OrdersHttpModule } from './orders/orders-http.module.js';
@@ -28,6 +29,7 @@ import { TrackingHttpModule } from './tracking/tracking-http.module.js';
     AuthHttpModule,
     CatalogHttpModule,
     OrdersHttpModule,
+    CartHttpModule,
     TrackingHttpModule,
     // The api delivers committed order events too (whichever process holds a consumer's lease).
     DispatchHttpModule,

@@ -36,6 +36,11 @@ export interface AppConfig {
   orders: {
     deliveryFeeMinor: number;
     freeDeliveryAboveMinor: number;
+    smallBasketBelowMinor: number;
+    smallBasketFeeMinor: number;
+    minimumOrderMinor: number;
+    feeTaxRateBp: number;
+    cartTtlHours: number;
     promiseMinutes: number;
     maxOpenPerCustomer: number;
   };
@@ -164,6 +169,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
     orders: {
       deliveryFeeMinor: env.DELIVERY_FEE_MINOR,
       freeDeliveryAboveMinor: env.FREE_DELIVERY_ABOVE_MINOR,
+      smallBasketBelowMinor: env.SMALL_BASKET_BELOW_MINOR,
+      smallBasketFeeMinor: env.SMALL_BASKET_FEE_MINOR,
+      minimumOrderMinor: env.MINIMUM_ORDER_MINOR,
+      feeTaxRateBp: env.FEE_TAX_RATE_BP,
+      cartTtlHours: env.CART_TTL_HOURS,
       promiseMinutes: env.DELIVERY_PROMISE_MINUTES,
       maxOpenPerCustomer: env.MAX_OPEN_ORDERS_PER_CUSTOMER,
     },

@@ -89,6 +89,21 @@ export class Environment {
   /** Subtotal (paise) from which delivery is free. */
   @Type(() => Number) @IsInt() @Min(0) FREE_DELIVERY_ABOVE_MINOR = 19_900;
 
+  /** Items worth less than this (paise) pay the small-basket fee. */
+  @Type(() => Number) @IsInt() @Min(0) SMALL_BASKET_BELOW_MINOR = 9_900;
+
+  /** The small-basket fee, paise. */
+  @Type(() => Number) @IsInt() @Min(0) SMALL_BASKET_FEE_MINOR = 1_500;
+
+  /** Items worth less than this (paise) cannot be checked out from a cart. */
+  @Type(() => Number) @IsInt() @Min(0) MINIMUM_ORDER_MINOR = 0;
+
+  /** GST rate (basis points: 1800 = 18 %) included in the fees. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(10_000) FEE_TAX_RATE_BP = 1_800;
+
+  /** A cart untouched for this long (hours) is deleted by the worker. */
+  @Type(() => Number) @IsInt() @Min(1) CART_TTL_HOURS = 72;
+
   /** The shortest promise: promisedBy = placed + max(this, packing + travel), see RIDER_SPEED_KMH. */
   @Type(() => Number) @IsInt() @Min(1) @Max(240) DELIVERY_PROMISE_MINUTES = 10;
 

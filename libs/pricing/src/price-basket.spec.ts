@@ -103,6 +103,11 @@ describe('priceBasket', () => {
     ]);
   });
 
+  it('charges no fees when there is nothing to deliver', () => {
+    const empty = priceBasket([], FEES, [], context());
+    expect([empty.feesMinor, empty.totalMinor, empty.taxes]).toEqual([0, 0, []]);
+  });
+
   it('free delivery takes the delivery fee off, and is refused when there is none', () => {
     const free = promotion({ kind: 'free_delivery' }, { code: 'FREEDEL' });
     const withFee = priceBasket([milk], FEES, [free], context());

@@ -113,8 +113,12 @@ export function priceBasket(
   }
 
   const items = itemsValue();
-  const deliveryMinor = items >= fees.freeDeliveryAboveMinor ? 0 : fees.deliveryFeeMinor;
-  const smallBasketMinor = items < fees.smallBasketBelowMinor ? fees.smallBasketFeeMinor : 0;
+  // Nothing to deliver costs nothing (an empty cart shows no fees).
+  const delivering = lines.length > 0;
+  const deliveryMinor =
+    delivering && items < fees.freeDeliveryAboveMinor ? fees.deliveryFeeMinor : 0;
+  const smallBasketMinor =
+    delivering && items < fees.smallBasketBelowMinor ? fees.smallBasketFeeMinor : 0;
   let deliveryDiscount = 0;
   for (const promotion of sorted.filter((p) => p.benefit.kind === 'free_delivery')) {
     const reason = refusalBeforePricing(promotion, context) ?? minBasket(promotion, items);

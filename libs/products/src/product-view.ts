@@ -11,6 +11,8 @@ export interface ProductView {
   unit: string;
   imageUrl: string | null;
   maxPerOrder: number;
+  /** GST rate included in the price, basis points. */
+  taxRateBp: number;
   active: boolean;
   /** Units at the requested store (only when a store was asked for). */
   available?: number;
@@ -27,6 +29,7 @@ export function toProductView(p: Product, available?: number): ProductView {
     unit: p.unitLabel,
     imageUrl: p.imageUrl,
     maxPerOrder: p.maxPerOrder,
+    taxRateBp: p.taxRateBp,
     active: p.active,
     ...(available === undefined ? {} : { available }),
   };

@@ -19,6 +19,8 @@ export class Product {
   @Column({ type: 'varchar', length: 40 }) unitLabel!: string;
   @Column({ type: 'text', nullable: true }) imageUrl!: string | null;
   @Column({ type: 'integer' }) maxPerOrder!: number;
+  /** GST rate included in the price, in basis points (500 = 5 %). */
+  @Column({ type: 'integer' }) taxRateBp!: number;
   @Column({ type: 'boolean' }) active!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;

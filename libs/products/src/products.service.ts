@@ -17,6 +17,8 @@ export interface ProductInput {
   unitLabel: string;
   imageUrl?: string | null;
   maxPerOrder?: number;
+  /** GST rate included in the price, basis points (default 500 = 5 %). */
+  taxRateBp?: number;
   active?: boolean;
 }
 
@@ -46,6 +48,7 @@ export class ProductsService {
             description: input.description ?? '',
             imageUrl: input.imageUrl ?? null,
             maxPerOrder: input.maxPerOrder ?? 10,
+            taxRateBp: input.taxRateBp ?? 500,
             active: input.active ?? true,
             currency: 'INR',
           }),

@@ -13,6 +13,15 @@ const CODE_TAKEN = 'Another promotion has this code';
 /** What an admin sets on a promotion (`used` is counted by claims, never set). */
 export type PromotionInput = Omit<PromotionRecord, 'id' | 'used' | 'createdAt' | 'updatedAt'>;
 
+/** The promotions a basket is priced with, and how often each was used (all, and by this customer). */
+export interface PromotionsForPricing {
+  promotions: Promotion[];
+  /** A code was given that no promotion has. */
+  unknownCode: boolean;
+  customerUses: Map<string, number>;
+  totalUses: Map<string, number>;
+}
+
 /** Promotions: kept by admins, read by the pricing of carts and orders. */
 @Injectable()
 export class Promotions {
@@ -48,19 +57,25 @@ export class Promotions {
     return found;
   }
 
+  /** Whether a promotion has this (normalised) code. */
+  codeExists(code: string): Promise<boolean> {
+    return this.rows.existsBy({ code });
+  }
+
   list(): Promise<PromotionRecord[]> {
     return this.rows.find({ order: { createdAt: 'DESC' } });
   }
 
   /**
-   * What the pricing of a basket at `storeId` considers: the store's automatic promotions that
+   * What the pricing of a basket at `storeId` (null: no store yet) considers: the store's automatic promotions that
    * are not paused (the pricing checks their window and limits, and says why one does not
    * apply) and the promotion of `code`, if it exists. An unknown code is `unknown: true`.
    */
   async forPricing(
-    storeId: string,
+    storeId: string | null,
     code: string | null,
-  ): Promise<{ promotions: Promotion[]; unknownCode: boolean }> {
+    userId: string,
+  ): Promise<PromotionsForPricing> {
     const normalised = normaliseCode(code);
     const rows = await this.rows
       .createQueryBuilder('p')
@@ -68,15 +83,25 @@ export class Promotions {
         new Brackets((w) =>
           w
             .where('p.code IS NULL AND NOT p.paused')
-            .andWhere('(p.store_ids IS NULL OR :storeId = ANY (p.store_ids))', { storeId }),
+            .andWhere('(p.store_ids IS NULL OR CAST(:storeId AS uuid) = ANY (p.store_ids))', {
+              storeId,
+            }),
         ),
       )
       .orWhere('p.code = :code', { code: normalised ?? '' })
       .getMany();
-    const promotions = rows.map(toPromotion);
+    const mine: { promotionId: string; uses: number }[] = rows.length
+      ? await this.rows.manager.query(
+          `SELECT promotion_id AS "promotionId", uses FROM promotion_customer_uses
+            WHERE user_id = $1 AND promotion_id = ANY ($2::uuid[])`,
+          [userId, rows.map((r) => r.id)],
+        )
+      : [];
     return {
-      promotions,
+      promotions: rows.map(toPromotion),
       unknownCode: normalised !== null && !rows.some((r) => r.code === normalised),
+      customerUses: new Map(mine.map((m) => [m.promotionId, m.uses])),
+      totalUses: new Map(rows.map((r) => [r.id, r.used])),
     };
   }
 }

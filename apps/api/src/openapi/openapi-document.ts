@@ -13,6 +13,7 @@ const TAGS: Record<string, string> = {
   auth: 'Sign-up, sign-in, token refresh (rotation with reuse detection) and sign-out',
   catalog: 'What is sold near a location: stores, categories, products (no token needed)',
   orders: "A customer's orders: place (Idempotency-Key), follow, cancel",
+  cart: "The customer's cart, priced on the server: lines, address, promo code, checkout",
   rider: "A rider's assigned orders",
   admin: 'Store staff and admins: users, catalog, stock, every order',
   notifications: "The signed-in user's notifications",

@@ -587,6 +587,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the cart, priced now */
+        get: operations["getCart"];
+        put?: never;
+        post?: never;
+        /** Empty the cart (address and code stay) */
+        delete: operations["clearCart"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cart/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add units of a product to the cart */
+        post: operations["addCartLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cart/lines/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a line’s quantity (0 removes it) */
+        put: operations["setCartLine"];
+        post?: never;
+        /** Remove a product from the cart */
+        delete: operations["removeCartLine"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cart/address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set where to deliver (the cart moves to the store serving it) */
+        put: operations["setCartAddress"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cart/promo-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Apply a promo code to the cart */
+        put: operations["applyPromoCode"];
+        post?: never;
+        /** Remove the cart’s promo code */
+        delete: operations["removePromoCode"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rider/shift": {
         parameters: {
             query?: never;
@@ -772,7 +860,7 @@ export interface components {
              * @example INSUFFICIENT_STOCK
              * @enum {string}
              */
-            code: "ACCOUNT_DISABLED" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
+            code: "ACCOUNT_DISABLED" | "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
             /**
              * @description Human-readable; a list of field errors for 400
              * @example What went wrong, for people (never parse it)
@@ -863,6 +951,11 @@ export interface components {
             imageUrl: string | null;
             /** @example 10 */
             maxPerOrder: number;
+            /**
+             * @description GST rate included in the price, basis points
+             * @example 500
+             */
+            taxRateBp: number;
             active: boolean;
             /** @description Units at the requested store (with storeId) */
             available?: number;
@@ -919,6 +1012,11 @@ export interface components {
             imageUrl?: string | null;
             /** @default 10 */
             maxPerOrder: number;
+            /**
+             * @description GST rate included in the price, in basis points (500 = 5 %)
+             * @default 500
+             */
+            taxRateBp: number;
             /** @default true */
             active: boolean;
         };
@@ -939,6 +1037,11 @@ export interface components {
             imageUrl?: string | null;
             /** @default 10 */
             maxPerOrder: number;
+            /**
+             * @description GST rate included in the price, in basis points (500 = 5 %)
+             * @default 500
+             */
+            taxRateBp: number;
             /** @default true */
             active: boolean;
         };
@@ -1605,6 +1708,114 @@ export interface components {
             items: components["schemas"]["NotificationDto"][];
             nextCursor: string | null;
         };
+        CartStoreDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            distanceM: number;
+        };
+        CartLineViewDto: {
+            /** Format: uuid */
+            productId: string;
+            name: string;
+            unit: string;
+            imageUrl: string | null;
+            quantity: number;
+            /** @description Price now (tax-inclusive) */
+            unitPrice: components["schemas"]["MoneyDto"];
+            lineTotal: components["schemas"]["MoneyDto"];
+            /** @description This line’s share of the discounts */
+            discount: components["schemas"]["MoneyDto"];
+            /** @description GST rate in basis points (500 = 5 %) */
+            taxRateBp: number;
+            /** @description The price when the line was added */
+            addedUnitPrice: components["schemas"]["MoneyDto"];
+            /**
+             * @description Absent when the price did not move
+             * @enum {string}
+             */
+            priceChange?: "up" | "down";
+            /** @description Units at the store now */
+            available: number | null;
+            /**
+             * @description What stops this line; absent when it can be bought as it is
+             * @enum {string}
+             */
+            problem?: "NOT_SOLD" | "OUT_OF_STOCK" | "SHORT" | "OVER_LIMIT";
+        };
+        CartFeesDto: {
+            delivery: components["schemas"]["MoneyDto"];
+            smallBasket: components["schemas"]["MoneyDto"];
+        };
+        CartDiscountDto: {
+            /** Format: uuid */
+            promotionId: string;
+            code: string | null;
+            name: string;
+            /** @enum {string} */
+            kind: "percent" | "flat" | "free_delivery" | "buy_x_get_y";
+            amount: components["schemas"]["MoneyDto"];
+        };
+        CartTaxDto: {
+            rateBp: number;
+            taxable: components["schemas"]["MoneyDto"];
+            /** @description Tax included in `taxable` */
+            tax: components["schemas"]["MoneyDto"];
+        };
+        CheckoutProblemDto: {
+            /** @enum {string} */
+            code: "EMPTY" | "ADDRESS_REQUIRED" | "NOT_SERVICEABLE" | "STORE_BUSY" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_STOCK" | "QUANTITY_LIMIT" | "BELOW_MINIMUM";
+            productIds?: string[];
+        };
+        CheckoutStateDto: {
+            ready: boolean;
+            problems: components["schemas"]["CheckoutProblemDto"][];
+        };
+        CartDto: {
+            /** @description Send it back to check out; it changes when anything priced changes */
+            version: string;
+            /** @description Absent until an address is set */
+            address?: components["schemas"]["AddressDto"];
+            /** @description The store serving the address now; absent when none does */
+            store?: components["schemas"]["CartStoreDto"];
+            lines: components["schemas"]["CartLineViewDto"][];
+            subtotal: components["schemas"]["MoneyDto"];
+            fees: components["schemas"]["CartFeesDto"];
+            discounts: components["schemas"]["CartDiscountDto"][];
+            discountTotal: components["schemas"]["MoneyDto"];
+            taxes: components["schemas"]["CartTaxDto"][];
+            total: components["schemas"]["MoneyDto"];
+            promoCode: string | null;
+            /** @description Why the code does not apply now: PAUSED, NOT_STARTED, EXPIRED, WRONG_STORE, MIN_BASKET, FIRST_ORDER_ONLY, CUSTOMER_LIMIT, USAGE_LIMIT, NOTHING_TO_DISCOUNT, UNKNOWN */
+            promoCodeProblem: string | null;
+            /** Format: date-time */
+            promisedBy: string | null;
+            checkout: components["schemas"]["CheckoutStateDto"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AddCartLineDto: {
+            /** Format: uuid */
+            productId: string;
+            /** @description Units added to the line */
+            quantity: number;
+        };
+        SetCartLineDto: {
+            /** @description The line’s quantity; 0 removes it */
+            quantity: number;
+        };
+        SetCartAddressDto: {
+            address: components["schemas"]["AddressDto"];
+            /**
+             * Format: uuid
+             * @description A store to buy from while it serves the address (default: the nearest)
+             */
+            storeId?: string;
+        };
+        SetPromoCodeDto: {
+            /** @example WELCOME50 */
+            code: string;
+        };
         PositionDto: {
             lat: number;
             lng: number;
@@ -1734,7 +1945,7 @@ export interface components {
             /** @enum {string} */
             error?: "Conflict";
             /** @enum {string} */
-            code?: "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
+            code?: "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
         };
         /** @description The error body of a 422 (Unprocessable Entity) */
         UnprocessableEntityError: components["schemas"]["ErrorBody"] & {
@@ -1743,7 +1954,7 @@ export interface components {
             /** @enum {string} */
             error?: "Unprocessable Entity";
             /** @enum {string} */
-            code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_SERVICEABLE" | "PRODUCT_UNAVAILABLE";
+            code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_SERVICEABLE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_UNKNOWN";
         };
         /** @description The error body of a 429 (Too Many Requests) */
         TooManyRequestsError: components["schemas"]["ErrorBody"] & {
@@ -2005,7 +2216,7 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2015,7 +2226,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -2884,7 +3095,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2894,7 +3105,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -3181,6 +3392,7 @@ export interface operations {
                      *           "unit": "500 ml",
                      *           "imageUrl": "string",
                      *           "maxPerOrder": 10,
+                     *           "taxRateBp": 500,
                      *           "active": true
                      *         }
                      *       ],
@@ -3296,6 +3508,7 @@ export interface operations {
                      *       "unit": "500 ml",
                      *       "imageUrl": "string",
                      *       "maxPerOrder": 10,
+                     *       "taxRateBp": 500,
                      *       "active": true
                      *     }
                      */
@@ -3486,7 +3699,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3496,7 +3709,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -3632,7 +3845,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3642,7 +3855,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -3800,7 +4013,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3810,7 +4023,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -3897,6 +4110,7 @@ export interface operations {
                      *       "unit": "500 ml",
                      *       "imageUrl": "string",
                      *       "maxPerOrder": 10,
+                     *       "taxRateBp": 500,
                      *       "active": true
                      *     }
                      */
@@ -3975,7 +4189,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3985,7 +4199,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -4062,6 +4276,7 @@ export interface operations {
                      *       "unit": "500 ml",
                      *       "imageUrl": "string",
                      *       "maxPerOrder": 10,
+                     *       "taxRateBp": 500,
                      *       "active": true
                      *     }
                      */
@@ -4209,6 +4424,7 @@ export interface operations {
                      *       "unit": "500 ml",
                      *       "imageUrl": "string",
                      *       "maxPerOrder": 10,
+                     *       "taxRateBp": 500,
                      *       "active": true
                      *     }
                      */
@@ -4366,6 +4582,7 @@ export interface operations {
                      *       "unit": "500 ml",
                      *       "imageUrl": "string",
                      *       "maxPerOrder": 10,
+                     *       "taxRateBp": 500,
                      *       "active": true
                      *     }
                      */
@@ -4444,7 +4661,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4454,7 +4671,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -4724,7 +4941,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4734,7 +4951,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -4900,7 +5117,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4910,7 +5127,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -5363,7 +5580,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5373,7 +5590,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -5881,7 +6098,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5891,7 +6108,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -5899,7 +6116,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"];
                 };
             };
-            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, PRODUCT_UNAVAILABLE */
+            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6434,7 +6651,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6444,7 +6661,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -6824,7 +7041,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6834,7 +7051,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -7209,7 +7426,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7219,7 +7436,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -7501,6 +7718,1743 @@ export interface operations {
             };
         };
     };
+    getCart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "string",
+                     *       "lines": [
+                     *         {
+                     *           "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "name": "string",
+                     *           "unit": "string",
+                     *           "imageUrl": "string",
+                     *           "quantity": 1,
+                     *           "unitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "lineTotal": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1,
+                     *           "addedUnitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "available": 1
+                     *         }
+                     *       ],
+                     *       "subtotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "fees": {
+                     *         "delivery": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "smallBasket": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         }
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "string",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discountTotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 1,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "promoCode": "string",
+                     *       "promoCodeProblem": "string",
+                     *       "promisedBy": "2026-11-26T10:00:00.000Z",
+                     *       "checkout": {
+                     *         "ready": true,
+                     *         "problems": [
+                     *           {
+                     *             "code": "EMPTY"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CartDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "ACCOUNT_DISABLED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    clearCart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "string",
+                     *       "lines": [
+                     *         {
+                     *           "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "name": "string",
+                     *           "unit": "string",
+                     *           "imageUrl": "string",
+                     *           "quantity": 1,
+                     *           "unitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "lineTotal": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1,
+                     *           "addedUnitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "available": 1
+                     *         }
+                     *       ],
+                     *       "subtotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "fees": {
+                     *         "delivery": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "smallBasket": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         }
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "string",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discountTotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 1,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "promoCode": "string",
+                     *       "promoCodeProblem": "string",
+                     *       "promisedBy": "2026-11-26T10:00:00.000Z",
+                     *       "checkout": {
+                     *         "ready": true,
+                     *         "problems": [
+                     *           {
+                     *             "code": "EMPTY"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CartDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "ACCOUNT_DISABLED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    addCartLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                 *       "quantity": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["AddCartLineDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "string",
+                     *       "lines": [
+                     *         {
+                     *           "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "name": "string",
+                     *           "unit": "string",
+                     *           "imageUrl": "string",
+                     *           "quantity": 1,
+                     *           "unitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "lineTotal": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1,
+                     *           "addedUnitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "available": 1
+                     *         }
+                     *       ],
+                     *       "subtotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "fees": {
+                     *         "delivery": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "smallBasket": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         }
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "string",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discountTotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 1,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "promoCode": "string",
+                     *       "promoCodeProblem": "string",
+                     *       "promisedBy": "2026-11-26T10:00:00.000Z",
+                     *       "checkout": {
+                     *         "ready": true,
+                     *         "problems": [
+                     *           {
+                     *             "code": "EMPTY"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CartDto"];
+                };
+            };
+            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "ACCOUNT_DISABLED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "Unprocessable Entity",
+                     *       "code": "IDEMPOTENCY_KEY_REUSED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnprocessableEntityError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    setCartLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "quantity": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetCartLineDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "string",
+                     *       "lines": [
+                     *         {
+                     *           "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "name": "string",
+                     *           "unit": "string",
+                     *           "imageUrl": "string",
+                     *           "quantity": 1,
+                     *           "unitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "lineTotal": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1,
+                     *           "addedUnitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "available": 1
+                     *         }
+                     *       ],
+                     *       "subtotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "fees": {
+                     *         "delivery": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "smallBasket": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         }
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "string",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discountTotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 1,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "promoCode": "string",
+                     *       "promoCodeProblem": "string",
+                     *       "promisedBy": "2026-11-26T10:00:00.000Z",
+                     *       "checkout": {
+                     *         "ready": true,
+                     *         "problems": [
+                     *           {
+                     *             "code": "EMPTY"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CartDto"];
+                };
+            };
+            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "ACCOUNT_DISABLED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "Unprocessable Entity",
+                     *       "code": "IDEMPOTENCY_KEY_REUSED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnprocessableEntityError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    removeCartLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "string",
+                     *       "lines": [
+                     *         {
+                     *           "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "name": "string",
+                     *           "unit": "string",
+                     *           "imageUrl": "string",
+                     *           "quantity": 1,
+                     *           "unitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "lineTotal": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1,
+                     *           "addedUnitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "available": 1
+                     *         }
+                     *       ],
+                     *       "subtotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "fees": {
+                     *         "delivery": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "smallBasket": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         }
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "string",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discountTotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 1,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "promoCode": "string",
+                     *       "promoCodeProblem": "string",
+                     *       "promisedBy": "2026-11-26T10:00:00.000Z",
+                     *       "checkout": {
+                     *         "ready": true,
+                     *         "problems": [
+                     *           {
+                     *             "code": "EMPTY"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CartDto"];
+                };
+            };
+            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "ACCOUNT_DISABLED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    setCartAddress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "address": {
+                 *         "line1": "12, 4th Cross, HAL 2nd Stage",
+                 *         "city": "Bengaluru",
+                 *         "pincode": "560038",
+                 *         "lat": 12.9719,
+                 *         "lng": 77.6412
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetCartAddressDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "string",
+                     *       "lines": [
+                     *         {
+                     *           "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "name": "string",
+                     *           "unit": "string",
+                     *           "imageUrl": "string",
+                     *           "quantity": 1,
+                     *           "unitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "lineTotal": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1,
+                     *           "addedUnitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "available": 1
+                     *         }
+                     *       ],
+                     *       "subtotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "fees": {
+                     *         "delivery": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "smallBasket": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         }
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "string",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discountTotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 1,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "promoCode": "string",
+                     *       "promoCodeProblem": "string",
+                     *       "promisedBy": "2026-11-26T10:00:00.000Z",
+                     *       "checkout": {
+                     *         "ready": true,
+                     *         "problems": [
+                     *           {
+                     *             "code": "EMPTY"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CartDto"];
+                };
+            };
+            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "ACCOUNT_DISABLED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    applyPromoCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "WELCOME50"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetPromoCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "string",
+                     *       "lines": [
+                     *         {
+                     *           "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "name": "string",
+                     *           "unit": "string",
+                     *           "imageUrl": "string",
+                     *           "quantity": 1,
+                     *           "unitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "lineTotal": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1,
+                     *           "addedUnitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "available": 1
+                     *         }
+                     *       ],
+                     *       "subtotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "fees": {
+                     *         "delivery": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "smallBasket": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         }
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "string",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discountTotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 1,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "promoCode": "string",
+                     *       "promoCodeProblem": "string",
+                     *       "promisedBy": "2026-11-26T10:00:00.000Z",
+                     *       "checkout": {
+                     *         "ready": true,
+                     *         "problems": [
+                     *           {
+                     *             "code": "EMPTY"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CartDto"];
+                };
+            };
+            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "ACCOUNT_DISABLED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "Unprocessable Entity",
+                     *       "code": "IDEMPOTENCY_KEY_REUSED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnprocessableEntityError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    removePromoCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "string",
+                     *       "lines": [
+                     *         {
+                     *           "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "name": "string",
+                     *           "unit": "string",
+                     *           "imageUrl": "string",
+                     *           "quantity": 1,
+                     *           "unitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "lineTotal": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1,
+                     *           "addedUnitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "available": 1
+                     *         }
+                     *       ],
+                     *       "subtotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "fees": {
+                     *         "delivery": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "smallBasket": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         }
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "string",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discountTotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 1,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "promoCode": "string",
+                     *       "promoCodeProblem": "string",
+                     *       "promisedBy": "2026-11-26T10:00:00.000Z",
+                     *       "checkout": {
+                     *         "ready": true,
+                     *         "problems": [
+                     *           {
+                     *             "code": "EMPTY"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CartDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "ACCOUNT_DISABLED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
     riderGetShift: {
         parameters: {
             query?: never;
@@ -7734,7 +9688,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7744,7 +9698,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -8061,7 +10015,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8071,7 +10025,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -8222,7 +10176,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8232,7 +10186,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
@@ -8577,7 +10531,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8587,7 +10541,7 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "CART_CHANGED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }

@@ -8,6 +8,7 @@ import { DispatchCapacityShortPicks1764150500000 } from './1764150500000-Dispatc
 import { StoreOpenOrders1764150600000 } from './1764150600000-StoreOpenOrders.js';
 import { RefusePlacement1764150700000 } from './1764150700000-RefusePlacement.js';
 import { CreatePromotions1765000500000 } from './1765000500000-CreatePromotions.js';
+import { CartsAndPricing1765000600000 } from './1765000600000-CartsAndPricing.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -20,4 +21,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   StoreOpenOrders1764150600000,
   RefusePlacement1764150700000,
   CreatePromotions1765000500000,
+  CartsAndPricing1765000600000,
 ];

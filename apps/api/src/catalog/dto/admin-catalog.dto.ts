@@ -62,6 +62,17 @@ export class CreateProductDto {
   @Min(1)
   @Max(100)
   maxPerOrder?: number;
+  @ApiPropertyOptional({
+    default: 500,
+    minimum: 0,
+    maximum: 10_000,
+    description: 'GST rate included in the price, in basis points (500 = 5 %)',
+  })
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  taxRateBp?: number;
   @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() active?: boolean;
 }
 export class UpdateProductDto extends PartialType(CreateProductDto, {

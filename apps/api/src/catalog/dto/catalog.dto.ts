@@ -34,6 +34,8 @@ export class ProductDto {
   @ApiProperty({ example: '500 ml' }) unit!: string;
   @ApiProperty({ nullable: true, type: String }) imageUrl!: string | null;
   @ApiProperty({ example: 10 }) maxPerOrder!: number;
+  @ApiProperty({ example: 500, description: 'GST rate included in the price, basis points' })
+  taxRateBp!: number;
   @ApiProperty() active!: boolean;
   @ApiPropertyOptional({ description: 'Units at the requested store (with storeId)' })
   available?: number;

@@ -1,0 +1,192 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { StoresService, type ServiceableStore } from '#libs/inventory';
+import { promisedBy, StoreCapacity } from '#libs/orders';
+import { priceBasket, type FeeRules, type PricedBasket } from '#libs/pricing';
+import { money } from '#libs/products';
+import { Promotions } from '#libs/promotions';
+import type { Cart } from './cart.entity.js';
+import {
+  lineProblem,
+  lineViews,
+  versionOf,
+  type CartView,
+  type CheckoutProblem,
+  type LoadedLine,
+} from './cart-view.js';
+
+/** A cart priced now: the view a customer sees, and what checkout places. */
+export interface PricedCart {
+  view: CartView;
+  store: ServiceableStore | null;
+  lines: LoadedLine[];
+  priced: PricedBasket;
+}
+
+/**
+ * Prices a cart as it stands now at the store serving its address: today's prices and stock,
+ * the fees, the automatic promotions and the cart's code, through the one pricing function.
+ */
+@Injectable()
+export class CartPricing {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly stores: StoresService,
+    private readonly capacity: StoreCapacity,
+    private readonly promotions: Promotions,
+  ) {}
+
+  fees(): FeeRules {
+    const o = this.config.orders;
+    return {
+      deliveryFeeMinor: o.deliveryFeeMinor,
+      freeDeliveryAboveMinor: o.freeDeliveryAboveMinor,
+      smallBasketBelowMinor: o.smallBasketBelowMinor,
+      smallBasketFeeMinor: o.smallBasketFeeMinor,
+      minimumOrderMinor: o.minimumOrderMinor,
+      feeTaxRateBp: o.feeTaxRateBp,
+    };
+  }
+
+  /** The store that serves the cart's address now: the pinned one if it does, else the nearest. */
+  async storeFor(cart: Cart | null): Promise<ServiceableStore | null> {
+    if (!cart?.address) return null;
+    const serving = await this.stores.serviceable({ lat: cart.address.lat, lng: cart.address.lng });
+    return serving.find((s) => s.id === cart.storeId) ?? serving[0] ?? null;
+  }
+
+  async price(userId: string, cart: Cart | null): Promise<PricedCart> {
+    const store = await this.storeFor(cart);
+    const lines = await this.load(userId, store?.id ?? null);
+    const hasStore = store !== null;
+    const sellable = lines.filter((l) => lineProblem(l, hasStore) !== 'NOT_SOLD');
+    const found = await this.promotions.forPricing(
+      store?.id ?? null,
+      cart?.promoCode ?? null,
+      userId,
+    );
+    const priced = priceBasket(
+      sellable.map((l) => ({
+        productId: l.productId,
+        categoryId: l.categoryId,
+        quantity: l.quantity,
+        unitPriceMinor: l.priceMinor,
+        taxRateBp: l.taxRateBp,
+      })),
+      this.fees(),
+      found.promotions,
+      {
+        now: new Date(),
+        storeId: store?.id ?? '',
+        customerOrders: await this.ordersOf(userId),
+        customerUses: found.customerUses,
+        totalUses: found.totalUses,
+      },
+    );
+    const problems = await this.problems(cart, store, lines, priced);
+    const promoCodeProblem = found.unknownCode
+      ? 'UNKNOWN'
+      : (priced.refused.find((r) => r.code === cart?.promoCode)?.reason ?? null);
+    const view: CartView = {
+      version: versionOf([
+        store?.id ?? null,
+        priced.lines.map((l) => [l.productId, l.quantity, l.unitPriceMinor, l.discountMinor]),
+        priced.fees,
+        priced.discounts.map((d) => [d.promotionId, d.amountMinor]),
+        priced.totalMinor,
+        problems,
+      ]),
+      address: cart?.address ?? undefined,
+      store: store ? { id: store.id, name: store.name, distanceM: store.distanceM } : undefined,
+      lines: lineViews(lines, priced, hasStore),
+      subtotal: money(priced.subtotalMinor),
+      fees: {
+        delivery: money(priced.fees.deliveryMinor),
+        smallBasket: money(priced.fees.smallBasketMinor),
+      },
+      discounts: priced.discounts.map((d) => ({
+        promotionId: d.promotionId,
+        code: d.code,
+        name: d.name,
+        kind: d.kind,
+        amount: money(d.amountMinor),
+      })),
+      discountTotal: money(priced.discountMinor),
+      taxes: priced.taxes.map((t) => ({
+        rateBp: t.rateBp,
+        taxable: money(t.taxableMinor),
+        tax: money(t.taxMinor),
+      })),
+      total: money(priced.totalMinor),
+      promoCode: cart?.promoCode ?? null,
+      promoCodeProblem,
+      promisedBy: store
+        ? promisedBy(new Date(), store.distanceM, {
+            packingSeconds: this.config.dispatch.packingSeconds,
+            riderSpeedKmh: this.config.dispatch.riderSpeedKmh,
+            minimumMinutes: this.config.orders.promiseMinutes,
+          }).toISOString()
+        : null,
+      checkout: { ready: problems.length === 0, problems },
+      updatedAt: (cart?.updatedAt ?? new Date()).toISOString(),
+    };
+    return { view, store, lines, priced };
+  }
+
+  private async problems(
+    cart: Cart | null,
+    store: ServiceableStore | null,
+    lines: LoadedLine[],
+    priced: PricedBasket,
+  ): Promise<CartView['checkout']['problems']> {
+    const problems: CartView['checkout']['problems'] = [];
+    const add = (code: CheckoutProblem, productIds?: string[]) =>
+      problems.push(productIds ? { code, productIds } : { code });
+    if (lines.length === 0) add('EMPTY');
+    if (!cart?.address) add('ADDRESS_REQUIRED');
+    else if (!store) add('NOT_SERVICEABLE');
+    else if ((await this.capacity.busy([store.id])).has(store.id)) add('STORE_BUSY');
+    const having = (...kinds: string[]) =>
+      lines
+        .filter((l) => kinds.includes(lineProblem(l, store !== null) ?? ''))
+        .map((l) => l.productId);
+    for (const [code, kinds] of [
+      ['PRODUCT_UNAVAILABLE', ['NOT_SOLD']],
+      ['INSUFFICIENT_STOCK', ['OUT_OF_STOCK', 'SHORT']],
+      ['QUANTITY_LIMIT', ['OVER_LIMIT']],
+    ] as const) {
+      const ids = having(...kinds);
+      if (ids.length > 0) add(code, ids);
+    }
+    if (lines.length > 0 && priced.belowMinimum) add('BELOW_MINIMUM');
+    return problems;
+  }
+
+  private load(userId: string, storeId: string | null): Promise<LoadedLine[]> {
+    return this.db.query(
+      `SELECT l.product_id AS "productId", l.quantity, l.added_unit_price_minor AS "addedUnitPriceMinor",
+              p.name, p.unit_label AS "unitLabel", p.image_url AS "imageUrl",
+              p.category_id AS "categoryId", p.price_minor AS "priceMinor",
+              p.tax_rate_bp AS "taxRateBp", p.max_per_order AS "maxPerOrder", p.active,
+              ss.quantity AS stock
+         FROM cart_lines l
+         JOIN products p ON p.id = l.product_id
+         LEFT JOIN store_stock ss ON ss.product_id = l.product_id AND ss.store_id = $2
+        WHERE l.user_id = $1
+        ORDER BY l.added_at, l.product_id`,
+      [userId, storeId],
+    );
+  }
+
+  /** The customer's orders that count for "first order only" (every one not cancelled). */
+  private async ordersOf(userId: string): Promise<number> {
+    const [row] = await this.db.query(
+      `SELECT count(*)::int AS n FROM orders WHERE user_id = $1 AND status <> 'CANCELLED'`,
+      [userId],
+    );
+    return row.n;
+  }
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InventoryModule } from '#libs/inventory';
+import { OrdersModule } from '#libs/orders';
+import { PromotionsModule } from '#libs/promotions';
+import { Cart, CartLine } from './cart.entity.js';
+import { CartPricing } from './cart-pricing.js';
+import { Carts } from './carts.service.js';
+
+/** Server-side carts, priced by the one pricing function, checked out through placement. */
+@Module({
+  imports: [
+    InventoryModule,
+    OrdersModule,
+    PromotionsModule,
+    TypeOrmModule.forFeature([Cart, CartLine]),
+  ],
+  providers: [Carts, CartPricing],
+  exports: [Carts, CartPricing],
+})
+export class CartModule {}

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { startApi, type RunningApp } from './harness/apps.js';
+import { CatalogFactory, north } from './harness/catalog-factory.js';
+import { signup, userWithRole, type TestUser } from './harness/factories.js';
+import { expectErrorShape, HttpClient, type HttpResult } from './harness/http-client.js';
+
+/** The server-side cart: lines, address and store, promo codes, priced on every answer. */
+describe('cart', () => {
+  let api: RunningApp;
+  let http: HttpClient;
+  let db: DataSource;
+  let admin: TestUser;
+  let make: CatalogFactory;
+
+  beforeAll(async () => {
+    api = await startApi({
+      DELIVERY_FEE_MINOR: '2500',
+      FREE_DELIVERY_ABOVE_MINOR: '19900',
+      SMALL_BASKET_BELOW_MINOR: '9900',
+      SMALL_BASKET_FEE_MINOR: '1500',
+      MINIMUM_ORDER_MINOR: '4900',
+    });
+    http = new HttpClient(api.url);
+    db = api.app.get(DataSource);
+    admin = await userWithRole(api.app, http, 'admin');
+    make = new CatalogFactory(http, admin.accessToken);
+  });
+  afterAll(() => api.close());
+
+  async function shop(prices = [2800, 4500, 12000], stock = [20, 20, 20]) {
+    const store = await make.store({ serviceRadiusM: 5000 });
+    const products = [];
+    for (const [i, priceMinor] of prices.entries()) {
+      const product = await make.product({ priceMinor, maxPerOrder: 10 });
+      await make.stock(store.id, product.id, stock[i] ?? 20);
+      products.push(product);
+    }
+    const address = {
+      line1: '1 Test Road',
+      city: 'Bengaluru',
+      pincode: '560038',
+      lat: store.latitude,
+      lng: store.longitude,
+    };
+    return { store, products, address };
+  }
+  const expectCode = (res: HttpResult, status: number, code: string) => {
+    expectErrorShape(res, status);
+    expect(res.body.code).toBe(code);
+  };
+  const cart = (t: TestUser) => http.get('/v1/cart', { token: t.accessToken });
+  const add = (t: TestUser, productId: string, quantity: number) =>
+    http.post('/v1/cart/lines', { productId, quantity }, { token: t.accessToken });
+  const setAddress = (t: TestUser, address: unknown, storeId?: string) =>
+    http.put('/v1/cart/address', { address, storeId }, { token: t.accessToken });
+  const adminPatch = (path: string, body: unknown) =>
+    http.request('PATCH', path, body, { token: admin.accessToken });
+
+  it('starts empty and says why it cannot be checked out', async () => {
+    const me = await signup(http);
+    const res = await cart(me);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      lines: [],
+      total: { amount: 0, currency: 'INR' },
+      checkout: { ready: false, problems: [{ code: 'EMPTY' }, { code: 'ADDRESS_REQUIRED' }] },
+    });
+  });
+
+  it('prices lines, fees and tax at the store serving the address, and adds up', async () => {
+    const { products, address, store } = await shop();
+    const me = await signup(http);
+    await add(me, products[0].id, 2);
+    await add(me, products[0].id, 1); // adds to the line
+    const res = await setAddress(me, address);
+    expect(res.status).toBe(200);
+    const c = res.body;
+    expect(c.store).toMatchObject({ id: store.id });
+    expect(c.lines).toEqual([
+      expect.objectContaining({
+        productId: products[0].id,
+        quantity: 3,
+        unitPrice: { amount: 2800, currency: 'INR' },
+        lineTotal: { amount: 8400, currency: 'INR' },
+        available: 20,
+      }),
+    ]);
+    // 8,400 < 9,900: small-basket fee; < 19,900: delivery fee.
+    expect(c.fees).toEqual({
+      delivery: { amount: 2500, currency: 'INR' },
+      smallBasket: { amount: 1500, currency: 'INR' },
+    });
+    expect(c.total.amount).toBe(8400 + 2500 + 1500);
+    expect(c.taxes.reduce((s: number, t: any) => s + t.taxable.amount, 0)).toBe(c.total.amount);
+    expect(c.checkout).toEqual({ ready: true, problems: [] });
+    expect(Date.parse(c.promisedBy)).toBeGreaterThan(Date.now());
+  });
+
+  it('says what moved since a line was added: price up, stock short, no longer sold', async () => {
+    const { products, address, store } = await shop([2800, 4500, 12000], [20, 20, 20]);
+    const me = await signup(http);
+    await setAddress(me, address);
+    for (const p of products) await add(me, p.id, 3);
+    const before = (await cart(me)).body;
+    await adminPatch(`/v1/admin/products/${products[0].id}`, { priceMinor: 3000 });
+    await make.stock(store.id, products[1].id, 2);
+    await adminPatch(`/v1/admin/products/${products[2].id}`, { active: false });
+    const after = (await cart(me)).body;
+    expect(after.version).not.toBe(before.version);
+    expect(after.lines.map((l: any) => [l.priceChange, l.problem, l.available])).toEqual([
+      ['up', undefined, 20],
+      [undefined, 'SHORT', 2],
+      [undefined, 'NOT_SOLD', 20],
+    ]);
+    expect(after.checkout.ready).toBe(false);
+    expect(after.checkout.problems).toEqual([
+      { code: 'PRODUCT_UNAVAILABLE', productIds: [products[2].id] },
+      { code: 'INSUFFICIENT_STOCK', productIds: [products[1].id] },
+    ]);
+    // A line no longer sold is not priced.
+    expect(after.subtotal.amount).toBe(3 * 3000 + 3 * 4500);
+  });
+
+  it('moves to the store serving a new address and says which lines it does not sell', async () => {
+    const a = await shop([2800, 4500], [20, 20]);
+    const b = await shop([1000], [5]);
+    const me = await signup(http);
+    await add(me, a.products[0].id, 1);
+    await add(me, b.products[0].id, 1);
+    const atA = (await setAddress(me, a.address)).body;
+    expect(atA.store.id).toBe(a.store.id);
+    expect(atA.lines.map((l: any) => l.problem)).toEqual([undefined, 'NOT_SOLD']);
+    const atB = (await setAddress(me, b.address)).body;
+    expect(atB.store.id).toBe(b.store.id);
+    expect(atB.lines.map((l: any) => l.problem)).toEqual(['NOT_SOLD', undefined]);
+    const nowhere = (await setAddress(me, { ...b.address, ...north(b.address, 50_000) })).body;
+    expect(nowhere.store).toBeUndefined();
+    expect(nowhere.checkout.problems).toContainEqual({ code: 'NOT_SERVICEABLE' });
+  });
+
+  it('applies a promo code, says why one does not apply, and refuses an unknown one', async () => {
+    const { products, address } = await shop([10_000]);
+    const me = await signup(http);
+    await setAddress(me, address);
+    await add(me, products[0].id, 1);
+    const code = `TEN${randomUUID().slice(0, 6).toUpperCase()}`;
+    await db.query(
+      `INSERT INTO promotions (code, name, kind, percent_bp, max_discount_minor, min_basket_minor)
+       VALUES ($1, '10% off', 'percent', 1000, 5000, 15000)`,
+      [code],
+    );
+    const unknown = await http.put(
+      '/v1/cart/promo-code',
+      { code: 'NOSUCH1' },
+      { token: me.accessToken },
+    );
+    expectCode(unknown, 422, 'PROMOTION_UNKNOWN');
+    const low = await http.put(
+      '/v1/cart/promo-code',
+      { code: code.toLowerCase() },
+      { token: me.accessToken },
+    );
+    expect(low.body).toMatchObject({
+      promoCode: code,
+      promoCodeProblem: 'MIN_BASKET',
+      discounts: [],
+    });
+    const enough = (
+      await http.put(`/v1/cart/lines/${products[0].id}`, { quantity: 2 }, { token: me.accessToken })
+    ).body;
+    expect(enough.promoCodeProblem).toBeNull();
+    expect(enough.discounts).toEqual([
+      expect.objectContaining({ code, kind: 'percent', amount: { amount: 2000, currency: 'INR' } }),
+    ]);
+    // Items after the discount (18,000) are below free delivery (19,900): the fee stays.
+    expect(enough.total.amount).toBe(20_000 + 2500 - 2000);
+    const removed = (await http.delete('/v1/cart/promo-code', { token: me.accessToken })).body;
+    expect(removed).toMatchObject({ promoCode: null, discounts: [] });
+  });
+
+  it('keeps a customer to their own cart, refuses other roles and bad input with 4xx', async () => {
+    const { products } = await shop([1000]);
+    const me = await signup(http);
+    await add(me, products[0].id, 1);
+    const other = await signup(http);
+    expect((await cart(other)).body.lines).toEqual([]);
+    const rider = await userWithRole(api.app, http, 'rider');
+    expect((await cart(rider)).status).toBe(403);
+    expect((await http.get('/v1/cart')).status).toBe(401);
+    for (const body of [
+      { productId: products[0].id, quantity: 0 },
+      { productId: products[0].id, quantity: 101 },
+      { productId: 'nope', quantity: 1 },
+      { productId: products[0].id, quantity: 1, price: 1 },
+    ])
+      expectErrorShape(await http.post('/v1/cart/lines', body, { token: me.accessToken }), 400);
+    expectCode(await add(me, randomUUID(), 1), 404, 'NOT_FOUND');
+    // Over the product's per-order limit (10): refused, the line unchanged.
+    expectCode(await add(me, products[0].id, 10), 400, 'VALIDATION_FAILED');
+    expect((await cart(me)).body.lines[0].quantity).toBe(1);
+  });
+
+  it('holds the per-order limit when two devices add at once', async () => {
+    const { products } = await shop([1000]);
+    const me = await signup(http);
+    const results = await Promise.all(Array.from({ length: 8 }, () => add(me, products[0].id, 3)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(3);
+    expect(results.every((r) => r.status === 200 || r.status === 400)).toBe(true);
+    expect((await cart(me)).body.lines[0].quantity).toBe(9);
+  });
+
+  it('empties the lines and keeps the address', async () => {
+    const { products, address } = await shop([1000]);
+    const me = await signup(http);
+    await setAddress(me, address);
+    await add(me, products[0].id, 2);
+    const cleared = (await http.delete('/v1/cart', { token: me.accessToken })).body;
+    expect(cleared.lines).toEqual([]);
+    expect(cleared.address).toEqual(address);
+  });
+});
