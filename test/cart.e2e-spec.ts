@@ -219,4 +219,94 @@ describe('cart', () => {
     expect(cleared.lines).toEqual([]);
     expect(cleared.address).toEqual(address);
   });
+
+  describe('admin promotions', () => {
+    const create = (body: unknown, token = admin.accessToken) =>
+      http.post('/v1/admin/promotions', body, { token });
+    const code = () => `P${randomUUID().slice(0, 8).toUpperCase()}`;
+
+    it('creates, lists, pauses and reports usage; a paused code stops applying at once', async () => {
+      const { products, address } = await shop([10_000]);
+      const created = await create({
+        code: code(),
+        name: '₹30 off',
+        kind: 'flat',
+        amountMinor: 3000,
+        usageLimit: 100,
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        kind: 'flat',
+        amountMinor: 3000,
+        used: 0,
+        paused: false,
+      });
+      const list = await http.get('/v1/admin/promotions', { token: admin.accessToken });
+      expect(list.body.map((p: any) => p.id)).toContain(created.body.id);
+
+      const me = await signup(http);
+      await setAddress(me, address);
+      await add(me, products[0].id, 1);
+      const applied = await http.put(
+        '/v1/cart/promo-code',
+        { code: created.body.code },
+        { token: me.accessToken },
+      );
+      expect(applied.body.discountTotal.amount).toBe(3000);
+      const paused = await http.patch(
+        `/v1/admin/promotions/${created.body.id}`,
+        { paused: true },
+        { token: admin.accessToken },
+      );
+      expect(paused.body.paused).toBe(true);
+      const after = (await cart(me)).body;
+      expect([after.discountTotal.amount, after.promoCodeProblem]).toEqual([0, 'PAUSED']);
+
+      const usage = await http.get(`/v1/admin/promotions/${created.body.id}/usage`, {
+        token: admin.accessToken,
+      });
+      expect(usage.body).toMatchObject({
+        released: 0,
+        discountGiven: { amount: 0, currency: 'INR' },
+        recent: [],
+      });
+    });
+
+    it('refuses incomplete or contradictory promotions (400), a taken code (409) and non-admins (403)', async () => {
+      expectCode(await create({ name: 'x', kind: 'percent' }), 400, 'VALIDATION_FAILED');
+      expectCode(
+        await create({
+          name: 'x',
+          kind: 'flat',
+          amountMinor: 1,
+          startsAt: '2027-01-02T00:00:00Z',
+          endsAt: '2027-01-01T00:00:00Z',
+        }),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expectCode(await create({ name: 'x', kind: 'nope' }), 400, 'VALIDATION_FAILED');
+      expectCode(
+        await create({ name: 'x', kind: 'flat', amountMinor: 1, code: 'a b' }),
+        400,
+        'VALIDATION_FAILED',
+      );
+      const taken = code();
+      expect((await create({ name: 'x', kind: 'free_delivery', code: taken })).status).toBe(201);
+      expectCode(
+        await create({ name: 'y', kind: 'free_delivery', code: taken.toLowerCase() }),
+        409,
+        'PROMOTION_CODE_TAKEN',
+      );
+      const customer = await signup(http);
+      expect(
+        (await create({ name: 'x', kind: 'free_delivery' }, customer.accessToken)).status,
+      ).toBe(403);
+      expectCode(
+        await http.get(`/v1/admin/promotions/${randomUUID()}/usage`, { token: admin.accessToken }),
+        404,
+        'NOT_FOUND',
+      );
+    });
+  });
 });

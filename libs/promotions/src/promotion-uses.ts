@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError } from '#libs/platform';
 
 /** One promotion an order redeems, and the discount it gave. */
-export interface Redemption {
+export interface ClaimedPromotion {
   promotionId: string;
   amountMinor: number;
 }
@@ -57,7 +57,7 @@ export async function claimUses(
   tx: EntityManager,
   orderId: string,
   userId: string,
-  redemptions: readonly Redemption[],
+  redemptions: readonly ClaimedPromotion[],
 ): Promise<void> {
   if (redemptions.length === 0) return;
   try {

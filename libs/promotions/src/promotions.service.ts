@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type Repository } from 'typeorm';
 import { conflictOnUnique } from '#libs/database';
 import type { Promotion } from '#libs/pricing';
-import { NotFoundError } from '#libs/platform';
+import { DomainError, NotFoundError } from '#libs/platform';
 import './promotion-errors.js';
 import { PromotionRecord, toPromotion } from './promotion.entity.js';
 
@@ -12,6 +12,25 @@ const CODE_TAKEN = 'Another promotion has this code';
 
 /** What an admin sets on a promotion (`used` is counted by claims, never set). */
 export type PromotionInput = Omit<PromotionRecord, 'id' | 'used' | 'createdAt' | 'updatedAt'>;
+
+/** One order's use of a promotion. */
+export interface Redemption {
+  orderId: string;
+  userId: string;
+  amountMinor: number;
+  redeemedAt: Date;
+  releasedAt: Date | null;
+}
+
+export interface PromotionUsage {
+  promotion: PromotionRecord;
+  /** Uses given back by cancelled orders. */
+  released: number;
+  /** The discounts of the orders that hold a use now. */
+  discountGivenMinor: number;
+  /** The latest 50 redemptions. */
+  recent: Redemption[];
+}
 
 /** The promotions a basket is priced with, and how often each was used (all, and by this customer). */
 export interface PromotionsForPricing {
@@ -29,17 +48,20 @@ export class Promotions {
     @InjectRepository(PromotionRecord) private readonly rows: Repository<PromotionRecord>,
   ) {}
 
-  create(input: PromotionInput): Promise<PromotionRecord> {
-    return conflictOnUnique(
+  async create(input: PromotionInput): Promise<PromotionRecord> {
+    checkRules(input);
+    const saved = await conflictOnUnique(
       () => this.rows.save(this.rows.create({ ...input, code: normaliseCode(input.code) })),
       CODE_UNIQUE,
       CODE_TAKEN,
       'PROMOTION_CODE_TAKEN',
     );
+    return this.get(saved.id); // with what the database set (used, createdAt, updatedAt)
   }
 
   async update(id: string, changes: Partial<PromotionInput>): Promise<PromotionRecord> {
     const existing = await this.get(id);
+    checkRules({ ...existing, ...changes });
     const next = { ...changes, updatedAt: new Date() };
     if ('code' in changes) next.code = normaliseCode(changes.code ?? null);
     await conflictOnUnique(
@@ -55,6 +77,30 @@ export class Promotions {
     const found = await this.rows.findOneBy({ id });
     if (!found) throw new NotFoundError('Promotion');
     return found;
+  }
+
+  /** What a promotion gave: uses now held, uses given back, the discounts of orders not cancelled. */
+  async usage(id: string): Promise<PromotionUsage> {
+    const promotion = await this.get(id);
+    const rows: Redemption[] = await this.rows.manager.query(
+      `SELECT order_id AS "orderId", user_id AS "userId", amount_minor AS "amountMinor",
+              redeemed_at AS "redeemedAt", released_at AS "releasedAt"
+         FROM promotion_redemptions WHERE promotion_id = $1
+        ORDER BY redeemed_at DESC, order_id LIMIT 50`,
+      [id],
+    );
+    const [totals] = await this.rows.manager.query(
+      `SELECT count(*) FILTER (WHERE released_at IS NOT NULL)::int AS released,
+              COALESCE(sum(amount_minor) FILTER (WHERE released_at IS NULL), 0)::bigint AS given
+         FROM promotion_redemptions WHERE promotion_id = $1`,
+      [id],
+    );
+    return {
+      promotion,
+      released: totals.released,
+      discountGivenMinor: Number(totals.given),
+      recent: rows,
+    };
   }
 
   /** Whether a promotion has this (normalised) code. */
@@ -104,6 +150,22 @@ export class Promotions {
       totalUses: new Map(rows.map((r) => [r.id, r.used])),
     };
   }
+}
+
+/** Refuses (400) what the table's checks would refuse, with the field named. */
+function checkRules(p: Partial<PromotionInput>): void {
+  const need = (field: keyof PromotionInput, ok: boolean) => {
+    if (!ok)
+      throw new DomainError('VALIDATION_FAILED', `${field} is required for a ${p.kind} promotion`);
+  };
+  if (p.kind === 'percent') need('percentBp', p.percentBp != null);
+  if (p.kind === 'flat') need('amountMinor', p.amountMinor != null);
+  if (p.kind === 'buy_x_get_y') {
+    need('buyQuantity', p.buyQuantity != null);
+    need('freeQuantity', p.freeQuantity != null);
+  }
+  if (p.startsAt && p.endsAt && p.startsAt.getTime() >= p.endsAt.getTime())
+    throw new DomainError('VALIDATION_FAILED', 'endsAt must be after startsAt');
 }
 
 /** Codes are matched case-insensitively: stored and looked up in upper case, trimmed. */

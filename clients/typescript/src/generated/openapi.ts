@@ -675,6 +675,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List promotions, newest first (admins) */
+        get: operations["listPromotions"];
+        put?: never;
+        /** Create a promotion (admins) */
+        post: operations["createPromotion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/promotions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit or pause a promotion (admins) */
+        patch: operations["updatePromotion"];
+        trace?: never;
+    };
+    "/v1/admin/promotions/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a promotion gave (admins) */
+        get: operations["promotionUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rider/shift": {
         parameters: {
             query?: never;
@@ -1815,6 +1867,151 @@ export interface components {
         SetPromoCodeDto: {
             /** @example WELCOME50 */
             code: string;
+        };
+        CreatePromotionDto: {
+            /**
+             * @description What the customer types (matched case-insensitively); null or absent: automatic
+             * @example WELCOME50
+             */
+            code?: string | null;
+            /** @example ₹50 off your first order */
+            name: string;
+            /** @enum {string} */
+            kind: "percent" | "flat" | "free_delivery" | "buy_x_get_y";
+            /** @description percent: basis points (1000 = 10 %) */
+            percentBp?: number | null;
+            /** @description percent: the most it takes off, paise */
+            maxDiscountMinor?: number | null;
+            /** @description flat: paise off */
+            amountMinor?: number | null;
+            /** @description buy_x_get_y: units bought */
+            buyQuantity?: number | null;
+            /** @description buy_x_get_y: units free */
+            freeQuantity?: number | null;
+            /** @description Eligible products (a line qualifies by product or category) */
+            productIds?: string[] | null;
+            /** @description Eligible categories */
+            categoryIds?: string[] | null;
+            /** @description Stores where it applies */
+            storeIds?: string[] | null;
+            /**
+             * @description Paise of items needed
+             * @default 0
+             */
+            minBasketMinor: number;
+            /** Format: date-time */
+            startsAt?: string | null;
+            /** Format: date-time */
+            endsAt?: string | null;
+            /** @default false */
+            firstOrderOnly: boolean;
+            /** @description Uses per customer */
+            perCustomerLimit?: number | null;
+            /** @description Uses in all */
+            usageLimit?: number | null;
+            /**
+             * @description A paused promotion applies nowhere
+             * @default false
+             */
+            paused: boolean;
+        };
+        PromotionDto: {
+            /** Format: uuid */
+            id: string;
+            code: string | null;
+            name: string;
+            /** @enum {string} */
+            kind: "percent" | "flat" | "free_delivery" | "buy_x_get_y";
+            percentBp: number | null;
+            maxDiscountMinor: number | null;
+            amountMinor: number | null;
+            buyQuantity: number | null;
+            freeQuantity: number | null;
+            productIds: string[] | null;
+            categoryIds: string[] | null;
+            storeIds: string[] | null;
+            minBasketMinor: number;
+            /** Format: date-time */
+            startsAt: string | null;
+            /** Format: date-time */
+            endsAt: string | null;
+            firstOrderOnly: boolean;
+            perCustomerLimit: number | null;
+            usageLimit: number | null;
+            /** @description Uses held by orders not cancelled */
+            used: number;
+            paused: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        UpdatePromotionDto: {
+            /**
+             * @description What the customer types (matched case-insensitively); null or absent: automatic
+             * @example WELCOME50
+             */
+            code?: string | null;
+            /** @example ₹50 off your first order */
+            name?: string;
+            /** @enum {string} */
+            kind?: "percent" | "flat" | "free_delivery" | "buy_x_get_y";
+            /** @description percent: basis points (1000 = 10 %) */
+            percentBp?: number | null;
+            /** @description percent: the most it takes off, paise */
+            maxDiscountMinor?: number | null;
+            /** @description flat: paise off */
+            amountMinor?: number | null;
+            /** @description buy_x_get_y: units bought */
+            buyQuantity?: number | null;
+            /** @description buy_x_get_y: units free */
+            freeQuantity?: number | null;
+            /** @description Eligible products (a line qualifies by product or category) */
+            productIds?: string[] | null;
+            /** @description Eligible categories */
+            categoryIds?: string[] | null;
+            /** @description Stores where it applies */
+            storeIds?: string[] | null;
+            /**
+             * @description Paise of items needed
+             * @default 0
+             */
+            minBasketMinor: number;
+            /** Format: date-time */
+            startsAt?: string | null;
+            /** Format: date-time */
+            endsAt?: string | null;
+            /** @default false */
+            firstOrderOnly: boolean;
+            /** @description Uses per customer */
+            perCustomerLimit?: number | null;
+            /** @description Uses in all */
+            usageLimit?: number | null;
+            /**
+             * @description A paused promotion applies nowhere
+             * @default false
+             */
+            paused: boolean;
+        };
+        RedemptionDto: {
+            /** Format: uuid */
+            orderId: string;
+            /** Format: uuid */
+            userId: string;
+            amount: components["schemas"]["MoneyDto"];
+            /** Format: date-time */
+            redeemedAt: string;
+            /** Format: date-time */
+            releasedAt: string | null;
+        };
+        PromotionUsageDto: {
+            promotion: components["schemas"]["PromotionDto"];
+            /** @description Uses given back by cancelled orders */
+            released: number;
+            /** @description Discounts of the orders holding a use */
+            discountGiven: components["schemas"]["MoneyDto"];
+            /** @description The latest 50 */
+            recent: components["schemas"]["RedemptionDto"][];
         };
         PositionDto: {
             lat: number;
@@ -9415,6 +9612,688 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    listPromotions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "code": "string",
+                     *         "name": "string",
+                     *         "kind": "percent",
+                     *         "percentBp": 1,
+                     *         "maxDiscountMinor": 1,
+                     *         "amountMinor": 1,
+                     *         "buyQuantity": 1,
+                     *         "freeQuantity": 1,
+                     *         "productIds": [
+                     *           "string"
+                     *         ],
+                     *         "categoryIds": [
+                     *           "string"
+                     *         ],
+                     *         "storeIds": [
+                     *           "string"
+                     *         ],
+                     *         "minBasketMinor": 1,
+                     *         "startsAt": "2026-11-26T10:00:00.000Z",
+                     *         "endsAt": "2026-11-26T10:00:00.000Z",
+                     *         "firstOrderOnly": true,
+                     *         "perCustomerLimit": 1,
+                     *         "usageLimit": 1,
+                     *         "used": 1,
+                     *         "paused": true,
+                     *         "createdAt": "2026-11-26T10:00:00.000Z",
+                     *         "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["PromotionDto"][];
+                };
+            };
+            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "ACCOUNT_DISABLED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    createPromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "WELCOME50",
+                 *       "name": "₹50 off your first order",
+                 *       "kind": "percent"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreatePromotionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "code": "string",
+                     *       "name": "string",
+                     *       "kind": "percent",
+                     *       "percentBp": 1,
+                     *       "maxDiscountMinor": 1,
+                     *       "amountMinor": 1,
+                     *       "buyQuantity": 1,
+                     *       "freeQuantity": 1,
+                     *       "productIds": [
+                     *         "string"
+                     *       ],
+                     *       "categoryIds": [
+                     *         "string"
+                     *       ],
+                     *       "storeIds": [
+                     *         "string"
+                     *       ],
+                     *       "minBasketMinor": 1,
+                     *       "startsAt": "2026-11-26T10:00:00.000Z",
+                     *       "endsAt": "2026-11-26T10:00:00.000Z",
+                     *       "firstOrderOnly": true,
+                     *       "perCustomerLimit": 1,
+                     *       "usageLimit": 1,
+                     *       "used": 1,
+                     *       "paused": true,
+                     *       "createdAt": "2026-11-26T10:00:00.000Z",
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PromotionDto"];
+                };
+            };
+            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "ACCOUNT_DISABLED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "Conflict",
+                     *       "code": "CART_CHANGED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    updatePromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "WELCOME50",
+                 *       "name": "₹50 off your first order"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdatePromotionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "code": "string",
+                     *       "name": "string",
+                     *       "kind": "percent",
+                     *       "percentBp": 1,
+                     *       "maxDiscountMinor": 1,
+                     *       "amountMinor": 1,
+                     *       "buyQuantity": 1,
+                     *       "freeQuantity": 1,
+                     *       "productIds": [
+                     *         "string"
+                     *       ],
+                     *       "categoryIds": [
+                     *         "string"
+                     *       ],
+                     *       "storeIds": [
+                     *         "string"
+                     *       ],
+                     *       "minBasketMinor": 1,
+                     *       "startsAt": "2026-11-26T10:00:00.000Z",
+                     *       "endsAt": "2026-11-26T10:00:00.000Z",
+                     *       "firstOrderOnly": true,
+                     *       "perCustomerLimit": 1,
+                     *       "usageLimit": 1,
+                     *       "used": 1,
+                     *       "paused": true,
+                     *       "createdAt": "2026-11-26T10:00:00.000Z",
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PromotionDto"];
+                };
+            };
+            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "ACCOUNT_DISABLED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "Conflict",
+                     *       "code": "CART_CHANGED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    promotionUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "promotion": {
+                     *         "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "code": "string",
+                     *         "name": "string",
+                     *         "kind": "percent",
+                     *         "percentBp": 1,
+                     *         "maxDiscountMinor": 1,
+                     *         "amountMinor": 1,
+                     *         "buyQuantity": 1,
+                     *         "freeQuantity": 1,
+                     *         "productIds": [
+                     *           "string"
+                     *         ],
+                     *         "categoryIds": [
+                     *           "string"
+                     *         ],
+                     *         "storeIds": [
+                     *           "string"
+                     *         ],
+                     *         "minBasketMinor": 1,
+                     *         "startsAt": "2026-11-26T10:00:00.000Z",
+                     *         "endsAt": "2026-11-26T10:00:00.000Z",
+                     *         "firstOrderOnly": true,
+                     *         "perCustomerLimit": 1,
+                     *         "usageLimit": 1,
+                     *         "used": 1,
+                     *         "paused": true,
+                     *         "createdAt": "2026-11-26T10:00:00.000Z",
+                     *         "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *       },
+                     *       "released": 1,
+                     *       "discountGiven": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "recent": [
+                     *         {
+                     *           "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "redeemedAt": "2026-11-26T10:00:00.000Z",
+                     *           "releasedAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PromotionUsageDto"];
+                };
+            };
+            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "ACCOUNT_DISABLED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
