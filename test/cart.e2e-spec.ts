@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { startApi, type RunningApp } from './harness/apps.js';
+import type { Job } from 'bullmq';
+import { MaintenanceProcessor } from '../apps/worker/src/processors/maintenance.processor.js';
+import { startApi, startWorker, type RunningApp } from './harness/apps.js';
 import { CatalogFactory, north } from './harness/catalog-factory.js';
 import { signup, userWithRole, type TestUser } from './harness/factories.js';
 import { expectErrorShape, HttpClient, type HttpResult } from './harness/http-client.js';
@@ -218,6 +220,35 @@ describe('cart', () => {
     const cleared = (await http.delete('/v1/cart', { token: me.accessToken })).body;
     expect(cleared.lines).toEqual([]);
     expect(cleared.address).toEqual(address);
+  });
+
+  it('expires carts untouched for CART_TTL_HOURS in the worker’s housekeeping, nothing else', async () => {
+    const { products } = await shop([1000]);
+    const [old, fresh] = [await signup(http), await signup(http)];
+    for (const t of [old, fresh]) await add(t, products[0].id, 1);
+    await db.query(`UPDATE carts SET updated_at = now() - interval '73 hours' WHERE user_id = $1`, [
+      old.id,
+    ]);
+    const worker = await startWorker({ CART_TTL_HOURS: '72' });
+    try {
+      const result = await worker.app
+        .get(MaintenanceProcessor)
+        .process({
+          name: 'purge',
+          queueName: 'maintenance',
+          attemptsMade: 0,
+          data: {},
+        } as unknown as Job);
+      expect(result).toMatchObject({ carts: 1 });
+    } finally {
+      await worker.close();
+    }
+    expect((await cart(old)).body.lines).toEqual([]);
+    expect((await cart(fresh)).body.lines).toHaveLength(1);
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM products WHERE id = $1`, [
+      products[0].id,
+    ]);
+    expect(n).toBe(1);
   });
 
   describe('admin promotions', () => {

@@ -1,5 +1,6 @@
 import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { AuthModule } from '#libs/auth';
+import { CartModule } from '#libs/cart';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
 import { DispatchConsumer, DispatchModule } from '#libs/dispatch';
@@ -42,6 +43,7 @@ import { SimulationProcessor } from './processors/simulation.processor.js';
     TrackingModule,
     JobsModule,
     DispatchModule,
+    CartModule,
     OutboxModule.forConsumers(
       [
         TrackingPublisher,
