@@ -121,8 +121,9 @@ ensure_programs() {
   lines=$(missing_programs)
   [[ -n $lines ]] || return 0
   mapfile -t packages < <(cut -f1 <<<"$lines")
-  debian_install "${packages[@]}"
-  case $? in
+  local status=0
+  debian_install "${packages[@]}" || status=$?
+  case $status in
     0) return ;;
     2) fail "the packages above did not install" "Fix that, or point DATABASE_URL / REDIS_URL at running servers." ;;
   esac
@@ -292,8 +293,9 @@ test_redis_missing() {
 
 test_redis() {
   [[ -z $(test_redis_missing) ]] && return 0
-  debian_install redis-tools
-  case $? in
+  local status=0
+  debian_install redis-tools || status=$?
+  case $status in
     0) [[ -n $(redis_bin) ]] && return 0 || fail "redis-tools installed but no redis-server or redis-check-rdb program" ;;
     2) fail "redis-tools did not install" ;;
   esac

@@ -61,7 +61,7 @@ function script(path: string, body: string): void {
   chmodSync(path, 0o755);
 }
 
-/** A bare machine: returns run(env) that runs the project's doctor there. */
+/** A bare machine: run(env, command) runs one of the project's scripts there (the doctor by default). */
 async function bareMachine(uid: number) {
   const dir = mkdtempSync(join(tmpdir(), 'fc-doctor-'));
   const bin = join(dir, 'bin');
@@ -104,8 +104,10 @@ done`,
     dir,
     bin,
     aptCalls: () => (existsSync(calls) ? readFileSync(calls, 'utf8').trim().split('\n') : []),
-    run(extra: Record<string, string> = {}) {
-      const result = spawnSync(join(project, 'scripts/doctor.sh'), ['test'], {
+    /** Node.js (this one, the pinned major) on the machine. */
+    addNode: () => symlinkSync(process.execPath, join(bin, 'node')),
+    run(extra: Record<string, string> = {}, command = ['doctor.sh', 'test']) {
+      const result = spawnSync(join(project, 'scripts', command[0]), command.slice(1), {
         cwd: '/',
         encoding: 'utf8',
         timeout: 60_000,
@@ -177,5 +179,25 @@ describe('scripts/doctor.sh on a bare Debian machine', () => {
     expect(output).toMatch(
       /^\[doctor\]\s+apt-get update && apt-get install -y make curl nodejs npm redis-tools haproxy$/m,
     );
+  });
+
+  it('each finder run alone (not root) names the one command for its own package', async () => {
+    const machine = await bareMachine(1000);
+    machines.push(machine.dir);
+    machine.addNode(); // services.sh reads .env with it
+    const finders: [string[], string][] = [
+      [['chromium.sh'], 'chromium'],
+      [['balancer.sh'], 'haproxy'],
+      [['services.sh', 'test-redis'], 'redis-tools'],
+      [['services.sh', 'up'], 'postgresql redis-tools'],
+    ];
+    for (const [command, packages] of finders) {
+      const { status, output } = machine.run({}, command);
+      expect({ command, status }).toEqual({ command, status: 1 });
+      expect(output).toMatch(
+        new RegExp(`^\\s*(\\[\\w+\\])?\\s+apt-get update && apt-get install -y ${packages}$`, 'm'),
+      );
+    }
+    expect(machine.aptCalls()).toEqual([]);
   });
 });

@@ -4,10 +4,10 @@
 # sourcing script defines (it prefixes them with its name).
 _fc_lib_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
-# Where programs are looked for: PATH, then the system directories a non-root PATH lacks (Debian's
-# haproxy is /usr/sbin/haproxy) and the newest PostgreSQL's bin directory (Debian keeps initdb and
-# pg_ctl there, off PATH). FC_PROGRAM_PATH replaces the whole list (the doctor's test simulates a
-# bare machine with it).
+# Where programs are looked for: the newest PostgreSQL's bin directory (Debian keeps initdb and
+# pg_ctl there, off PATH), PATH, then the system directories a non-root PATH lacks (Debian's
+# haproxy is /usr/sbin/haproxy). FC_PROGRAM_PATH replaces the whole list (the doctor's test
+# simulates a bare machine with it).
 program_path() {
   if [[ -n ${FC_PROGRAM_PATH:-} ]]; then
     echo "$FC_PROGRAM_PATH"
@@ -15,7 +15,7 @@ program_path() {
   fi
   local pg
   pg=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-  echo "$PATH:/usr/local/sbin:/usr/sbin:/sbin${pg:+:$pg}"
+  echo "${pg:+$pg:}$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 }
 
 # find_program NAME...: the path of the first NAME found on program_path; status 1 when none is.
@@ -86,8 +86,9 @@ debian_program() {
     return 3
   fi
   find_program "$@" && return
-  debian_install "$package"
-  case $? in
+  local status=0
+  debian_install "$package" || status=$?
+  case $status in
     0)
       find_program "$@" && return
       say "FAILED: $package installed, but none of $* is there"
