@@ -131,7 +131,9 @@ ensure_programs() {
   mapfile -t advice < <(debian_install_advice "${packages[@]}")
   local reason="not root, so nothing is installed"
   is_root && reason="no apt-get here"
-  fail "missing programs ($reason): $(cut -f2 <<<"$lines" | paste -sd';')" \
+  local whys
+  whys=$(cut -f2 <<<"$lines")
+  fail "missing programs ($reason): ${whys//$'\n'/; }" \
     "${advice[@]}" \
     "then: make services   (nothing was started; make doctor lists everything else missing too)" \
     "Or run your own servers and set DATABASE_URL / REDIS_URL (see .env.example)."

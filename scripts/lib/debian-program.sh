@@ -55,7 +55,7 @@ debian_install_advice() {
     echo "Install them with your system's package manager (Debian's names): $*"
     return
   fi
-  echo "Install everything with this one command, as root:"
+  echo "Install with this one command, as root:"
   echo "  $(debian_install_command "$@")"
   if command -v sudo >/dev/null; then
     echo "  (from this account: sudo sh -c '$(debian_install_command "$@")')"
