@@ -4,17 +4,23 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ENV := source scripts/env.sh &&
 
-.PHONY: help up test install services services-stop build db migrate migrate-revert seed \
+.PHONY: help up test doctor doctor-up install services services-stop build db migrate migrate-revert seed \
         start-api start-worker test-redis chromium balancer fuzz lint format typecheck unit e2e openapi compose-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-up: install services build db migrate seed ## install, start services, migrate, seed, run api + worker
+up: doctor-up install services build db migrate seed ## install, start services, migrate, seed, run api + worker
 	@$(ENV) DELIVERY_SIMULATION=$${DELIVERY_SIMULATION:-true} scripts/run.sh
 
-test: install services test-redis chromium balancer ## lint, unit and e2e tests on a throwaway database; ends with "N passed, N failed"
+test: doctor install services test-redis chromium balancer ## lint, unit and e2e tests on a throwaway database; ends with "N passed, N failed"
 	@$(ENV) scripts/test.sh
+
+doctor: ## check every program make test needs; lists ALL missing at once with the one command that installs them (runs it when root)
+	@scripts/doctor.sh test
+
+doctor-up: # the same for make up (no Chromium, HAProxy or test Redis)
+	@scripts/doctor.sh up
 
 install: ## npm ci on the pinned Node.js (only when package-lock.json or Node.js changed)
 	@$(ENV) scripts/install.sh
@@ -70,7 +76,7 @@ format: install ## rewrite files with prettier and eslint --fix
 unit: install ## unit tests only
 	@$(ENV) npm run test:unit --silent
 
-e2e: install services test-redis chromium balancer ## e2e tests only (fresh database and Redis prefix)
+e2e: doctor install services test-redis chromium balancer ## e2e tests only (fresh database and Redis prefix)
 	@$(ENV) npm run test:e2e --silent
 
 fuzz: install services test-redis ## hostile input from openapi.json for FUZZ_SECONDS (default 600); FUZZ_SEED=... replays a run

@@ -4,8 +4,9 @@
 #
 #   balancer.sh                        make the haproxy program available, as chromium.sh and
 #                                      services.sh do for theirs: HAPROXY_PATH when set, else the
-#                                      one on PATH, else Debian's haproxy package installed first
-#                                      when root; otherwise name the command to run and exit 1.
+#                                      one on PATH or in /usr/sbin, else Debian's haproxy package
+#                                      installed first when root; otherwise name the command to run
+#                                      and exit 1.
 #                                      Prints the executable's path.
 #   balancer.sh run PORT API...
 #                                      HAProxy in the foreground on 127.0.0.1:PORT in front of up
@@ -25,8 +26,8 @@ say() { printf '[balancer] %s\n' "$*" >&2; }
 source "$ROOT/scripts/lib/debian-program.sh"
 haproxy_path() {
   debian_program HAPROXY_PATH haproxy \
-    'no HAProxy (the load balancer of the scale-out test and benchmark)' \
-    'a haproxy 2.6 or later executable' "$(command -v haproxy || true)" /usr/sbin/haproxy
+    'HAProxy (the load balancer of the scale-out test and the benchmark)' \
+    'a haproxy 2.6 or later executable' haproxy
 }
 
 address() { [[ $1 == *:* ]] && echo "$1" || echo "127.0.0.1:$1"; }

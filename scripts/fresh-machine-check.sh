@@ -13,8 +13,9 @@
 #      network namespace; a database and key prefix of the run's own), no server programs installed;
 #      the project under /srv. `make test` installs Debian's redis-tools for the tests that stop a
 #      private Redis (it runs as root), as the README says.
-#   c  nothing installed, not root: `make services` must fail naming the one command to run, and
-#      start nothing. (Run in b's root filesystem before b installs anything.)
+#   c  nothing installed, not root: `make test` must stop at its first step (make doctor) naming,
+#      in one run, the one command that installs everything missing, and start nothing. (Run in
+#      b's root filesystem before b installs anything.)
 #   b  nothing installed, root, the project under /root (mode 700). The chroot gets a network
 #      namespace of its own so that this host's PostgreSQL and Redis are not at its 127.0.0.1; it
 #      reaches the Debian mirror and the npm registry through scripts/fresh-machine-proxy.mjs (plain
@@ -271,11 +272,11 @@ setup_bc() {
   if ip netns exec "$NETNS" bash -c 'exec 3<>/dev/tcp/127.0.0.1/5432' 2>/dev/null; then die "127.0.0.1:5432 answers inside the namespace"; fi
 
   if [[ $run_c == 1 ]]; then
-    log "set-up (c): not root, nothing installed: make services"
+    log "set-up (c): not root, nothing installed: make test"
     chroot "$r" bash -c 'echo "newcomer:x:1500:1500::/home/newcomer:/bin/bash" >>/etc/passwd; echo "newcomer:x:1500:" >>/etc/group; echo "newcomer:*:19000:0:99999:7:::" >>/etc/shadow; mkdir -p /home/newcomer && chown 1500:1500 /home/newcomer'
     clone_into "$r" /home/newcomer/flashcart 1500:1500
     t0=$(date +%s)
-    in_chroot "$r" "$NETNS" newcomer /home/newcomer/flashcart "${envs[@]}" -- make services >"$WORK/c-make-services.log" 2>&1 &
+    in_chroot "$r" "$NETNS" newcomer /home/newcomer/flashcart "${envs[@]}" -- make test >"$WORK/c-make-test.log" 2>&1 &
     wait $!
     code=$?
     local started=nothing
@@ -283,8 +284,8 @@ setup_bc() {
       ip netns exec "$NETNS" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null && started="something on $port"
     done
     local advice
-    advice=$(grep -m1 -E '^  Run:' "$WORK/c-make-services.log" | sed 's/^ *//')
-    RESULTS+=("(c) not root, nothing installed: make services exit $code in $(($(date +%s) - t0)) s, $started started, advice: ${advice:-none (see $WORK/c-make-services.log)}")
+    advice=$(grep -m1 -E '^\[doctor\] +apt-get update && apt-get install' "$WORK/c-make-test.log" | sed 's/^\[doctor\] *//')
+    RESULTS+=("(c) not root, nothing installed: make test exit $code in $(($(date +%s) - t0)) s, $started started, advice: ${advice:-none (see $WORK/c-make-test.log)}")
     log "${RESULTS[-1]}"
   fi
 

@@ -6,7 +6,7 @@
 # `node` already has the pinned major version. Otherwise it provisions the pinned version from
 # the npm registry (the `node-<os>-<arch>` package that the `node` package itself installs, and
 # the npm that package.json's packageManager names), once, into .local/node/v<version>/, and says
-# so in one line.
+# so in one line. With FC_NODE_OFFLINE=1 it fetches nothing: it exits 3 when it would have to.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 want=$(tr -d ' \r\nv' <"$root/.nvmrc")
@@ -15,6 +15,11 @@ have=$(node --version 2>/dev/null || true)
 if [[ ${have#v} == "$major".* && -z ${FC_NODE_PROVISION:-} ]]; then exit 0; fi
 
 dir=$root/.local/node/v$want
+if [[ -n ${FC_NODE_OFFLINE:-} ]]; then
+  [[ -x $dir/bin/node ]] || exit 3
+  echo "$dir"
+  exit 0
+fi
 if [[ ! -x $dir/bin/node ]]; then
   case $(uname -s) in Linux) os=linux ;; Darwin) os=darwin ;; *) os=unsupported ;; esac
   case $(uname -m) in x86_64 | amd64) arch=x64 ;; aarch64 | arm64) arch=arm64 ;; *) arch=unsupported ;; esac

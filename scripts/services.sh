@@ -8,10 +8,14 @@
 #     PostgreSQL / Redis programs, installing Debian's packages first when run as root. Its URL
 #     goes to .local/services.env, which every entry point reads after the environment and .env.
 #
-# Usage: services.sh up | down | status | test-redis
+# Usage: services.sh up | down | status | test-redis | needs [test]
 #   test-redis: makes sure a redis-server program exists for the tests that stop their own
 #   private Redis (test/harness/redis-server.ts), installing Debian's redis-tools when root.
-# Idempotent. Every failure says what failed and stops there.
+#   needs: for doctor.sh, decides as `up` would and starts or installs nothing: prints one line
+#   "PACKAGE<tab>why" per Debian package the plan lacks (with `test`: also the tests' redis-server
+#   program), names on stderr whatever no package fixes (a configured URL that does not answer,
+#   a port taken), and exits 1 when there is any such thing.
+# Idempotent. Every failure says what failed and stops there; `up` names every such problem at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -19,19 +23,32 @@ LOCAL=$ROOT/.local
 ENV_OUT=$LOCAL/services.env
 PG_PORT=${LOCAL_PG_PORT:-55432}
 REDIS_PORT=${LOCAL_REDIS_PORT:-56379}
-DEFAULT_DB=postgres://postgres@127.0.0.1:5432/flashcart
-DEFAULT_REDIS=redis://127.0.0.1:6379
+# Where to look when no URL is set (FC_DEFAULT_*: the doctor's test points them at closed ports).
+DEFAULT_DB=${FC_DEFAULT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/flashcart}
+DEFAULT_REDIS=${FC_DEFAULT_REDIS_URL:-redis://127.0.0.1:6379}
+COMMAND=${1:-up}
+
+say() { [[ -n ${QUIET:-} ]] || printf '[services] %s\n' "$*" >&2; }
+# shellcheck source=lib/debian-program.sh
+source scripts/lib/debian-program.sh
 
 # Where each URL comes from: the environment, .env, or nobody (then project-local is allowed).
 db_origin="the environment" redis_origin="the environment"
 [[ -n ${DATABASE_URL:-} ]] || db_origin=
 [[ -n ${REDIS_URL:-} ]] || redis_origin=
-# shellcheck source=env.sh
-FC_ENV_FILES=.env source scripts/env.sh
+if [[ $COMMAND != needs ]] || FC_NODE_OFFLINE=1 scripts/node.sh >/dev/null 2>&1; then
+  # shellcheck source=env.sh
+  FC_ENV_FILES=.env source scripts/env.sh
+else
+  # The doctor, before any Node.js is here to read .env with (it names Node.js as missing): a URL
+  # that .env sets counts as set; make services checks that it answers once Node.js is here.
+  env_sets() { [[ -f .env ]] && grep -qE "^[[:space:]]*(export[[:space:]]+)?$1=" .env; }
+  [[ -z $db_origin ]] && env_sets DATABASE_URL && db_origin=.env
+  [[ -z $redis_origin ]] && env_sets REDIS_URL && redis_origin=.env
+fi
 [[ -z $db_origin && -n ${DATABASE_URL:-} ]] && db_origin=.env
 [[ -z $redis_origin && -n ${REDIS_URL:-} ]] && redis_origin=.env
 
-say() { printf '[services] %s\n' "$*" >&2; }
 # fail WHAT [ADVICE...]: one line naming what failed, then advice lines; exit 1.
 fail() {
   printf '[services] FAILED: %s\n' "$1" >&2
@@ -46,7 +63,6 @@ where() { local h=${1#*://}; h=${h#*@}; echo "${h%%\?*}"; }
 host_of() { local h=${1#*://}; h=${h#*@}; h=${h%%/*}; h=${h%%\?*}; echo "${h%:*}"; }
 port_of() { local h=${1#*://}; h=${h#*@}; h=${h%%/*}; h=${h%%\?*}; [[ $h == *:* ]] && echo "${h##*:}" || echo "$2"; }
 port_open() { timeout 3 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
-is_root() { [[ $(id -u) -eq 0 ]]; }
 
 # PostgreSQL answers and (when psql is installed) lets this user in.
 pg_answers() {
@@ -67,11 +83,12 @@ redis_answers() {
   timeout 3 bash -c "exec 3<>/dev/tcp/$(host_of "$1")/$(port_of "$1" 6379); printf 'PING\r\n' >&3; read -r l <&3; [[ \$l == +PONG* ]]" 2>/dev/null
 }
 
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true; }
+# The directory of initdb and pg_ctl (Debian's: /usr/lib/postgresql/<version>/bin), or nothing.
+pg_bin() { local p; p=$(find_program initdb) && dirname "$p" || true; }
 # Debian's redis-tools ships the Redis server as redis-check-rdb (redis-server is a symlink to it
 # in the redis-server package, which also installs a system service). Run with argv[0]
 # "redis-server", that binary is the server.
-redis_bin() { command -v redis-server || command -v redis-check-rdb || true; }
+redis_bin() { find_program redis-server redis-check-rdb || true; }
 
 # PostgreSQL refuses to run as root: as root, the project-local one runs as the postgres user,
 # which cannot enter a private directory such as /root. Then its data lives under the postgres
@@ -83,47 +100,42 @@ pg_data() {
     echo "$LOCAL/postgres"
   fi
 }
-as_postgres() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# As root, PostgreSQL's programs run as the postgres user, from / : they return to the working
+# directory after resolving their own path, and that user cannot enter /root ("could not change
+# directory to ...: Permission denied" on every make services-stop there).
+as_postgres() { if is_root; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
-install_hint() {
-  if command -v apt-get >/dev/null; then
-    echo "sudo apt-get install -y $*"
-  else
-    echo "install $* with your system's package manager"
-  fi
-}
-
-# apt_install PACKAGE...: as root on Debian only; stops with the reason otherwise.
-apt_install() {
-  say "installing Debian's $* (apt-get)"
-  export DEBIAN_FRONTEND=noninteractive
-  local log=$LOCAL/apt.log
-  if ! { apt-get update -q && apt-get install -y -q --no-install-recommends "$@"; } >"$log" 2>&1; then
-    tail -n 15 "$log" >&2
-    fail "apt-get install $* (full log: .local/apt.log)" \
-      "Fix the package installation above, or point DATABASE_URL / REDIS_URL at running servers."
-  fi
+# missing_programs: one line "PACKAGE<tab>why" per Debian package that the plan (local_pg,
+# local_redis) lacks the programs of.
+missing_programs() {
+  [[ $local_pg == 1 && -z $(pg_bin) ]] &&
+    printf 'postgresql\tPostgreSQL server programs (no PostgreSQL answers at %s, so make services starts a project-local one)\n' "$(where "$DEFAULT_DB")"
+  [[ $local_redis == 1 && -z $(redis_bin) ]] &&
+    printf 'redis-tools\tthe Redis server program (no Redis answers at %s, so make services starts a project-local one)\n' "$(where "$DEFAULT_REDIS")"
+  return 0
 }
 
 # Before anything starts: every program the plan needs is installed, or can be, here.
 ensure_programs() {
-  local need_pg=$1 need_redis=$2 missing=()
-  [[ $need_pg == 1 && -z $(pg_bin) ]] && missing+=(postgresql)
-  [[ $need_redis == 1 && -z $(redis_bin) ]] && missing+=(redis-tools)
-  ((${#missing[@]})) || return 0
-  if is_root && command -v apt-get >/dev/null; then
-    apt_install "${missing[@]}"
-    return
-  fi
-  local what=
-  [[ $need_pg == 1 ]] && what="PostgreSQL answers at $(where "$DEFAULT_DB")"
-  [[ $need_pg == 1 && $need_redis == 1 ]] && what+=" and no "
-  [[ $need_redis == 1 ]] && what+="Redis answers at $(where "$DEFAULT_REDIS")"
+  local lines packages=()
+  lines=$(missing_programs)
+  [[ -n $lines ]] || return 0
+  mapfile -t packages < <(cut -f1 <<<"$lines")
+  local status=0
+  debian_install "${packages[@]}" || status=$?
+  case $status in
+    0) return ;;
+    2) fail "the packages above did not install" "Fix that, or point DATABASE_URL / REDIS_URL at running servers." ;;
+  esac
+  local advice=()
+  mapfile -t advice < <(debian_install_advice "${packages[@]}")
   local reason="not root, so nothing is installed"
   is_root && reason="no apt-get here"
-  fail "no $what, and the programs to start project-local ones are missing: ${missing[*]} ($reason)" \
-    "Run:  $(install_hint "${missing[@]}")" \
-    "then: make services   (nothing was started)" \
+  local whys
+  whys=$(cut -f2 <<<"$lines")
+  fail "missing programs ($reason): ${whys//$'\n'/; }" \
+    "${advice[@]}" \
+    "then: make services   (nothing was started; make doctor lists everything else missing too)" \
     "Or run your own servers and set DATABASE_URL / REDIS_URL (see .env.example)."
 }
 
@@ -184,27 +196,31 @@ start_local_redis() {
   fail "the project-local Redis does not answer on 127.0.0.1:$REDIS_PORT (log: .local/redis/redis.log)"
 }
 
-# configured NAME URL ORIGIN CHECK: a URL the user set must answer; nothing replaces it.
+# What stops the plan and no package fixes, one entry each (a line naming it, then advice).
+problems=()
+problem() { problems+=("$(printf '%s\n' "$@")"); }
+
+# configured NAME URL ORIGIN VAR CHECK: a URL the user set must answer; nothing replaces it.
 configured() {
-  local name=$1 url=$2 origin=$3 check=$4
+  local name=$1 url=$2 origin=$3 var=$4 check=$5
+  [[ -n $url ]] || return 0 # set in .env, which only Node.js reads (doctor.sh, before Node.js is here)
   if "$check" "$url"; then
     say "$name answers at $(where "$url") (from $origin)"
     return
   fi
-  fail "$name does not answer at $(where "$url") (set in $origin)" \
-    "Start that server, or fix ${5} in $origin, or unset it to let make services use the one at" \
-    "the default address or start a project-local one."
+  problem "$name does not answer at $(where "$url") ($var, set in $origin); nothing is started in its place" \
+    "  Start that server, or fix $var in $origin, or unset it to let make services use the one at" \
+    "  the default address or start a project-local one."
 }
 
-up() {
-  mkdir -p "$LOCAL"
-  local db_name=flashcart db_url redis_url local_pg=0 local_redis=0 out=()
-  local local_db_base="postgres://postgres@127.0.0.1:$PG_PORT"
-  local local_redis_url="redis://127.0.0.1:$REDIS_PORT"
-
-  # 1. Decide, without starting anything.
+# plan: decides where each server comes from, starting nothing. Sets local_pg / local_redis (1:
+# start a project-local one), out (the URLs of project-local ones already running) and problems.
+plan() {
+  db_name=flashcart local_pg=0 local_redis=0 out=()
+  local_db_base="postgres://postgres@127.0.0.1:$PG_PORT"
+  local_redis_url="redis://127.0.0.1:$REDIS_PORT"
   if [[ -n $db_origin ]]; then
-    configured PostgreSQL "$DATABASE_URL" "$db_origin" pg_answers DATABASE_URL
+    configured PostgreSQL "${DATABASE_URL:-}" "$db_origin" DATABASE_URL pg_answers
   elif pg_answers "$DEFAULT_DB"; then
     say "PostgreSQL answers at $(where "$DEFAULT_DB")"
   elif [[ -f $(pg_data)/postmaster.pid ]] && pg_answers "$local_db_base/$db_name"; then
@@ -212,11 +228,13 @@ up() {
     out+=("DATABASE_URL=$local_db_base/$db_name")
   else
     local_pg=1
-    port_open 127.0.0.1 "$PG_PORT" && fail "port $PG_PORT, where the project-local PostgreSQL would run, is taken by another program" \
-      "Free it, or choose another port: LOCAL_PG_PORT=55433 make services   (nothing was started)"
+    if port_open 127.0.0.1 "$PG_PORT"; then
+      problem "port $PG_PORT, where the project-local PostgreSQL would run, is taken by another program" \
+        "  Free it, or choose another port: LOCAL_PG_PORT=55433 make services"
+    fi
   fi
   if [[ -n $redis_origin ]]; then
-    configured Redis "$REDIS_URL" "$redis_origin" redis_answers REDIS_URL
+    configured Redis "${REDIS_URL:-}" "$redis_origin" REDIS_URL redis_answers
   elif redis_answers "$DEFAULT_REDIS"; then
     say "Redis answers at $(where "$DEFAULT_REDIS")"
   elif [[ -f $LOCAL/redis/redis.pid ]] && redis_answers "$local_redis_url"; then
@@ -224,9 +242,27 @@ up() {
     out+=("REDIS_URL=$local_redis_url")
   else
     local_redis=1
-    port_open 127.0.0.1 "$REDIS_PORT" && fail "port $REDIS_PORT, where the project-local Redis would run, is taken by another program" \
-      "Free it, or choose another port: LOCAL_REDIS_PORT=56380 make services   (nothing was started)"
+    if port_open 127.0.0.1 "$REDIS_PORT"; then
+      problem "port $REDIS_PORT, where the project-local Redis would run, is taken by another program" \
+        "  Free it, or choose another port: LOCAL_REDIS_PORT=56380 make services"
+    fi
   fi
+}
+
+# Every problem of the plan at once, then exit 1 (when there is any).
+fail_on_problems() {
+  ((${#problems[@]})) || return 0
+  local p
+  for p in "${problems[@]}"; do printf '[services] FAILED: %s\n' "$p" >&2; done
+  printf '  (nothing was started)\n' >&2
+  exit 1
+}
+
+up() {
+  mkdir -p "$LOCAL"
+  # 1. Decide, without starting anything.
+  plan
+  fail_on_problems
 
   # 2. Every program needed is here (or installed now) before anything starts.
   ensure_programs "$local_pg" "$local_redis"
@@ -250,19 +286,37 @@ up() {
   fi
 }
 
+# The tests that stop their own private Redis need a redis-server program.
+test_redis_missing() {
+  [[ -z $(redis_bin) ]] &&
+    printf 'redis-tools\ta redis-server program (the tests that start and stop a private Redis; no service is started)\n'
+  return 0
+}
+
 test_redis() {
-  local bin
-  bin=$(redis_bin)
-  if [[ -n $bin ]]; then return 0; fi
-  if is_root && command -v apt-get >/dev/null; then
-    mkdir -p "$LOCAL"
-    apt_install redis-tools
-    [[ -n $(redis_bin) ]] || fail "redis-tools installed but no redis-check-rdb on PATH"
-    return 0
-  fi
+  [[ -z $(test_redis_missing) ]] && return 0
+  local status=0
+  debian_install redis-tools || status=$?
+  case $status in
+    0) [[ -n $(redis_bin) ]] && return 0 || fail "redis-tools installed but no redis-server or redis-check-rdb program" ;;
+    2) fail "redis-tools did not install" ;;
+  esac
+  local advice=()
+  mapfile -t advice < <(debian_install_advice redis-tools)
   fail "the Redis-outage tests need a redis-server program to start and stop a private Redis; none is installed" \
-    "Run:  $(install_hint redis-tools)   (the server program only; no service is started)" \
-    "then: make test"
+    "${advice[@]}" "then: make test   (make doctor lists everything else missing too)"
+}
+
+# needs [test]: see the usage at the top.
+needs() {
+  QUIET=1
+  plan
+  missing_programs
+  # (a project-local Redis already needs the same program)
+  if [[ ${1:-} == test && $local_redis != 1 ]]; then test_redis_missing; fi
+  local p
+  for p in "${problems[@]}"; do printf '[services] %s\n' "$p" >&2; done
+  ((${#problems[@]} == 0))
 }
 
 down() {
@@ -291,13 +345,14 @@ status() {
   say "PostgreSQL data of this checkout (when local): $(pg_data)"
 }
 
-case ${1:-up} in
+case $COMMAND in
   up) up ;;
+  needs) needs "${2:-}" ;;
   down) down ;;
   status) status ;;
   test-redis) test_redis ;;
   *)
-    echo "usage: $0 up|down|status|test-redis" >&2
+    echo "usage: $0 up|down|status|test-redis|needs [test]" >&2
     exit 2
     ;;
 esac
