@@ -35,12 +35,7 @@ const shared = {
 export default {
   testTimeout: 30_000,
   projects: [
-    {
-      ...shared,
-      displayName: 'unit',
-      // test/*.spec.ts: the set-up scripts' tests (no database; the scripts live outside TypeScript)
-      testMatch: ['<rootDir>/{apps,libs,clients}/**/*.spec.ts', '<rootDir>/test/*.spec.ts'],
-    },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,clients}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'medium',
