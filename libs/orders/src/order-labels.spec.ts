@@ -73,7 +73,7 @@ describe('order labels', () => {
 
   describe('describeEvent', () => {
     const roles = ['customer', 'admin', 'rider', 'system'];
-    const reasons = [null, '', ...ORDER_REASONS, 'some_future_code', 'Store closed for rain'];
+    const reasons = [null, '', ...ORDER_REASONS, 'some_future_code', 'Store closed', 'constructor'];
 
     it('never shows a code, whatever the type, reason and actor', () => {
       for (const type of [...ORDER_EVENT_TYPES, 'order.some_future_event'])

@@ -89,28 +89,34 @@ export const ORDER_LABELS: OrderLabels = {
 };
 
 /** A code of ours (`out_of_stock`), as opposed to words someone typed. */
-const CODE = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
+export const REASON_CODE = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
+
+/** Own keys only: a reason someone typed ("constructor") must not find Object's prototype. */
+const lookup = <T>(table: Record<string, T>, key: string | null | undefined): T | undefined =>
+  key != null && Object.hasOwn(table, key) ? table[key] : undefined;
 
 export interface EventToDescribe {
   type: string;
   reason: string | null;
-  actor: { role: string };
+  /** Absent on the socket's `order.event` (the page reads it from the REST timeline). */
+  actor?: { role: string };
 }
 
 /**
  * One line for an order event: its title, and a detail from its reason (a code's sentence; for a
  * cancellation, who did it and the words they gave) or null. An unknown code says nothing rather
- * than show itself. The tracking page mirrors this in track.js; the pages' e2e test compares them.
+ * than show itself. The tracking page mirrors this in track.js (it gets the table and
+ * REASON_CODE from /pages/order-labels.js); the pages' e2e test compares the two.
  */
 export function describeEvent(
   event: EventToDescribe,
   labels: OrderLabels = ORDER_LABELS,
 ): { title: string; detail: string | null } {
-  const title = labels.events[event.type as OrderEventType] ?? labels.unknownEvent;
+  const title = lookup(labels.events, event.type) ?? labels.unknownEvent;
   const reason = event.reason?.trim() || null;
-  const known = reason ? labels.reasons[reason as OrderReason] : undefined;
+  const known = lookup(labels.reasons, reason);
   if (known) return { title, detail: known };
   if (event.type !== 'order.cancelled') return { title, detail: null };
-  const by = labels.cancelledBy[event.actor.role as Actor] ?? labels.cancelledBy.system;
-  return { title, detail: reason && !CODE.test(reason) ? `${by}: “${reason}”` : by };
+  const by = lookup(labels.cancelledBy, event.actor?.role) ?? labels.cancelledBy.system;
+  return { title, detail: reason && !REASON_CODE.test(reason) ? `${by}: “${reason}”` : by };
 }
