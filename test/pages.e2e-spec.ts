@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { QUEUES } from '#libs/jobs';
+import { describeEvent, type OrderEventView } from '#libs/orders';
 import { startApi, startWorker, type RunningApp } from './harness/apps.js';
 import {
   launchChromium,
@@ -93,6 +94,20 @@ describe('browser pages (headless Chromium)', () => {
     return cookies.find((c) => c.name === COOKIE)!.value;
   }
 
+  /** A rider of `storeId`, on shift (AVAILABLE) or gone off it again. */
+  async function riderOf(storeId: string, state: 'AVAILABLE' | 'OFF_DUTY' = 'AVAILABLE') {
+    const rider = await userWithRole(api.app, http, 'rider');
+    for (const to of state === 'AVAILABLE' ? ['AVAILABLE'] : ['AVAILABLE', 'OFF_DUTY']) {
+      const res = await http.put(
+        '/v1/rider/shift',
+        { state: to, storeId },
+        { token: rider.accessToken },
+      );
+      expect(res.status).toBe(200);
+    }
+    return rider;
+  }
+
   const moveOrder = (orderId: string, body: object) =>
     http.post(`/v1/admin/orders/${orderId}/transitions`, body, { token: admin.accessToken });
 
@@ -151,6 +166,56 @@ describe('browser pages (headless Chromium)', () => {
       expect(await page.evaluate(() => (globalThis as any).document.cookie)).toBe(''); // HttpOnly: scripts never see it
       await page.locator('#live[data-state="live"]').waitFor();
       await expect(page.locator('#who').textContent()).resolves.toBe(admin.email);
+    });
+
+    it('asks nothing from a visitor and logs no console error (no 401 probe on every view)', async () => {
+      const watched = await context();
+      const page = await watched.newPage();
+      const asked: string[] = [];
+      page.on('request', (r) => {
+        if (/session/.test(new URL(r.url()).pathname)) asked.push(r.url());
+      });
+      // The probe would start as the page's script runs (before `load`); give any answer time.
+      for (const path of ['/admin/login', '/admin/login?next=/admin/board', '/admin/board']) {
+        await page.goto(path);
+        await page.waitForTimeout(300);
+      }
+      expect(asked).toEqual([]);
+      expect(watched.consoleErrors).toEqual([]);
+      // A wrong password shows the form again: no probe there either.
+      await page.getByLabel('Email').fill(admin.email);
+      await page.getByLabel('Password').fill('wrong-password');
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        page.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
+      await page.waitForTimeout(300);
+      expect(asked).toEqual([]);
+    });
+
+    it('sends a signed-in user arriving from another site on to the page (the cookie was withheld)', async () => {
+      const page = await signedInPage(admin);
+      const from = await browser.newContext();
+      try {
+        await from.addCookies(await page.context().cookies());
+        await from.route('http://elsewhere.example/**', (route) =>
+          route.fulfill({
+            contentType: 'text/html',
+            body: `<a href="${api.url}/admin/login?next=%2Fadmin%2Fqueues">FlashCart</a>`,
+          }),
+        );
+        const visitor = await from.newPage();
+        const errors: string[] = [];
+        visitor.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+        await visitor.goto('http://elsewhere.example/');
+        await Promise.all([
+          visitor.waitForURL((url) => url.pathname.startsWith('/admin/queues')),
+          visitor.getByRole('link', { name: 'FlashCart' }).click(),
+        ]);
+        expect(errors).toEqual([]);
+      } finally {
+        await from.close();
+      }
     });
 
     it('keeps the REST API bearer-only: the cookie is not sent there and would not count', async () => {
@@ -265,6 +330,13 @@ describe('browser pages (headless Chromium)', () => {
           attacker.evaluate(() => (globalThis as any).document.forms[0]!.submit()),
         ]);
         expect(response.status()).toBe(403);
+        // Its page cannot offer to sign out (that would be refused too): a link back instead.
+        await attacker.getByRole('heading', { name: /403/ }).waitFor();
+        expect(await attacker.getByRole('button').count()).toBe(0);
+        expect(await attacker.getByText(/sign out/i).count()).toBe(0);
+        await expect(
+          attacker.getByRole('link', { name: 'Back to FlashCart' }).getAttribute('href'),
+        ).resolves.toBe('/admin/login');
       } finally {
         await evil.close();
       }
@@ -378,7 +450,7 @@ describe('browser pages (headless Chromium)', () => {
       expect(await card(b, 'PLACED').count()).toBe(0);
 
       // Dispatch with a rider chosen on board B; the rider's dot appears on the map.
-      const rider = await userWithRole(api.app, http, 'rider');
+      const rider = await riderOf(store.id);
       await b.reload(); // the rider picker lists riders as of the page load
       await card(b, 'PACKED').waitFor();
       await card(b, 'PACKED').getByLabel('Rider').selectOption(rider.id);
@@ -410,6 +482,49 @@ describe('browser pages (headless Chromium)', () => {
         riderSocket.close();
       }
       keep(await screenshot(a, 'board'), 'board');
+    });
+
+    it("offers only the order's store's riders on shift, with their load", async () => {
+      const { order, store } = await orderFor(await signup(http));
+      const other = await make.store({ serviceRadiusM: 5000 });
+      const onShift = await riderOf(store.id);
+      const offShift = await riderOf(store.id, 'OFF_DUTY');
+      const elsewhere = await riderOf(other.id);
+      const noShift = await userWithRole(api.app, http, 'rider');
+      expect((await moveOrder(order.id, { to: 'PACKED' })).status).toBe(200);
+      const page = await signedInPage(admin, `/admin/board?store=${store.id}`);
+      const picker = page.locator(`[data-column="PACKED"] [data-id="${order.id}"] .rider-picker`);
+      await picker.waitFor({ timeout: LIVE_MS });
+      const offered = () =>
+        picker.evaluate((s: any) =>
+          [...s.options].filter((o: any) => o.value && !o.disabled).map((o: any) => o.value),
+        );
+      await expect(offered()).resolves.toEqual([onShift.id]);
+      await expect(picker.locator(`option[value="${onShift.id}"]`).textContent()).resolves.toMatch(
+        / · 0 of \d+ out$/,
+      );
+      const listed = await picker.evaluate((s: any) => [...s.options].map((o: any) => o.value));
+      for (const rider of [offShift, elsewhere, noShift]) expect(listed).not.toContain(rider.id);
+
+      // A rider coming on shift while the board is open: offered when the picker is next used.
+      const late = await riderOf(store.id);
+      await picker.focus();
+      await page.waitForFunction(
+        ([sel, id]) =>
+          [...((globalThis as any).document.querySelector(sel)?.options ?? [])].some(
+            (o: any) => o.value === id && !o.disabled,
+          ),
+        [`[data-id="${order.id}"] .rider-picker`, late.id] as const,
+        { timeout: LIVE_MS },
+      );
+      await picker.selectOption(onShift.id);
+      await page
+        .locator(`[data-id="${order.id}"]`)
+        .getByRole('button', { name: 'Dispatch' })
+        .click();
+      await page
+        .locator(`[data-column="OUT_FOR_DELIVERY"] [data-id="${order.id}"]`)
+        .waitFor({ timeout: LIVE_MS });
     });
 
     it('shows INVALID_TRANSITION when someone else was faster', async () => {
@@ -482,6 +597,94 @@ describe('browser pages (headless Chromium)', () => {
       // Someone else's order is not found (and not revealed).
       const stranger = await signedInPage(await signup(http), `/track/${order.id}`);
       await stranger.getByRole('heading', { name: 'Order not found' }).waitFor();
+    });
+  });
+
+  describe('readable labels', () => {
+    /** A code or an ISO time where a person reads: what the issue found on the page and in bodies. */
+    const RAW = /order\.[a-z]|[a-z]_[a-z]|\b[A-Z]+_[A-Z]+\b|\d{4}-\d\d-\d\dT/;
+
+    it('shows a short-picked, rider-offered order in words, live too, and notifies without codes', async () => {
+      const customer = await signup(http);
+      const { order, store, product } = await orderFor(customer);
+      const rider = await riderOf(store.id);
+      const asAdmin = { token: admin.accessToken };
+      const short = await http.post(
+        `/v1/admin/orders/${order.id}/lines/${product.id}/short`,
+        { found: 1 },
+        asAdmin,
+      );
+      expect(short.status).toBe(200);
+      expect((await moveOrder(order.id, { to: 'PACKED' })).status).toBe(200);
+      // The dispatcher offers it to the store's rider on shift.
+      let timeline: OrderEventView[] = [];
+      for (let i = 0; i < 100 && !timeline.some((e) => e.type === 'order.rider_offered'); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        timeline = (await http.get(`/v1/orders/${order.id}`, asAdmin)).body.timeline;
+      }
+      expect(timeline.map((e) => e.type)).toEqual([
+        'order.placed',
+        'order.short_picked',
+        'order.packed',
+        'order.rider_offered',
+      ]);
+
+      const page = await signedInPage(customer, `/track/${order.id}`);
+      await page.locator('#live[data-state="live"]').waitFor();
+      const items = page.locator('#timeline li');
+      await expect(items.count()).resolves.toBe(4);
+      const shown = () =>
+        items.evaluateAll((lis: any[]) =>
+          lis.map((li) => ({
+            type: li.dataset.type,
+            title: li.querySelector('.what strong')?.textContent,
+            detail: li.querySelector('.what .detail')?.textContent ?? null,
+          })),
+        );
+      const text = async () =>
+        `${await page.locator('#status').textContent()} ${await page.locator('#timeline').textContent()} ${await page.locator('.steps').textContent()}`;
+      expect(await text()).not.toMatch(RAW);
+      // Exactly what the one table says (track.js mirrors describeEvent).
+      const expected = timeline.map((e) => ({ type: e.type, ...describeEvent(e) }));
+      await expect(shown()).resolves.toEqual(expected);
+      expect(expected.map((e) => e.title)).toEqual([
+        'Order placed',
+        'An item was not available',
+        'Packed at the store',
+        'Looking for a rider',
+      ]);
+
+      // Live: the store cancels it; the reason reads as a sentence, not its code.
+      expect(
+        (await moveOrder(order.id, { to: 'CANCELLED', reason: 'cancelled_by_store' })).status,
+      ).toBe(200);
+      const cancelled = page.locator('#timeline li[data-type="order.cancelled"]');
+      await cancelled.waitFor({ timeout: LIVE_MS });
+      await cancelled
+        .locator('.detail', { hasText: 'Your order was cancelled by the store' })
+        .waitFor({ timeout: LIVE_MS });
+      await expect(page.locator('#status').textContent()).resolves.toBe('Cancelled');
+      expect(await text()).not.toMatch(RAW);
+
+      // Their notifications: words, and times in the store's time zone (never ISO).
+      const notes = async (user: TestUser, type: string) => {
+        for (let i = 0; i < 100; i++) {
+          const list = (await http.get('/v1/notifications', { token: user.accessToken })).body;
+          if (list.items.some((n: any) => n.type === type)) return list.items as any[];
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`no ${type} notification`);
+      };
+      const customerNotes = await notes(customer, 'order.cancelled');
+      const riderNotes = await notes(rider, 'order.rider_offered');
+      for (const n of [...customerNotes, ...riderNotes])
+        expect([n.type, `${n.title} ${n.body}`]).toEqual([n.type, expect.not.stringMatching(RAW)]);
+      expect(customerNotes.find((n) => n.type === 'order.cancelled').body).toBe(
+        'Your order was cancelled by the store',
+      );
+      expect(riderNotes.find((n) => n.type === 'order.rider_offered').body).toMatch(
+        /accept by \d{1,2}:\d\d [ap]m$/,
+      );
     });
   });
 

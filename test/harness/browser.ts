@@ -37,12 +37,14 @@ export async function launchChromium(): Promise<Browser> {
 /**
  * A browser context that records every request, WebSocket and page problem: any request to
  * another origin is aborted and kept in `foreign` (nothing may leave the server); uncaught
- * errors and CSP violations go to `problems`.
+ * errors and CSP violations go to `problems`; every console error (a failed request's status
+ * included) goes to `consoleErrors`, for tests of pages that must log none.
  */
 export interface WatchedContext {
   context: BrowserContext;
   foreign: string[];
   problems: string[];
+  consoleErrors: string[];
   newPage(): Promise<Page>;
 }
 
@@ -55,6 +57,7 @@ export async function watchedContext(
   context.setDefaultTimeout(10_000);
   const foreign: string[] = [];
   const problems: string[] = [];
+  const consoleErrors: string[] = [];
   const ours = (url: string) => url.startsWith('data:') || new URL(url).origin === origin;
   await context.route('**/*', (route) => {
     const url = route.request().url();
@@ -66,13 +69,14 @@ export async function watchedContext(
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     page.on('console', (msg) => {
       if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(msg.text());
+      if (msg.type() === 'error') consoleErrors.push(`${msg.location().url}: ${msg.text()}`);
     });
     page.on('websocket', (ws) => {
       if (new URL(ws.url()).host !== new URL(origin).host) foreign.push(ws.url());
     });
   };
   context.on('page', watch);
-  return { context, foreign, problems, newPage: () => context.newPage() };
+  return { context, foreign, problems, consoleErrors, newPage: () => context.newPage() };
 }
 
 /** Signs in through the form on /admin/login (optionally on the way to `next`). */

@@ -2,6 +2,7 @@ export * from './capacity/delivery-promise.js';
 export * from './capacity/store-capacity.js';
 export * from './order-access.js';
 export * from './order-errors.js';
+export * from './order-labels.js';
 export * from './order-queries.service.js';
 export * from './order-state-machine.js';
 export * from './order-transitions.service.js';

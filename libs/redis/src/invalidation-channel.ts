@@ -21,6 +21,8 @@ export class InvalidationChannel {
   listening = false;
   epoch = 0;
   private subscriber?: Redis;
+  /** Set by `stop()`: the connection's end is ours, not a loss worth a warning. */
+  private stopping = false;
 
   constructor(
     private readonly redis: Redis,
@@ -35,13 +37,16 @@ export class InvalidationChannel {
   }
 
   start(): void {
+    this.stopping = false;
     const subscriber = this.redis.duplicate({ autoResubscribe: false, commandTimeout: undefined });
     this.subscriber = subscriber;
     subscriber.on('message', (_channel: string, message: string) => this.state.heard(message));
     subscriber.on('ready', () => {
       subscriber.subscribe(this.channel).then(
         () => this.restart(true),
-        (err: unknown) => this.logger.warn({ err }, `${this.name} channel unavailable`),
+        (err: unknown) => {
+          if (!this.stopping) this.logger.warn({ err }, `${this.name} channel unavailable`);
+        },
       );
     });
     subscriber.on('close', () => this.restart(false));
@@ -49,6 +54,7 @@ export class InvalidationChannel {
   }
 
   stop(): void {
+    this.stopping = true;
     this.subscriber?.disconnect();
   }
 
@@ -63,8 +69,13 @@ export class InvalidationChannel {
     }
   }
 
+  /**
+   * Logs only a change worth knowing: the first subscription is the normal start (silent), and
+   * the end of a connection that `stop()` closed is the normal stop (silent); a loss while
+   * running warns, and its recovery says so.
+   */
   private restart(listening: boolean): void {
-    if (this.listening !== listening && this.epoch > 0) {
+    if (this.listening !== listening && this.epoch > 0 && !this.stopping) {
       this.logger[listening ? 'log' : 'warn'](
         listening
           ? `${this.name} channel back: in-process state trusted again`

@@ -18,12 +18,55 @@ const OPEN = ['PLACED', 'PACKED', 'OUT_FOR_DELIVERY'];
 const DONE_SHOWN = 8;
 
 /**
- * The riders the dispatch picker offers. Today: every active rider account; once rider shifts
- * exist, swap this for the store's riders on shift (GET /v1/admin/stores/:id/riders).
+ * The board's store's riders (GET /v1/admin/stores/:id/riders) with their shift state and load.
+ * The dispatch picker offers only those AVAILABLE (on shift, under the load limit); BUSY ones are
+ * listed but cannot be chosen; riders off shift or of another store are never offered.
  */
-async function loadRiders(/* storeId */) {
-  const page = await session.api('GET', '/admin/users?role=rider&limit=100');
-  return page.items.filter((u) => !u.disabled).map((u) => ({ id: u.id, label: u.name || u.email }));
+async function loadRiders(storeId) {
+  const riders = await session.api('GET', `/admin/stores/${storeId}/riders`);
+  return riders.map((r) => ({
+    id: r.riderId,
+    label: r.name || shortId(r.riderId),
+    state: r.state,
+    load: r.load,
+    maxLoad: r.maxLoad,
+  }));
+}
+
+function riderOptions() {
+  const onShift = state.riders.filter((r) => r.state !== 'OFF_DUTY');
+  const options = onShift.map((r) =>
+    el(
+      'option',
+      { value: r.id, disabled: r.state === 'AVAILABLE' ? undefined : '' },
+      r.state === 'AVAILABLE'
+        ? `${r.label} · ${r.load} of ${r.maxLoad} out`
+        : `${r.label} · busy (${r.load} of ${r.maxLoad} out)`,
+    ),
+  );
+  const free = onShift.some((r) => r.state === 'AVAILABLE');
+  return [el('option', { value: '' }, free ? 'Choose a rider…' : 'No rider on shift'), ...options];
+}
+
+/** Reads the riders again and refreshes every open picker, keeping a choice still offered. */
+let ridersPending;
+function refreshRiders() {
+  ridersPending ??= loadRiders(state.store.id)
+    .then((riders) => {
+      const same = JSON.stringify(riders) === JSON.stringify(state.riders);
+      state.riders = riders;
+      if (same) return; // an open picker is left alone
+      for (const picker of document.querySelectorAll('.rider-picker')) {
+        const chosen = picker.value;
+        picker.replaceChildren(...riderOptions());
+        const still = [...picker.options].find((o) => o.value === chosen && !o.disabled);
+        picker.value = still ? chosen : '';
+        picker.dispatchEvent(new Event('change'));
+      }
+    })
+    .catch(showError)
+    .finally(() => (ridersPending = undefined));
+  return ridersPending;
 }
 
 const state = {
@@ -75,11 +118,12 @@ function actionsFor(entry) {
     const picker = el(
       'select',
       { 'aria-label': 'Rider', class: 'rider-picker' },
-      el('option', { value: '' }, state.riders.length ? 'Choose a rider…' : 'No riders'),
-      ...state.riders.map((r) => el('option', { value: r.id }, r.label)),
+      ...riderOptions(),
     );
     const send = el('button', { type: 'button', class: 'primary', disabled: '' }, 'Dispatch');
     picker.addEventListener('change', () => (send.disabled = !picker.value));
+    // Shifts change while the board is open: about to choose, read them again.
+    picker.addEventListener('focus', () => void refreshRiders());
     send.addEventListener('click', () =>
       transition(entry, { to: 'OUT_FOR_DELIVERY', riderId: picker.value }, send),
     );
@@ -215,6 +259,8 @@ function onEvent(event) {
   if (event.type === 'order.sla_breached') entry.late = true;
   const riderId = event.data?.riderId ?? entry.order.riderId;
   upsert({ ...entry.order, status: event.status, riderId, updatedAt: event.at }, event.seq);
+  // A rider's load changed (sent out, delivered, or cancelled on the way).
+  if (event.data?.riderId || entry.order.riderId) void refreshRiders();
 }
 
 async function reload() {
@@ -239,6 +285,7 @@ async function reload() {
     for (const id of state.map.ids()) unfollowRider(id);
     for (const order of lists.flatMap((l) => l.items)) upsert(order);
     updateCounts();
+    await refreshRiders();
   } finally {
     state.loading = false;
   }

@@ -14,7 +14,7 @@ export const SOCKET_IO_CLIENT = join(
   'socket.io.esm.min.js',
 );
 
-export type PageName = 'login' | 'board' | 'track' | 'forbidden' | 'docs';
+export type PageName = 'login' | 'board' | 'track' | 'forbidden' | 'cross-origin' | 'docs';
 
 const escapes: Record<string, string> = {
   '&': '&amp;',

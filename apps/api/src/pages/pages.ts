@@ -8,6 +8,7 @@ import { DomainError, errorBody } from '#libs/platform';
 import { RateLimiter } from '#libs/redis';
 import { authAttemptRefused } from '../auth/auth-rate-limit.guard.js';
 import { ASSETS_DIR, SOCKET_IO_CLIENT, sendPage } from './page-files.js';
+import { ORDER_LABELS_MODULE, ORDER_LABELS_PATH } from './page-labels.js';
 import {
   clearSessionCookie,
   fromOurOrigin,
@@ -21,12 +22,25 @@ import {
 const homeOf = (principal: Pick<Principal, 'role'>) =>
   principal.role === 'admin' ? '/admin/board' : '/track';
 
-/** A cross-origin state-changing request: refused before anything else is looked at. */
+/**
+ * A cross-origin state-changing request: refused before anything else is looked at. Its page
+ * links back to us instead of offering to sign out (a sign-out from there would be refused too).
+ */
 function crossOrigin(request: FastifyRequest, reply: FastifyReply, json: boolean): FastifyReply {
   const message = 'Cross-origin request refused';
   return json
     ? reply.status(403).send(errorBody(403, message, String(request.id), { code: 'FORBIDDEN' }))
-    : sendPage(reply, 'forbidden', 403, { message });
+    : sendPage(reply, 'cross-origin', 403, { message });
+}
+
+/**
+ * Whether the sign-in page should ask, from the page, if its visitor is signed in: only when this
+ * navigation came from another site, which SameSite=Strict keeps the cookie from (same-origin,
+ * same-site and typed-in navigations carry it, so the server's answer stands and nothing is asked).
+ */
+function cookieWithheld(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  return site === undefined ? !request.headers.cookie : site === 'cross-site';
 }
 
 /**
@@ -58,6 +72,12 @@ export async function mountPages(app: NestFastifyApplication): Promise<void> {
       .header('cache-control', 'public, max-age=3600')
       .send(socketClient),
   );
+  fastify.get(ORDER_LABELS_PATH, (_request, reply) =>
+    reply
+      .header('content-type', 'text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .send(ORDER_LABELS_MODULE),
+  );
 
   fastify.get<{ Querystring: { next?: string; signedOut?: string } }>(
     SIGN_IN_PATH,
@@ -65,10 +85,25 @@ export async function mountPages(app: NestFastifyApplication): Promise<void> {
       const next = safeNext(request.query.next);
       const principal = await signedIn(request);
       if (principal) return reply.redirect(next ?? homeOf(principal), 303);
+      const signedOut = request.query.signedOut !== undefined;
       return sendPage(reply, 'login', 200, {
         next: next ?? '',
-        notice: request.query.signedOut !== undefined ? 'You are signed out.' : '',
+        notice: signedOut ? 'You are signed out.' : '',
+        probe: !signedOut && cookieWithheld(request) ? 'yes' : 'no',
       });
+    },
+  );
+
+  // The sign-in page's question when the cookie was withheld from its own request: always a 200
+  // (a 401 would be a console error on every visitor's page), with where to go when signed in.
+  fastify.get<{ Querystring: { next?: string } }>(
+    `${SIGN_IN_PATH}/session`,
+    async (request, reply) => {
+      const principal = await signedIn(request);
+      void reply.header('cache-control', 'no-store');
+      return principal
+        ? { signedIn: true, next: safeNext(request.query.next) ?? homeOf(principal) }
+        : { signedIn: false };
     },
   );
 

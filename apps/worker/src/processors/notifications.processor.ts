@@ -10,21 +10,22 @@ import {
   type OrderStatusJob,
   type SlaAlertJob,
 } from '#libs/jobs';
-import { NotificationsService } from '#libs/notifications';
-import { OrderQueries, type OrderStatus } from '#libs/orders';
-
-const TITLES: Record<OrderStatus, string> = {
-  PLACED: 'Order placed',
-  PACKED: 'Your order is packed',
-  OUT_FOR_DELIVERY: 'Your order is on its way',
-  DELIVERED: 'Delivered. Enjoy!',
-  CANCELLED: 'Order cancelled',
-};
+import { StoresService } from '#libs/inventory';
+import {
+  NotificationsService,
+  promiseMissedText,
+  riderOfferText,
+  shortPickText,
+  statusChangeText,
+  type StoreContext,
+} from '#libs/notifications';
+import { OrderQueries } from '#libs/orders';
 
 /**
  * One notification per status change for the customer (and the rider once assigned), and one
  * alert per admin when an order misses its promise. Dedupe keys make a job that runs twice
- * notify once.
+ * notify once. The words come from libs/notifications (order-notification-text.ts), times in
+ * the store's time zone.
  */
 @Processor(QUEUES.notifications, workerOptions())
 export class NotificationsProcessor extends LoggedWorkerHost {
@@ -32,8 +33,14 @@ export class NotificationsProcessor extends LoggedWorkerHost {
     private readonly orders: OrderQueries,
     private readonly notifications: NotificationsService,
     private readonly users: UsersService,
+    private readonly stores: StoresService,
   ) {
     super();
+  }
+
+  private async storeOf(storeId: string): Promise<StoreContext> {
+    const { name, timezone } = await this.stores.get(storeId);
+    return { name, timezone };
   }
 
   protected async handle(job: Job): Promise<unknown> {
@@ -52,20 +59,22 @@ export class NotificationsProcessor extends LoggedWorkerHost {
   private async statusChanged({ orderId, seq }: OrderStatusJob): Promise<unknown> {
     const order = await this.orders.get(orderId, { id: null, role: 'system' });
     const event = order.timeline?.find((e) => e.seq === seq);
-    if (!event?.toStatus) return 'no status change';
+    const toStatus = event?.toStatus;
+    if (!event || !toStatus) return 'no status change';
     const recipients = [
-      order.userId,
-      ...(order.riderId && event.toStatus !== 'PLACED' ? [order.riderId] : []),
+      { userId: order.userId, as: 'customer' as const },
+      ...(order.riderId && toStatus !== 'PLACED'
+        ? [{ userId: order.riderId, as: 'rider' as const }]
+        : []),
     ];
-    for (const userId of recipients) {
+    for (const { userId, as } of recipients) {
       await this.notifications.notify({
         userId,
         orderId,
         dedupeKey: `order:${orderId}:${seq}`,
-        type: `order.${event.toStatus.toLowerCase()}`,
-        title: TITLES[event.toStatus],
-        body: event.reason ? `${TITLES[event.toStatus]} (${event.reason})` : TITLES[event.toStatus],
-        data: { orderId, status: event.toStatus, seq },
+        type: `order.${toStatus.toLowerCase()}`,
+        ...statusChangeText(orderId, { ...event, toStatus }, as),
+        data: { orderId, status: toStatus, seq },
       });
     }
     return { notified: recipients.length };
@@ -76,15 +85,13 @@ export class NotificationsProcessor extends LoggedWorkerHost {
     const order = await this.orders.get(orderId, { id: null, role: 'system' });
     const event = order.timeline?.find((e) => e.seq === seq);
     const data = event?.data ?? {};
-    const rupees = (paise: unknown) => `₹${(Number(paise) / 100).toFixed(2)}`;
     if (event?.type === 'order.short_picked') {
       await this.notifications.notify({
         userId: order.userId,
         orderId,
         dedupeKey: `order:${orderId}:${seq}`,
         type: 'order.short_picked',
-        title: 'An item was not available',
-        body: `${String(data.name)}: ${String(data.found)} of ${String(data.ordered)} found; ${rupees(data.refundMinor)} will be refunded`,
+        ...shortPickText(event),
         data: { orderId, seq, productId: data.productId, refundDueMinor: data.refundDueMinor },
       });
       return { notified: 1 };
@@ -95,8 +102,7 @@ export class NotificationsProcessor extends LoggedWorkerHost {
         orderId,
         dedupeKey: `offer:${String(data.offerId)}`,
         type: 'order.rider_offered',
-        title: 'New delivery offer',
-        body: `Accept before ${String(data.expiresAt)}`,
+        ...riderOfferText(orderId, String(data.expiresAt), await this.storeOf(order.storeId)),
         data: { orderId, offerId: data.offerId, expiresAt: data.expiresAt },
       });
       return { notified: 1 };
@@ -105,6 +111,8 @@ export class NotificationsProcessor extends LoggedWorkerHost {
   }
 
   private async slaBreached({ orderId }: SlaAlertJob): Promise<unknown> {
+    const order = await this.orders.get(orderId, { id: null, role: 'system' });
+    const text = promiseMissedText(orderId, order.promisedBy, await this.storeOf(order.storeId));
     const admins = await this.users.activeIds('admin');
     for (const userId of admins) {
       await this.notifications.notify({
@@ -112,8 +120,7 @@ export class NotificationsProcessor extends LoggedWorkerHost {
         orderId,
         dedupeKey: `sla:${orderId}`,
         type: 'order.sla_breached',
-        title: 'Delivery promise missed',
-        body: `Order ${orderId} is past its promised time`,
+        ...text,
         data: { orderId },
       });
     }

@@ -1,0 +1,122 @@
+import type { Actor, OrderStatus } from './order-state-machine.js';
+
+/**
+ * What a customer reads about an order, in one table: the tracking page (served to the browser
+ * as /pages/order-labels.js, apps/api/src/pages/page-labels.ts) and the notifications
+ * (libs/notifications) both read it, so no status, event type or reason code ever shows raw.
+ * `order-labels.spec.ts` fails when the code writes an event type or reason missing here.
+ */
+
+/** Every type of row in order_events (the OpenAPI document lists the same in OrderEventDto). */
+export const ORDER_EVENT_TYPES = [
+  'order.placed',
+  'order.packed',
+  'order.rider_offered',
+  'order.awaiting_rider',
+  'order.short_picked',
+  'order.out_for_delivery',
+  'order.delivered',
+  'order.cancelled',
+  'order.sla_breached',
+] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+/** The reason codes our own code writes on order events (customers and staff may also write text). */
+export const ORDER_REASONS = [
+  'cancelled_by_store',
+  'auto_cancel_timeout',
+  'out_of_stock',
+  'offer_accepted',
+  'demo_simulation',
+] as const;
+export type OrderReason = (typeof ORDER_REASONS)[number];
+
+export interface OrderLabels {
+  /** A status in a word or two (the tracking page's steps). */
+  statusNames: Record<OrderStatus, string>;
+  /** A status as a headline (the tracking page's title, a notification's body by default). */
+  statuses: Record<OrderStatus, string>;
+  /** What happened: one line of the timeline, and a notification's title. */
+  events: Record<OrderEventType, string>;
+  /** Why, as a sentence for the customer. */
+  reasons: Record<OrderReason, string>;
+  /** Who cancelled, when no reason code says more. */
+  cancelledBy: Record<Actor, string>;
+  /** An event type this table does not know (an older page meeting a newer server). */
+  unknownEvent: string;
+}
+
+export const ORDER_LABELS: OrderLabels = {
+  statusNames: {
+    PLACED: 'Placed',
+    PACKED: 'Packed',
+    OUT_FOR_DELIVERY: 'On the way',
+    DELIVERED: 'Delivered',
+    CANCELLED: 'Cancelled',
+  },
+  statuses: {
+    PLACED: 'Order received',
+    PACKED: 'Packed, waiting for a rider',
+    OUT_FOR_DELIVERY: 'On the way',
+    DELIVERED: 'Delivered',
+    CANCELLED: 'Cancelled',
+  },
+  events: {
+    'order.placed': 'Order placed',
+    'order.packed': 'Packed at the store',
+    'order.rider_offered': 'Looking for a rider',
+    'order.awaiting_rider': 'Still looking for a free rider',
+    'order.short_picked': 'An item was not available',
+    'order.out_for_delivery': 'Out for delivery',
+    'order.delivered': 'Delivered',
+    'order.cancelled': 'Order cancelled',
+    'order.sla_breached': 'Running late: we are on it',
+  },
+  reasons: {
+    cancelled_by_store: 'Your order was cancelled by the store',
+    auto_cancel_timeout: 'The store could not take your order in time',
+    out_of_stock: 'None of your items were available',
+    offer_accepted: 'A rider accepted your order',
+    demo_simulation: 'Moved on by the demo simulation',
+  },
+  cancelledBy: {
+    customer: 'You cancelled the order',
+    admin: 'Your order was cancelled by the store',
+    rider: 'Your order was cancelled by the rider',
+    system: 'Your order was cancelled',
+  },
+  unknownEvent: 'Order updated',
+};
+
+/** A code of ours (`out_of_stock`), as opposed to words someone typed. */
+export const REASON_CODE = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
+
+/** Own keys only: a reason someone typed ("constructor") must not find Object's prototype. */
+const lookup = <T>(table: Record<string, T>, key: string | null | undefined): T | undefined =>
+  key != null && Object.hasOwn(table, key) ? table[key] : undefined;
+
+export interface EventToDescribe {
+  type: string;
+  reason: string | null;
+  /** Absent on the socket's `order.event` (the page reads it from the REST timeline). */
+  actor?: { role: string };
+}
+
+/**
+ * One line for an order event: its title, and a detail from its reason (a code's sentence; for a
+ * cancellation, who did it and the words they gave) or null. An unknown code says nothing rather
+ * than show itself. The tracking page mirrors this in track.js (it gets the table and
+ * REASON_CODE from /pages/order-labels.js); the pages' e2e test compares the two.
+ */
+export function describeEvent(
+  event: EventToDescribe,
+  labels: OrderLabels = ORDER_LABELS,
+): { title: string; detail: string | null } {
+  const title = lookup(labels.events, event.type) ?? labels.unknownEvent;
+  const reason = event.reason?.trim() || null;
+  const known = lookup(labels.reasons, reason);
+  if (known) return { title, detail: known };
+  if (event.type !== 'order.cancelled') return { title, detail: null };
+  const by = lookup(labels.cancelledBy, event.actor?.role) ?? labels.cancelledBy.system;
+  return { title, detail: reason && !REASON_CODE.test(reason) ? `${by}: “${reason}”` : by };
+}
