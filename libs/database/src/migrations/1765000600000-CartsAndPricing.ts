@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Server-side carts (libs/cart) and what the one pricing function (libs/pricing) needs to be
- * recorded: each product's GST rate; on an order its small-basket fee, its discounts and the tax
- * included per rate; on each order line its share of the discounts. The order's money invariant
+ * recorded: each product's GST rate; on an order its small-basket fee, its discounts (the total,
+ * and each promotion's name and amount as applied) and the tax included per rate; on each order line its share of the discounts. The order's money invariant
  * becomes `total = subtotal + delivery fee + small-basket fee − discounts` (existing orders have
  * neither, so they keep satisfying it).
  */
@@ -19,6 +19,7 @@ export class CartsAndPricing1765000600000 implements MigrationInterface {
         ADD COLUMN small_basket_fee_minor integer NOT NULL DEFAULT 0 CHECK (small_basket_fee_minor >= 0),
         ADD COLUMN discount_minor integer NOT NULL DEFAULT 0 CHECK (discount_minor >= 0),
         ADD COLUMN taxes jsonb NOT NULL DEFAULT '[]',
+        ADD COLUMN discounts jsonb NOT NULL DEFAULT '[]',
         DROP CONSTRAINT orders_check,
         ADD CONSTRAINT orders_total_adds_up CHECK (
           total_minor = subtotal_minor + delivery_fee_minor + small_basket_fee_minor - discount_minor)`);
@@ -61,6 +62,7 @@ export class CartsAndPricing1765000600000 implements MigrationInterface {
       ALTER TABLE orders
         DROP CONSTRAINT orders_total_adds_up,
         ADD CONSTRAINT orders_check CHECK (total_minor = subtotal_minor + delivery_fee_minor),
+        DROP COLUMN discounts,
         DROP COLUMN taxes,
         DROP COLUMN discount_minor,
         DROP COLUMN small_basket_fee_minor`);
