@@ -1,11 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Server-side carts (libs/cart) and what the one pricing function (libs/pricing) needs to be
- * recorded: each product's GST rate; on an order its small-basket fee, its discounts (the total,
- * and each promotion's name and amount as applied) and the tax included per rate; on each order line its share of the discounts. The order's money invariant
- * becomes `total = subtotal + delivery fee + small-basket fee − discounts` (existing orders have
- * neither, so they keep satisfying it).
+ * Server-side carts (libs/cart) and what the one pricing function (libs/pricing) needs recorded:
+ * each product's GST rate; on an order its small-basket fee, its discounts (the total, and each
+ * promotion's name and amount as applied) and the tax included per rate; on each order line its
+ * share of the discounts. The order's money invariant becomes `total = subtotal + delivery fee +
+ * small-basket fee − discounts` (existing orders have neither, so they keep satisfying it).
  */
 export class CartsAndPricing1765000600000 implements MigrationInterface {
   name = 'CartsAndPricing1765000600000';
