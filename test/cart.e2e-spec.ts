@@ -231,14 +231,12 @@ describe('cart', () => {
     ]);
     const worker = await startWorker({ CART_TTL_HOURS: '72' });
     try {
-      const result = await worker.app
-        .get(MaintenanceProcessor)
-        .process({
-          name: 'purge',
-          queueName: 'maintenance',
-          attemptsMade: 0,
-          data: {},
-        } as unknown as Job);
+      const result = await worker.app.get(MaintenanceProcessor).process({
+        name: 'purge',
+        queueName: 'maintenance',
+        attemptsMade: 0,
+        data: {},
+      } as unknown as Job);
       expect(result).toMatchObject({ carts: 1 });
     } finally {
       await worker.close();
