@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { apiOnPrivateRedis, startApi, type RunningApp } from './harness/apps.js';
 import { expectErrorShape, HttpClient } from './harness/http-client.js';
+import { operations } from './harness/openapi.js';
 
 describe('platform: health, errors, request ids, docs', () => {
   let api: RunningApp;
@@ -65,6 +66,36 @@ describe('platform: health, errors, request ids, docs', () => {
       expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect(res.headers.get('strict-transport-security')).toContain('max-age=');
     }
+  });
+
+  it('lets an allowed origin use every method openapi.json uses (CORS preflight)', async () => {
+    const origin = api.config.http.corsOrigins[0]!;
+    const methods = [...new Set(operations().map((op) => op.method))].sort();
+    expect(methods).toEqual(expect.arrayContaining(['DELETE', 'GET', 'PATCH', 'POST', 'PUT']));
+    for (const op of operations()) {
+      const res = await fetch(`${api.url}${op.path.replace(/\{[^}]+\}/g, 'x')}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': op.method,
+          'access-control-request-headers': 'authorization,content-type,idempotency-key',
+        },
+      });
+      const allowed = (res.headers.get('access-control-allow-methods') ?? '').split(/\s*,\s*/);
+      expect({
+        op: `${op.method} ${op.path}`,
+        status: res.status,
+        allowed: allowed.includes(op.method),
+      }).toEqual({ op: `${op.method} ${op.path}`, status: 204, allowed: true });
+      expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(res.headers.get('access-control-allow-headers')).toContain('idempotency-key');
+    }
+    // Another origin gets no grant.
+    const other = await fetch(`${api.url}/v1/orders`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' },
+    });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('serves Swagger UI and an OpenAPI document equal to the committed openapi.json', async () => {

@@ -73,6 +73,9 @@ export async function configureHttpApp(
   });
   app.enableCors({
     origin: config.http.corsOrigins,
+    // Every method the API uses: @fastify/cors allows only GET, HEAD and POST unless told
+    // (test/platform.e2e-spec.ts preflights each method of openapi.json).
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     credentials: true,
     exposedHeaders: ['x-request-id', 'retry-after'],
   });
