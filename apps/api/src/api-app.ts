@@ -36,13 +36,15 @@ export async function configureApiApp(
   await mountPages(app);
   // Routes are /v1/...; health and docs are unversioned.
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  // Off in production unless DOCS_ENABLED=true: the document maps every admin route.
   // A factory: the document is built on the first request for /docs-json or the Swagger UI's
   // script, not at start-up (building it leaves megabytes of garbage in a fresh process, and
   // most instances are never asked). `make openapi` and the platform e2e test build it too.
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), {
-    jsonDocumentUrl: 'docs-json',
-    customSiteTitle: 'FlashCart API',
-  });
+  if (config.docs.enabled)
+    SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), {
+      jsonDocumentUrl: 'docs-json',
+      customSiteTitle: 'FlashCart API',
+    });
 }
 
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
