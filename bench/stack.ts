@@ -37,6 +37,7 @@ export class BenchStack {
       REDIS_PREFIX: this.prefix,
       JWT_ACCESS_SECRET: 'bench-access-secret-0123456789abcdefghijklmnop',
       JWT_REFRESH_SECRET: 'bench-refresh-secret-0123456789abcdefghijklmnop',
+      METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef',
       AUTH_RATE_LIMIT_IP: '10000000',
       AUTH_RATE_LIMIT_ACCOUNT: '10000000',
       MAX_OPEN_ORDERS_PER_CUSTOMER: '1000000',

@@ -1,11 +1,15 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AuthService, SESSION_COOKIE } from '#libs/auth';
 import { startApi, type RunningApp } from './harness/apps.js';
 import { CatalogFactory, north } from './harness/catalog-factory.js';
 import { placeOrder, signup, userWithRole, type TestUser } from './harness/factories.js';
 import {
+  concretePath,
+  HOLDS,
   requestsFor,
+  requirementOf,
   type FuzzRequest,
   type FuzzWorld,
   type Principal,
@@ -14,6 +18,7 @@ import { HttpClient, type HttpResult } from './harness/http-client.js';
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
 import { craftJwt } from './harness/jwt.js';
 import { operations, validateResponse } from './harness/openapi.js';
+import { pathVariants, rawRequest } from './harness/raw-request.js';
 
 /**
  * Hostile input generated from openapi.json for every operation (design.md, "Tests"): valid
@@ -41,7 +46,12 @@ describe('fuzzing every operation of openapi.json', () => {
     // Its own database: the invariants checked at the end are about what the fuzzer did, and
     // other suites change rows behind the app's back on purpose (outage tests).
     database = await isolatedDatabase();
-    api = await startApi({ DATABASE_URL: database.url, MAX_OPEN_ORDERS_PER_CUSTOMER: '100000' });
+    api = await startApi({
+      DATABASE_URL: database.url,
+      MAX_OPEN_ORDERS_PER_CUSTOMER: '100000',
+      // So that /metrics is a guarded route of the route table walk.
+      METRICS_TOKEN: 'fuzz-metrics-token-0123456789abcdef',
+    });
     http = new HttpClient(api.url);
     db = api.app.get(DataSource);
     users.admin = await userWithRole(api.app, http, 'admin');
@@ -206,6 +216,66 @@ describe('fuzzing every operation of openapi.json', () => {
     },
     (SECONDS + 120) * 1000,
   );
+
+  /**
+   * openapi.json names only the REST API: the queue board, the pages, the docs and /metrics are
+   * routes too (issue 23: the queue board answered `/admin/%71ueues/api/queues` to anyone). So
+   * every route in Fastify's route table, in every spelling of its path, is sent without
+   * credentials and with a customer's token and page session: no 2xx where the route requires
+   * what the caller does not hold, and never a 5xx.
+   */
+  it('walks every route the server registers: no 2xx without the role, however spelled', async () => {
+    const walker = await signup(http, 'fuzz-walker');
+    const session = await api.app.get(AuthService).loginToPages(walker.email, walker.password);
+    const credentials: Record<keyof typeof HOLDS, Record<string, string>> = {
+      anonymous: {},
+      customer: {
+        authorization: `Bearer ${walker.accessToken}`,
+        cookie: `${SESSION_COOKIE}=${session.cookie}`,
+        'sec-fetch-site': 'same-origin',
+        origin: api.url,
+      },
+    };
+    const routes = [...new Map(api.routes.map((r) => [`${r.method} ${r.url}`, r])).values()];
+    // A new route must say what it requires (openapi.json, or NON_API_ROUTES in fuzz-requests.ts).
+    expect(routes.filter((r) => !requirementOf(r)).map((r) => `${r.method} ${r.url}`)).toEqual([]);
+    for (const url of ['/admin/queues/*', '/admin/board', '/track/:orderId', '/docs', '/metrics'])
+      expect(routes.map((r) => r.url)).toContain(url);
+
+    type Probe = { who: string; holds: boolean; method: string; path: string; kind: string };
+    const probes: Probe[] = [];
+    for (const route of routes) {
+      const requirement = requirementOf(route)!;
+      const path = concretePath(route.url, randomUUID());
+      for (const who of Object.keys(credentials) as (keyof typeof HOLDS)[]) {
+        const holds = HOLDS[who].includes(requirement);
+        // What the customer may do is the fuzzer's business above (and may log it out).
+        if (holds && who !== 'anonymous') continue;
+        const spellings = holds ? [] : pathVariants(path);
+        for (const { kind, path: spelled } of [{ kind: 'canonical', path }, ...spellings])
+          probes.push({ who, holds, method: route.method, path: spelled, kind });
+      }
+    }
+    const problems: string[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY * 2 }, async () => {
+        while (next < probes.length) {
+          const probe = probes[next++]!;
+          const body = ['POST', 'PUT', 'PATCH'].includes(probe.method) ? '{}' : undefined;
+          const res = await rawRequest(api.url, probe.method, probe.path, {
+            headers: credentials[probe.who as keyof typeof HOLDS],
+            body,
+          });
+          const what = `${probe.who}: ${probe.method} ${probe.path} (${probe.kind}) -> ${res.status}`;
+          if (res.status >= 500) problems.push(`5xx: ${what}`);
+          if (!probe.holds && res.status >= 200 && res.status < 300) problems.push(`2xx: ${what}`);
+        }
+      }),
+    );
+    console.log(`route walk: ${routes.length} routes, ${probes.length} requests`);
+    expect(problems.slice(0, 50)).toEqual([]);
+  }, 120_000);
 
   it('someone else’s order is a 404 on every route that takes an order id', async () => {
     await revive();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { apiOnPrivateRedis, startApi, type RunningApp } from './harness/apps.js';
+import { apiOnPrivateRedis, startApi, startWorker, type RunningApp } from './harness/apps.js';
 import { expectErrorShape, HttpClient } from './harness/http-client.js';
+import { operations } from './harness/openapi.js';
 
 describe('platform: health, errors, request ids, docs', () => {
   let api: RunningApp;
@@ -67,6 +68,36 @@ describe('platform: health, errors, request ids, docs', () => {
     }
   });
 
+  it('lets an allowed origin use every method openapi.json uses (CORS preflight)', async () => {
+    const origin = api.config.http.corsOrigins[0]!;
+    const methods = [...new Set(operations().map((op) => op.method))].sort();
+    expect(methods).toEqual(expect.arrayContaining(['DELETE', 'GET', 'PATCH', 'POST', 'PUT']));
+    for (const op of operations()) {
+      const res = await fetch(`${api.url}${op.path.replace(/\{[^}]+\}/g, 'x')}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': op.method,
+          'access-control-request-headers': 'authorization,content-type,idempotency-key',
+        },
+      });
+      const allowed = (res.headers.get('access-control-allow-methods') ?? '').split(/\s*,\s*/);
+      expect({
+        op: `${op.method} ${op.path}`,
+        status: res.status,
+        allowed: allowed.includes(op.method),
+      }).toEqual({ op: `${op.method} ${op.path}`, status: 204, allowed: true });
+      expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(res.headers.get('access-control-allow-headers')).toContain('idempotency-key');
+    }
+    // Another origin gets no grant.
+    const other = await fetch(`${api.url}/v1/orders`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' },
+    });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('serves Swagger UI and an OpenAPI document equal to the committed openapi.json', async () => {
     const ui = await http.get('/docs');
     expect(ui.status).toBe(200);
@@ -102,5 +133,75 @@ describe('platform: Redis goes away and comes back', () => {
       status = (await http.get('/health/ready')).status;
     }
     expect(status).toBe(200);
+  });
+});
+
+/**
+ * Issue 23, S4: /metrics (api and worker) was open by default in production, and /docs served
+ * there. Production now needs METRICS_TOKEN (libs/config refuses to start without it) and serves
+ * /docs only with DOCS_ENABLED=true.
+ */
+describe('platform in production: metrics behind their token, docs off unless enabled', () => {
+  const token = 'production-metrics-token-0123456789';
+  const production = {
+    NODE_ENV: 'production',
+    JWT_ACCESS_SECRET: 'Xq7Lm2Vp9Rt4Wz8Kb3Nc6Hd1Fg5Sj0Ya8Ue2Io4P',
+    JWT_REFRESH_SECRET: 'Pa3Ks8Ld1Mf6Ng0Bh5Vj9Cx2Zq7Wr4Et1Yu6Io3X',
+    METRICS_TOKEN: token,
+    REDIS_PREFIX: `${process.env.REDIS_PREFIX}_production`,
+  };
+  let api: RunningApp;
+  let worker: RunningApp;
+  beforeAll(async () => {
+    [api, worker] = await Promise.all([startApi(production), startWorker(production)]);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+  });
+
+  it('refuses to start the api or the worker in production without METRICS_TOKEN', async () => {
+    // (Before, both started and answered /metrics to anyone.)
+    const withoutToken = { ...production, METRICS_TOKEN: '' };
+    for (const start of [startApi, startWorker]) {
+      const started = await start(withoutToken).catch((err: Error) => err);
+      if (!(started instanceof Error)) await started.close();
+      expect(String(started instanceof Error ? started.message : 'started')).toContain(
+        'Invalid configuration: METRICS_TOKEN must be set in production',
+      );
+    }
+  });
+
+  it('answers /metrics on the api and the worker only to the metrics token', async () => {
+    for (const app of [api, worker]) {
+      const http = new HttpClient(app.url);
+      expect(app.config.env).toBe('production');
+      expectErrorShape(await http.get('/metrics'), 401);
+      for (const authorization of [
+        `Bearer ${token.slice(0, -1)}`,
+        `Bearer ${token}x`,
+        `Basic ${token}`,
+        token,
+        'Bearer ',
+      ])
+        expectErrorShape(await http.get('/metrics', { headers: { authorization } }), 401);
+      const ok = await http.get('/metrics', { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toContain('flashcart_process_resident_memory_bytes');
+    }
+  });
+
+  it('serves no Swagger UI or OpenAPI document unless DOCS_ENABLED=true', async () => {
+    const http = new HttpClient(api.url);
+    for (const path of ['/docs', '/docs/', '/docs-json', '/docs-yaml', '/docs/swagger-ui-init.js'])
+      expectErrorShape(await http.get(path), 404);
+    const enabled = await startApi({ ...production, DOCS_ENABLED: 'true' });
+    try {
+      const docs = new HttpClient(enabled.url);
+      expect((await docs.get('/docs')).status).toBe(200);
+      expect((await docs.get('/docs-json')).body.info.title).toBe('FlashCart API');
+    } finally {
+      await enabled.close();
+    }
   });
 });

@@ -13,6 +13,8 @@ export interface RunningApp {
   app: NestFastifyApplication;
   config: AppConfig;
   url: string;
+  /** Every route the server registered (Fastify's route table: API, pages, docs, queue board). */
+  routes: { method: string; url: string }[];
   close(): Promise<void>;
 }
 
@@ -47,10 +49,17 @@ async function start(
       bufferLogs: true,
     },
   );
+  const routes: RunningApp['routes'] = [];
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', ({ method, url }) => {
+      for (const m of [method].flat()) routes.push({ method: m, url });
+    });
   await configure(app, config);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
-  return { app, config, url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+  return { app, config, url: `http://127.0.0.1:${address.port}`, routes, close: () => app.close() };
 }
 
 /**

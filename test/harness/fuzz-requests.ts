@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { resolveSchema, type OpenApiOperation } from './openapi.js';
+import { openApiDocument, resolveSchema, type OpenApiOperation } from './openapi.js';
 
 /** Who may send a request: seeded users (and hostile tokens). */
 export type Principal = 'none' | 'customerA' | 'customerB' | 'admin' | 'rider' | 'forged';
@@ -324,4 +324,84 @@ export function requestsFor(op: OpenApiOperation, world: FuzzWorld): fc.Arbitrar
         foreignOrder,
       };
     });
+}
+
+// --- The route table walk: every route the server registers, not only openapi.json's ---
+
+/** What a route asks of its caller. */
+export type Requirement = 'public' | 'signed-in' | 'admin' | 'rider' | 'metrics token';
+
+/**
+ * The routes outside openapi.json, each with what it requires: the explicit allow-list of public
+ * ones and the guarded rest. A route the server registers that is in neither openapi.json nor
+ * here fails the walk until someone says what it requires. (`*` as method: any.)
+ */
+const NON_API_ROUTES: Record<string, Requirement> = {
+  // Swagger UI, its assets and the document; the tracking protocol page.
+  'GET /docs': 'public',
+  'GET /docs/': 'public',
+  'GET /docs/index.html': 'public',
+  'GET /docs/LICENSE': 'public',
+  'GET /docs/swagger-ui-init.js': 'public',
+  'GET /docs/docs/swagger-ui-init.js': 'public',
+  'GET /docs/*': 'public',
+  'GET /docs-json': 'public',
+  'GET /docs-yaml': 'public',
+  'GET /docs/tracking': 'public',
+  'GET /docs/tracking.md': 'public',
+  // The pages' static files, sign-in and sign-out.
+  'GET /pages/*': 'public',
+  'GET /pages/vendor/socket.io.esm.min.js': 'public',
+  'GET /admin/login': 'public',
+  'POST /admin/login': 'public',
+  'POST /admin/logout': 'public',
+  // CORS preflights (@fastify/cors): they grant nothing by themselves.
+  'OPTIONS *': 'public',
+  // The pages that need a session.
+  'POST /admin/session/token': 'signed-in',
+  'POST /track/session/token': 'signed-in',
+  'GET /track': 'signed-in',
+  'GET /track/:orderId': 'signed-in',
+  'GET /admin/board': 'admin',
+  '* /admin/queues': 'admin',
+  '* /admin/queues/*': 'admin',
+  'GET /metrics': 'metrics token',
+};
+
+/** A concrete path for each wildcard route (a file or sub-route that exists). */
+const WILDCARD_EXAMPLES: Record<string, string> = {
+  '/admin/queues/*': 'api/queues',
+  '/pages/*': 'board.js',
+  '/docs/*': 'swagger-ui.css',
+};
+
+/** What each principal of the walk holds. */
+export const HOLDS: Record<'anonymous' | 'customer', Requirement[]> = {
+  anonymous: ['public'],
+  customer: ['public', 'signed-in'],
+};
+
+/**
+ * What a registered route requires: from openapi.json for the REST API (security, and the admin
+ * and rider tags), else from NON_API_ROUTES; undefined when nobody said.
+ */
+export function requirementOf(route: { method: string; url: string }): Requirement | undefined {
+  const method = route.method === 'HEAD' ? 'GET' : route.method;
+  const path = route.url.replace(/:(\w+)/g, '{$1}');
+  const op = openApiDocument.paths[path]?.[method.toLowerCase()] as
+    { security?: unknown[]; tags?: string[] } | undefined;
+  if (op) {
+    if (!op.security?.length) return 'public';
+    if (op.tags?.includes('admin')) return 'admin';
+    if (op.tags?.includes('rider')) return 'rider';
+    return 'signed-in';
+  }
+  return NON_API_ROUTES[`${method} ${route.url}`] ?? NON_API_ROUTES[`* ${route.url}`];
+}
+
+/** A path that the route matches: ids for parameters, an existing file for a wildcard. */
+export function concretePath(url: string, id: string): string {
+  if (url === '*') return '/v1/orders';
+  if (WILDCARD_EXAMPLES[url]) return url.replace('*', WILDCARD_EXAMPLES[url]);
+  return url.replace(/:\w+/g, id).replace('*', 'x');
 }

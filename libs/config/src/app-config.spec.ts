@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './app-config.js';
 const realSecrets = {
   JWT_ACCESS_SECRET: 'a'.repeat(40),
   JWT_REFRESH_SECRET: 'b'.repeat(40),
+  METRICS_TOKEN: 'c'.repeat(32),
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       'JWT_ACCESS_SECRET must be set to a real secret in production (not the example)',
       'JWT_REFRESH_SECRET must be set to a real secret in production (not the example)',
+      'METRICS_TOKEN must be set in production (GET /metrics requires it as a bearer token)',
     ]);
     const example = loadConfig({}).auth.accessSecret;
     expect(

@@ -61,6 +61,8 @@ export interface AppConfig {
     packingSeconds: number;
   };
   metrics: { token?: string };
+  /** Whether the api serves Swagger UI (/docs) and the OpenAPI document (/docs-json). */
+  docs: { enabled: boolean };
   tracking: { authRecheckMs: number };
   log: { level: Environment['LOG_LEVEL'] };
   admin: { email?: string; password?: string };
@@ -128,6 +130,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
       }
     }
   }
+  if (env.NODE_ENV === 'production' && !env.METRICS_TOKEN) {
+    problems.push(
+      'METRICS_TOKEN must be set in production (GET /metrics requires it as a bearer token)',
+    );
+  }
   const trustProxy = trustedProxies(env.TRUST_PROXY);
   if (trustProxy === undefined) {
     problems.push(
@@ -194,6 +201,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
       packingSeconds: env.ORDER_PACKING_SECONDS,
     },
     metrics: { token: env.METRICS_TOKEN },
+    docs: {
+      enabled: env.DOCS_ENABLED ? env.DOCS_ENABLED === 'true' : env.NODE_ENV !== 'production',
+    },
     tracking: { authRecheckMs: env.TRACKING_AUTH_RECHECK_MS },
     log: { level: env.LOG_LEVEL },
     admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },

@@ -131,8 +131,15 @@ export class Environment {
   /** How often open tracking sockets are re-checked (logout, disabled user), milliseconds. */
   @Type(() => Number) @IsInt() @Min(100) @Max(30_000) TRACKING_AUTH_RECHECK_MS = 15_000;
 
-  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  /**
+   * GET /metrics (api and worker) requires `Authorization: Bearer <METRICS_TOKEN>`. Required in
+   * production (the metrics show business volume, queue depths and versions); elsewhere, enforced
+   * when set.
+   */
   @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
+
+  /** Swagger UI at /docs and the document at /docs-json. Unset: off in production, on otherwise. */
+  @IsOptional() @IsIn(['true', 'false']) @trimmed DOCS_ENABLED?: 'true' | 'false';
 
   /** pino level. */
   @IsIn(LOG_LEVELS) @trimmed LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';

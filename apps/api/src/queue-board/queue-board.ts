@@ -10,11 +10,13 @@ import { sendPage } from '../pages/page-files.js';
 import { fromOurOrigin, isNavigation, redirectToSignIn } from '../pages/page-session.js';
 
 export const QUEUE_BOARD_ROUTE = '/admin/queues';
+/** The board's routes as the router matches them (also what its CSP is chosen by). */
+export const QUEUE_BOARD_ROUTES = [QUEUE_BOARD_ROUTE, `${QUEUE_BOARD_ROUTE}/*`] as const;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Bull Board (queues, failed jobs, retries) at /admin/queues. It is a Fastify plugin outside
- * Nest's guards, so an onRequest hook admits only a live admin: a bearer token, or in a browser
+ * Nest's guards, so an onRequest hook of its routes admits only a live admin: a bearer token, or in a browser
  * the pages' session cookie (401/403 in the usual error shape; a browser navigation is sent to
  * sign in, or shown the 403 page). (@bull-board/nestjs is CommonJS requiring the ESM-only NestJS 12,
  * which jest cannot load, so the plugin is registered directly.)
@@ -27,8 +29,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export async function mountQueueBoard(app: NestFastifyApplication): Promise<void> {
   const auth = app.get(Authenticator);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith(QUEUE_BOARD_ROUTE)) return;
+
+  // A hook of the board's own routes, so it runs for every request the router hands them,
+  // however the path was spelled (a prefix test on the raw URL let `/admin/%71ueues/...` through).
+  const adminsOnly = async (request: FastifyRequest, reply: FastifyReply) => {
     // API use sends a bearer token; a browser has the pages' session cookie instead.
     const bearer = request.headers.authorization !== undefined;
     const principal = bearer
@@ -57,19 +61,18 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
         code: principal ? 'FORBIDDEN' : 'UNAUTHORIZED',
       }),
     );
-  });
+  };
 
   // Bull Board's page links Google Fonts: nothing may load from outside the server (the CSP
   // refuses it anyway), so the link goes and its fallback fonts are used.
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    if (
-      typeof payload !== 'string' ||
-      !request.url.startsWith(QUEUE_BOARD_ROUTE) ||
-      !String(reply.getHeader('content-type')).includes('text/html')
-    )
-      return payload;
-    return payload.replace(/<link[^>]+\/\/fonts\.(googleapis|gstatic)\.com[^>]*>/g, '');
-  });
+  const withoutFontLinks = async (
+    _request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+  ) =>
+    typeof payload === 'string' && String(reply.getHeader('content-type')).includes('text/html')
+      ? payload.replace(/<link[^>]+\/\/fonts\.(googleapis|gstatic)\.com[^>]*>/g, '')
+      : payload;
 
   let board: Promise<FastifyInstance> | undefined;
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -87,12 +90,12 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
     });
     if (res.headers[NOT_A_BOARD_ROUTE]) return reply.callNotFound(); // our 404, in our error shape
     reply.status(res.statusCode).headers(withoutHopHeaders(res.headers));
-    // HTML as text, so that the onSend hook above can take the fonts link out.
+    // HTML as text, so that withoutFontLinks can take the fonts link out.
     const html = String(res.headers['content-type']).includes('text/html');
     return reply.send(html ? res.payload : res.rawPayload);
   };
-  fastify.all(QUEUE_BOARD_ROUTE, forward);
-  fastify.all(`${QUEUE_BOARD_ROUTE}/*`, forward);
+  for (const url of QUEUE_BOARD_ROUTES)
+    fastify.all(url, { onRequest: adminsOnly, onSend: withoutFontLinks }, forward);
 }
 
 /** Bull Board over the app's queues, in a Fastify instance of its own, ready to answer. */

@@ -1,13 +1,13 @@
 import { type INestApplication, Logger } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import helmet from 'helmet';
 import type { AppConfig } from '#libs/config';
 import { errorBody } from '../errors/error-body.js';
 import { Metrics } from '../metrics/metrics.js';
 import { answerClientError } from './client-error.js';
 import { guardRequestInput } from './input-guard.js';
 import { requestIdOf } from './request-id.js';
+import { securityHeaders, type ContentSecurityPolicyName } from './security-headers.js';
 
 /** The Fastify adapter every FlashCart HTTP server uses (api and the worker's health port). */
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
@@ -33,10 +33,16 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   });
 }
 
+export interface HttpAppOptions {
+  /** Matched route (e.g. `/docs`) → the CSP it answers with, when not the strict one. */
+  contentSecurityPolicies?: ReadonlyMap<string, ContentSecurityPolicyName>;
+}
+
 /** Security headers, CORS and the request-id echo; the same for every process and for tests. */
 export async function configureHttpApp(
   app: NestFastifyApplication,
   config: AppConfig,
+  options: HttpAppOptions = {},
 ): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
@@ -55,24 +61,12 @@ export async function configureHttpApp(
       reply.elapsedTime / 1000,
     );
   });
-  // Built once: @fastify/helmet rebuilds helmet and re-parses the CSP on every request (measured:
-  // a tenth of a cached catalog read's CPU).
-  const securityHeaders = helmet({
-    // Swagger UI (served at /docs) needs inline styles and its bundled scripts.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:'],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
-      },
-    },
-  });
-  fastify.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
-  });
+  fastify.addHook('onRequest', securityHeaders(options.contentSecurityPolicies));
   app.enableCors({
     origin: config.http.corsOrigins,
+    // Every method the API uses: @fastify/cors allows only GET, HEAD and POST unless told
+    // (test/platform.e2e-spec.ts preflights each method of openapi.json).
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     credentials: true,
     exposedHeaders: ['x-request-id', 'retry-after'],
   });

@@ -2,6 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 
+/** The health probes' requests, as load balancers and orchestrators send them. */
+const PROBES = new Set(['/health/live', '/health/ready']);
+
 /** Structured JSON logs through pino; every line of a request carries its `reqId`. */
 @Module({})
 export class LoggingModule {
@@ -29,8 +32,9 @@ export class LoggingModule {
                 ],
                 censor: '[redacted]',
               },
-              // Probes would drown everything else.
-              autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+              // Probes would drown everything else. Exactly the probes' paths: a prefix test on
+              // the raw URL would also hide from the log whatever an attacker puts after it.
+              autoLogging: { ignore: (req) => PROBES.has(req.url ?? '') },
               base: { app },
             },
           }),
