@@ -353,6 +353,9 @@ const NON_API_ROUTES: Record<string, Requirement> = {
   'GET /pages/*': 'public',
   'GET /pages/vendor/socket.io.esm.min.js': 'public',
   'GET /admin/login': 'public',
+  // Whether the browser holds a session (always 200: the sign-in page's probe), the labels module.
+  'GET /admin/login/session': 'public',
+  'GET /pages/order-labels.js': 'public',
   'POST /admin/login': 'public',
   'POST /admin/logout': 'public',
   // CORS preflights (@fastify/cors): they grant nothing by themselves.

@@ -66,7 +66,7 @@ export class CartController {
   @ApiOperation({ operationId: 'removeCartLine', summary: 'Remove a product from the cart' })
   @Delete('lines/:productId')
   @ApiOkResponse({ type: CartDto })
-  @ApiErrors(400)
+  @ApiErrors(400, 404)
   remove(
     @CurrentUser() me: Principal,
     @Param('productId', uuid) productId: string,
