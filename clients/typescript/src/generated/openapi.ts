@@ -1509,9 +1509,9 @@ export interface components {
             city: string;
             /** @example 560038 */
             pincode: string;
-            /** @example 12.9719 */
+            /** @example 12.9698 */
             lat: number;
-            /** @example 77.6412 */
+            /** @example 77.6389 */
             lng: number;
         };
         PlaceOrderDto: {
@@ -5640,8 +5640,8 @@ export interface operations {
                      *             "line1": "12, 4th Cross, HAL 2nd Stage",
                      *             "city": "Bengaluru",
                      *             "pincode": "560038",
-                     *             "lat": 12.9719,
-                     *             "lng": 77.6412
+                     *             "lat": 12.9698,
+                     *             "lng": 77.6389
                      *           },
                      *           "note": "string",
                      *           "cancelReason": "string",
@@ -5754,8 +5754,8 @@ export interface operations {
                  *         "line1": "12, 4th Cross, HAL 2nd Stage",
                  *         "city": "Bengaluru",
                  *         "pincode": "560038",
-                 *         "lat": 12.9719,
-                 *         "lng": 77.6412
+                 *         "lat": 12.9698,
+                 *         "lng": 77.6389
                  *       }
                  *     }
                  */
@@ -5814,8 +5814,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",
@@ -6035,8 +6035,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",
@@ -6349,8 +6349,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",
@@ -6561,8 +6561,8 @@ export interface operations {
                      *             "line1": "12, 4th Cross, HAL 2nd Stage",
                      *             "city": "Bengaluru",
                      *             "pincode": "560038",
-                     *             "lat": 12.9719,
-                     *             "lng": 77.6412
+                     *             "lat": 12.9698,
+                     *             "lng": 77.6389
                      *           },
                      *           "note": "string",
                      *           "cancelReason": "string",
@@ -6739,8 +6739,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",
@@ -6946,8 +6946,8 @@ export interface operations {
                      *             "line1": "12, 4th Cross, HAL 2nd Stage",
                      *             "city": "Bengaluru",
                      *             "pincode": "560038",
-                     *             "lat": 12.9719,
-                     *             "lng": 77.6412
+                     *             "lat": 12.9698,
+                     *             "lng": 77.6389
                      *           },
                      *           "note": "string",
                      *           "cancelReason": "string",
@@ -7124,8 +7124,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",
@@ -7976,8 +7976,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",
@@ -8492,8 +8492,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",

@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 import { Optional } from '#libs/platform';
 import { PageQuery, QueryNumber } from '../../pagination/page-query.dto.js';
+import { DEMO_ADDRESS } from '../../cli/demo-catalog.js';
 
 /** Query strings are text: "true"/"false" become booleans, anything else is rejected. */
 export const QueryBoolean = () =>
@@ -82,13 +83,13 @@ export class ProductQuery {
 }
 
 export class ServiceableQuery {
-  @ApiProperty({ example: 12.9716 })
+  @ApiProperty({ example: DEMO_ADDRESS.lat })
   @QueryNumber()
   @IsNumber()
   @IsLatitude()
   lat!: number;
 
-  @ApiProperty({ example: 77.5946 })
+  @ApiProperty({ example: DEMO_ADDRESS.lng })
   @QueryNumber()
   @IsNumber()
   @IsLongitude()

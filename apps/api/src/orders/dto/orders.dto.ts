@@ -23,6 +23,7 @@ import {
 import { Optional } from '#libs/platform';
 import { MAX_EVENT_SEQ, ORDER_STATUSES, type OrderStatus } from '#libs/orders';
 import { MoneyDto } from '../../catalog/dto/catalog.dto.js';
+import { DEMO_ADDRESS } from '../../cli/demo-catalog.js';
 import { PageQuery, QueryNumber } from '../../pagination/page-query.dto.js';
 import { orderEventRef, type OrderEventDto } from './order-event.dto.js';
 
@@ -32,17 +33,17 @@ export class OrderLineDto {
 }
 
 export class AddressDto {
-  @ApiProperty({ example: '12, 4th Cross, HAL 2nd Stage' })
+  @ApiProperty({ example: DEMO_ADDRESS.line1 })
   @IsString()
   @Length(1, 200)
   line1!: string;
   @ApiPropertyOptional() @Optional() @IsString() @MaxLength(200) line2?: string;
-  @ApiProperty({ example: 'Bengaluru' }) @IsString() @Length(1, 100) city!: string;
-  @ApiProperty({ example: '560038' })
+  @ApiProperty({ example: DEMO_ADDRESS.city }) @IsString() @Length(1, 100) city!: string;
+  @ApiProperty({ example: DEMO_ADDRESS.pincode })
   @Matches(/^[1-9][0-9]{5}$/, { message: 'pincode must be a 6-digit Indian PIN code' })
   pincode!: string;
-  @ApiProperty({ example: 12.9719 }) @IsNumber() @IsLatitude() lat!: number;
-  @ApiProperty({ example: 77.6412 }) @IsNumber() @IsLongitude() lng!: number;
+  @ApiProperty({ example: DEMO_ADDRESS.lat }) @IsNumber() @IsLatitude() lat!: number;
+  @ApiProperty({ example: DEMO_ADDRESS.lng }) @IsNumber() @IsLongitude() lng!: number;
 }
 
 /** No price fields: the server prices everything, and unknown fields are rejected (400). */
