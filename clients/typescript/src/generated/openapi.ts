@@ -215,7 +215,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Browse products in stock near a location */
+        /** Browse products (with storeId: that store's stock) */
         get: operations["listProducts"];
         put?: never;
         post?: never;
@@ -703,8 +703,25 @@ export interface components {
             status: "ok";
             /** @example 0.1.0 */
             version: string;
-            /** @description Per dependency: { status, ... } */
-            checks: Record<string, never>;
+            /**
+             * @description Per dependency: { status, message? }
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            checks: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                    /** @description Why it is down */
+                    message?: string;
+                };
+            };
         };
         NotReadyDto: {
             /** @example 503 */
@@ -715,7 +732,25 @@ export interface components {
             message: string;
             requestId: string;
             version: string;
-            checks: Record<string, never>;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "status": "down",
+             *         "message": "timeout"
+             *       }
+             *     }
+             */
+            checks: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                    /** @description Why it is down */
+                    message?: string;
+                };
+            };
         };
         SignupDto: {
             /** @example asha@example.com */
@@ -825,7 +860,7 @@ export interface components {
             latitude: number;
             longitude: number;
             serviceRadiusM: number;
-            /** @description Haversine distance from the point, metres */
+            /** @description Haversine distance from the point, whole metres */
             distanceM: number;
             /** @description At its limit of orders being packed: placing there now is refused (409 STORE_BUSY) or goes to another store */
             busy: boolean;
@@ -877,7 +912,7 @@ export interface components {
             /** @example dairy-eggs */
             slug: string;
             /** Format: uuid */
-            parentId?: Record<string, never> | null;
+            parentId?: string | null;
             sortOrder?: number;
         };
         CategoryDto: {
@@ -899,7 +934,7 @@ export interface components {
             /** @example dairy-eggs */
             slug?: string;
             /** Format: uuid */
-            parentId?: Record<string, never> | null;
+            parentId?: string | null;
             sortOrder?: number;
         };
         CreateProductDto: {
@@ -1595,7 +1630,29 @@ export interface components {
             type: string;
             title: string;
             body: string;
-            data: Record<string, never>;
+            /**
+             * @description By type: `order.<status>` { orderId, status, seq }; `order.short_picked` { orderId, seq, productId, refundDueMinor }; `order.rider_offered` { orderId, offerId, expiresAt }; `order.sla_breached` { orderId }
+             * @example {
+             *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+             *       "status": "PACKED",
+             *       "seq": 2
+             *     }
+             */
+            data: {
+                /** Format: uuid */
+                orderId?: string;
+                status?: string;
+                seq?: number;
+                /** Format: uuid */
+                productId?: string;
+                refundDueMinor?: number;
+                /** Format: uuid */
+                offerId?: string;
+                /** Format: date-time */
+                expiresAt?: string;
+            } & {
+                [key: string]: unknown;
+            };
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1879,7 +1936,14 @@ export interface operations {
                      * @example {
                      *       "status": "ok",
                      *       "version": "0.1.0",
-                     *       "checks": {}
+                     *       "checks": {
+                     *         "database": {
+                     *           "status": "up"
+                     *         },
+                     *         "redis": {
+                     *           "status": "up"
+                     *         }
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["ReadyDto"];
@@ -1934,7 +1998,15 @@ export interface operations {
                      *       "message": "Not ready: redis down",
                      *       "requestId": "string",
                      *       "version": "string",
-                     *       "checks": {}
+                     *       "checks": {
+                     *         "database": {
+                     *           "status": "up"
+                     *         },
+                     *         "redis": {
+                     *           "status": "down",
+                     *           "message": "timeout"
+                     *         }
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["NotReadyDto"];
@@ -7293,7 +7365,11 @@ export interface operations {
                      *           "type": "order.packed",
                      *           "title": "string",
                      *           "body": "string",
-                     *           "data": {},
+                     *           "data": {
+                     *             "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *             "status": "PACKED",
+                     *             "seq": 2
+                     *           },
                      *           "createdAt": "2026-11-26T10:00:00.000Z",
                      *           "readAt": "2026-11-26T10:00:00.000Z"
                      *         }
@@ -7401,7 +7477,11 @@ export interface operations {
                      *       "type": "order.packed",
                      *       "title": "string",
                      *       "body": "string",
-                     *       "data": {},
+                     *       "data": {
+                     *         "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "status": "PACKED",
+                     *         "seq": 2
+                     *       },
                      *       "createdAt": "2026-11-26T10:00:00.000Z",
                      *       "readAt": "2026-11-26T10:00:00.000Z"
                      *     }

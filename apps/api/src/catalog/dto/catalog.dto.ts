@@ -21,7 +21,8 @@ export const QueryBoolean = () =>
   );
 
 export class MoneyDto {
-  @ApiProperty({ example: 4500, description: 'Integer minor units (paise)' }) amount!: number;
+  @ApiProperty({ type: 'integer', example: 4500, description: 'Integer minor units (paise)' })
+  amount!: number;
   @ApiProperty({ example: 'INR' }) currency!: string;
 }
 
@@ -34,9 +35,12 @@ export class ProductDto {
   @ApiProperty({ type: MoneyDto }) price!: MoneyDto;
   @ApiProperty({ example: '500 ml' }) unit!: string;
   @ApiProperty({ nullable: true, type: String }) imageUrl!: string | null;
-  @ApiProperty({ example: 10 }) maxPerOrder!: number;
+  @ApiProperty({ type: 'integer', example: 10 }) maxPerOrder!: number;
   @ApiProperty() active!: boolean;
-  @ApiPropertyOptional({ description: 'Units at the requested store (with storeId)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Units at the requested store (with storeId)',
+  })
   available?: number;
 }
 
@@ -102,8 +106,9 @@ export class ServiceableStoreDto {
   @ApiProperty() code!: string;
   @ApiProperty() latitude!: number;
   @ApiProperty() longitude!: number;
-  @ApiProperty() serviceRadiusM!: number;
-  @ApiProperty({ description: 'Haversine distance from the point, metres' }) distanceM!: number;
+  @ApiProperty({ type: 'integer' }) serviceRadiusM!: number;
+  @ApiProperty({ type: 'integer', description: 'Haversine distance from the point, whole metres' })
+  distanceM!: number;
   @ApiProperty({
     description:
       'At its limit of orders being packed: placing there now is refused (409 STORE_BUSY) or goes to another store',
@@ -115,6 +120,6 @@ export class CategoryNodeDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() slug!: string;
-  @ApiProperty() sortOrder!: number;
+  @ApiProperty({ type: 'integer' }) sortOrder!: number;
   @ApiProperty({ type: () => [CategoryNodeDto] }) children!: CategoryNodeDto[];
 }

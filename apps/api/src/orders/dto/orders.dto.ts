@@ -29,7 +29,11 @@ import { orderEventRef, type OrderEventDto } from './order-event.dto.js';
 
 export class OrderLineDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() productId!: string;
-  @ApiProperty({ minimum: 1, maximum: 100 }) @IsInt() @Min(1) @Max(100) quantity!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100 })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  quantity!: number;
 }
 
 export class AddressDto {
@@ -115,7 +119,7 @@ export class AdminOrderListQuery extends OrderListQuery {
 }
 
 export class EventsQuery {
-  @ApiPropertyOptional({ type: Number, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', default: 0 })
   @Optional()
   @QueryNumber()
   @IsInt()
@@ -130,14 +134,14 @@ export class OrderItemDto {
   @ApiProperty() name!: string;
   @ApiProperty() unit!: string;
   @ApiProperty({ type: MoneyDto }) unitPrice!: MoneyDto;
-  @ApiProperty() quantity!: number;
+  @ApiProperty({ type: 'integer' }) quantity!: number;
   @ApiProperty({ type: MoneyDto }) lineTotal!: MoneyDto;
 }
 
 export class OrderDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
-  @ApiProperty() version!: number;
+  @ApiProperty({ type: 'integer' }) version!: number;
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ format: 'uuid' }) storeId!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) riderId!: string | null;
