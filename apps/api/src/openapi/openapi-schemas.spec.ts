@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 
 // A JSON Schema object of any shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Schema = Record<string, any>;
 
 /** The only fractional numbers of the API: money and counts are integers (design.md, "Data"). */
