@@ -1,5 +1,8 @@
 /** The part of Web Crypto this needs; `randomUUID` is missing outside a secure context. */
-export type UuidCrypto = Pick<Crypto, 'getRandomValues'> & { randomUUID?: () => string };
+export interface UuidCrypto {
+  getRandomValues<T extends Uint8Array<ArrayBuffer>>(array: T): T;
+  randomUUID?: () => string;
+}
 
 /**
  * A random (version 4) UUID. `crypto.randomUUID` exists only in a secure context (https or

@@ -14,7 +14,7 @@ const STRING_FORMATS = new Set(['uuid', 'date-time', 'date', 'email', 'uri']);
  * properties, which openapi-typescript types as `Record<string, never>`, and a schema with no
  * type at all becomes `unknown`. Each finding names where it is and what to write instead.
  */
-export function schemaProblems(document: Schema): string[] {
+function schemaProblems(document: Schema): string[] {
   const problems: string[] = [];
   const check = (schema: Schema | undefined, where: string, name?: string): void => {
     if (!schema || typeof schema !== 'object') return;
