@@ -807,7 +807,7 @@ export interface components {
              * @example INSUFFICIENT_STOCK
              * @enum {string}
              */
-            code: "ACCOUNT_DISABLED" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
+            code: "ACCOUNT_DISABLED" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
             /**
              * @description Human-readable; a list of field errors for 400
              * @example What went wrong, for people (never parse it)
@@ -1800,7 +1800,7 @@ export interface components {
             /** @enum {string} */
             error?: "Unprocessable Entity";
             /** @enum {string} */
-            code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_SERVICEABLE" | "PRODUCT_UNAVAILABLE";
+            code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_SERVICEABLE" | "ORDER_TOO_LARGE" | "PRODUCT_UNAVAILABLE";
         };
         /** @description The error body of a 429 (Too Many Requests) */
         TooManyRequestsError: components["schemas"]["ErrorBody"] & {
@@ -5971,7 +5971,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"];
                 };
             };
-            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, PRODUCT_UNAVAILABLE */
+            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, ORDER_TOO_LARGE, PRODUCT_UNAVAILABLE */
             422: {
                 headers: {
                     [name: string]: unknown;
