@@ -4,6 +4,7 @@ import type { components, paths } from './generated/openapi.js';
 import { Session } from './session.js';
 import { MemoryTokenStore, type TokenStore } from './token-store.js';
 import { TrackingClient, type TrackingOptions } from './tracking.js';
+import { uuidV4 } from './uuid.js';
 
 type Schemas = components['schemas'];
 export type Order = Schemas['OrderDto'];
@@ -98,7 +99,7 @@ export class FlashCartClient {
    * original order.
    */
   async placeOrder(body: PlaceOrderBody, options: PlaceOrderOptions = {}): Promise<Order> {
-    const key = options.idempotencyKey ?? globalThis.crypto.randomUUID();
+    const key = options.idempotencyKey ?? uuidV4();
     const retries = options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
       try {

@@ -64,7 +64,7 @@ export class CatalogController {
   // The two hottest routes answer cached JSON text as is.
   @ApiOperation({
     operationId: 'listProducts',
-    summary: 'Browse products in stock near a location',
+    summary: "Browse products (with storeId: that store's stock)",
   })
   @Get('products')
   @Header('content-type', JSON_CONTENT)

@@ -2,6 +2,19 @@
  * The demo catalog: Bengaluru dark stores and a grocery assortment. Products are generated from
  * base items × pack sizes so the list stays short here and the catalog realistic (150+ SKUs).
  */
+/**
+ * The demo customer's address, 340 m from the Indiranagar store (inside its radius, a test checks):
+ * the README's tour and the Swagger examples of a location and an address use it, so that trying
+ * them on the demo data finds a store.
+ */
+export const DEMO_ADDRESS = {
+  line1: '12, 4th Cross, HAL 2nd Stage',
+  city: 'Bengaluru',
+  pincode: '560038',
+  lat: 12.9698,
+  lng: 77.6389,
+} as const;
+
 // prettier-ignore
 export const DEMO_STORES = [
   { code: 'BLR-IND', name: 'Indiranagar', latitude: 12.9719, longitude: 77.6412, serviceRadiusM: 3500 },

@@ -12,7 +12,23 @@ class NotificationDto {
   @ApiProperty({ example: 'order.packed' }) type!: string;
   @ApiProperty() title!: string;
   @ApiProperty() body!: string;
-  @ApiProperty({ type: Object }) data!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    description:
+      'By type: `order.<status>` { orderId, status, seq }; `order.short_picked` { orderId, seq, productId, refundDueMinor }; `order.rider_offered` { orderId, offerId, expiresAt }; `order.sla_breached` { orderId }',
+    properties: {
+      orderId: { type: 'string', format: 'uuid' },
+      status: { type: 'string' },
+      seq: { type: 'integer' },
+      productId: { type: 'string', format: 'uuid' },
+      refundDueMinor: { type: 'integer' },
+      offerId: { type: 'string', format: 'uuid' },
+      expiresAt: { type: 'string', format: 'date-time' },
+    },
+    additionalProperties: true,
+    example: { orderId: '3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', status: 'PACKED', seq: 2 },
+  })
+  data!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) readAt!: string | null;
 }

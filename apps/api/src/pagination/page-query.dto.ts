@@ -16,7 +16,7 @@ export const QueryNumber = () =>
 
 /** `limit` and `cursor` of every cursor-paginated list. */
 export class PageQuery {
-  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @Optional()
   @QueryNumber()
   @IsInt()

@@ -215,7 +215,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Browse products in stock near a location */
+        /** Browse products (with storeId: that store's stock) */
         get: operations["listProducts"];
         put?: never;
         post?: never;
@@ -843,8 +843,25 @@ export interface components {
             status: "ok";
             /** @example 0.1.0 */
             version: string;
-            /** @description Per dependency: { status, ... } */
-            checks: Record<string, never>;
+            /**
+             * @description Per dependency: { status, message? }
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            checks: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                    /** @description Why it is down */
+                    message?: string;
+                };
+            };
         };
         NotReadyDto: {
             /** @example 503 */
@@ -855,7 +872,25 @@ export interface components {
             message: string;
             requestId: string;
             version: string;
-            checks: Record<string, never>;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "status": "down",
+             *         "message": "timeout"
+             *       }
+             *     }
+             */
+            checks: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                    /** @description Why it is down */
+                    message?: string;
+                };
+            };
         };
         SignupDto: {
             /** @example asha@example.com */
@@ -912,7 +947,7 @@ export interface components {
              * @example INSUFFICIENT_STOCK
              * @enum {string}
              */
-            code: "ACCOUNT_DISABLED" | "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
+            code: "ACCOUNT_DISABLED" | "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
             /**
              * @description Human-readable; a list of field errors for 400
              * @example What went wrong, for people (never parse it)
@@ -965,7 +1000,7 @@ export interface components {
             latitude: number;
             longitude: number;
             serviceRadiusM: number;
-            /** @description Haversine distance from the point, metres */
+            /** @description Haversine distance from the point, whole metres */
             distanceM: number;
             /** @description At its limit of orders being packed: placing there now is refused (409 STORE_BUSY) or goes to another store */
             busy: boolean;
@@ -1022,7 +1057,7 @@ export interface components {
             /** @example dairy-eggs */
             slug: string;
             /** Format: uuid */
-            parentId?: Record<string, never> | null;
+            parentId?: string | null;
             sortOrder?: number;
         };
         CategoryDto: {
@@ -1044,7 +1079,7 @@ export interface components {
             /** @example dairy-eggs */
             slug?: string;
             /** Format: uuid */
-            parentId?: Record<string, never> | null;
+            parentId?: string | null;
             sortOrder?: number;
         };
         CreateProductDto: {
@@ -1664,9 +1699,9 @@ export interface components {
             city: string;
             /** @example 560038 */
             pincode: string;
-            /** @example 12.9719 */
+            /** @example 12.9698 */
             lat: number;
-            /** @example 77.6412 */
+            /** @example 77.6389 */
             lng: number;
         };
         PlaceOrderDto: {
@@ -1750,7 +1785,29 @@ export interface components {
             type: string;
             title: string;
             body: string;
-            data: Record<string, never>;
+            /**
+             * @description By type: `order.<status>` { orderId, status, seq }; `order.short_picked` { orderId, seq, productId, refundDueMinor }; `order.rider_offered` { orderId, offerId, expiresAt }; `order.sla_breached` { orderId }
+             * @example {
+             *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+             *       "status": "PACKED",
+             *       "seq": 2
+             *     }
+             */
+            data: {
+                /** Format: uuid */
+                orderId?: string;
+                status?: string;
+                seq?: number;
+                /** Format: uuid */
+                productId?: string;
+                refundDueMinor?: number;
+                /** Format: uuid */
+                offerId?: string;
+                /** Format: date-time */
+                expiresAt?: string;
+            } & {
+                [key: string]: unknown;
+            };
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -2151,7 +2208,7 @@ export interface components {
             /** @enum {string} */
             error?: "Unprocessable Entity";
             /** @enum {string} */
-            code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_SERVICEABLE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_UNKNOWN";
+            code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_SERVICEABLE" | "ORDER_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_UNKNOWN";
         };
         /** @description The error body of a 429 (Too Many Requests) */
         TooManyRequestsError: components["schemas"]["ErrorBody"] & {
@@ -2287,7 +2344,14 @@ export interface operations {
                      * @example {
                      *       "status": "ok",
                      *       "version": "0.1.0",
-                     *       "checks": {}
+                     *       "checks": {
+                     *         "database": {
+                     *           "status": "up"
+                     *         },
+                     *         "redis": {
+                     *           "status": "up"
+                     *         }
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["ReadyDto"];
@@ -2342,7 +2406,15 @@ export interface operations {
                      *       "message": "Not ready: redis down",
                      *       "requestId": "string",
                      *       "version": "string",
-                     *       "checks": {}
+                     *       "checks": {
+                     *         "database": {
+                     *           "status": "up"
+                     *         },
+                     *         "redis": {
+                     *           "status": "down",
+                     *           "message": "timeout"
+                     *         }
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["NotReadyDto"];
@@ -6054,8 +6126,8 @@ export interface operations {
                      *             "line1": "12, 4th Cross, HAL 2nd Stage",
                      *             "city": "Bengaluru",
                      *             "pincode": "560038",
-                     *             "lat": 12.9719,
-                     *             "lng": 77.6412
+                     *             "lat": 12.9698,
+                     *             "lng": 77.6389
                      *           },
                      *           "note": "string",
                      *           "cancelReason": "string",
@@ -6168,8 +6240,8 @@ export interface operations {
                  *         "line1": "12, 4th Cross, HAL 2nd Stage",
                  *         "city": "Bengaluru",
                  *         "pincode": "560038",
-                 *         "lat": 12.9719,
-                 *         "lng": 77.6412
+                 *         "lat": 12.9698,
+                 *         "lng": 77.6389
                  *       }
                  *     }
                  */
@@ -6228,8 +6300,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",
@@ -6313,7 +6385,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"];
                 };
             };
-            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
+            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, ORDER_TOO_LARGE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6449,8 +6521,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",
@@ -6763,8 +6835,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",
@@ -6975,8 +7047,8 @@ export interface operations {
                      *             "line1": "12, 4th Cross, HAL 2nd Stage",
                      *             "city": "Bengaluru",
                      *             "pincode": "560038",
-                     *             "lat": 12.9719,
-                     *             "lng": 77.6412
+                     *             "lat": 12.9698,
+                     *             "lng": 77.6389
                      *           },
                      *           "note": "string",
                      *           "cancelReason": "string",
@@ -7153,8 +7225,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",
@@ -7360,8 +7432,8 @@ export interface operations {
                      *             "line1": "12, 4th Cross, HAL 2nd Stage",
                      *             "city": "Bengaluru",
                      *             "pincode": "560038",
-                     *             "lat": 12.9719,
-                     *             "lng": 77.6412
+                     *             "lat": 12.9698,
+                     *             "lng": 77.6389
                      *           },
                      *           "note": "string",
                      *           "cancelReason": "string",
@@ -7538,8 +7610,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",
@@ -7707,7 +7779,11 @@ export interface operations {
                      *           "type": "order.packed",
                      *           "title": "string",
                      *           "body": "string",
-                     *           "data": {},
+                     *           "data": {
+                     *             "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *             "status": "PACKED",
+                     *             "seq": 2
+                     *           },
                      *           "createdAt": "2026-11-26T10:00:00.000Z",
                      *           "readAt": "2026-11-26T10:00:00.000Z"
                      *         }
@@ -7815,7 +7891,11 @@ export interface operations {
                      *       "type": "order.packed",
                      *       "title": "string",
                      *       "body": "string",
-                     *       "data": {},
+                     *       "data": {
+                     *         "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "status": "PACKED",
+                     *         "seq": 2
+                     *       },
                      *       "createdAt": "2026-11-26T10:00:00.000Z",
                      *       "readAt": "2026-11-26T10:00:00.000Z"
                      *     }
@@ -8505,7 +8585,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
+            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, ORDER_TOO_LARGE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8752,7 +8832,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
-            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
+            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, ORDER_TOO_LARGE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8972,6 +9052,24 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenError"];
                 };
             };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -9025,8 +9123,8 @@ export interface operations {
                  *         "line1": "12, 4th Cross, HAL 2nd Stage",
                  *         "city": "Bengaluru",
                  *         "pincode": "560038",
-                 *         "lat": 12.9719,
-                 *         "lng": 77.6412
+                 *         "lat": 12.9698,
+                 *         "lng": 77.6389
                  *       }
                  *     }
                  */
@@ -9396,7 +9494,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenError"];
                 };
             };
-            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
+            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, ORDER_TOO_LARGE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10809,8 +10907,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",
@@ -11325,8 +11423,8 @@ export interface operations {
                      *         "line1": "12, 4th Cross, HAL 2nd Stage",
                      *         "city": "Bengaluru",
                      *         "pincode": "560038",
-                     *         "lat": 12.9719,
-                     *         "lng": 77.6412
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
                      *       },
                      *       "note": "string",
                      *       "cancelReason": "string",

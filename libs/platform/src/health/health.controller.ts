@@ -8,6 +8,7 @@ import {
 import {
   ApiOkResponse,
   ApiProperty,
+  type ApiPropertyOptions,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiOperation,
@@ -25,6 +26,20 @@ import { Public } from '../http/public.decorator.js';
 
 const CHECK_TIMEOUT_MS = 1_500;
 
+/** `checks`: each dependency (database, redis) by name, as @nestjs/terminus reports it. */
+const CHECKS: ApiPropertyOptions = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    properties: {
+      status: { type: 'string', enum: ['up', 'down'] },
+      message: { type: 'string', description: 'Why it is down' },
+    },
+    required: ['status'],
+  },
+  example: { database: { status: 'up' }, redis: { status: 'up' } },
+};
+
 class LiveDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
 }
@@ -32,18 +47,22 @@ class LiveDto {
 class ReadyDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
   @ApiProperty({ example: '0.1.0' }) version!: string;
-  @ApiProperty({ type: Object, description: 'Per dependency: { status, ... }' })
+  @ApiProperty({ ...CHECKS, description: 'Per dependency: { status, message? }' })
   checks!: Record<string, unknown>;
 }
 
 /** The one error body plus which dependency is down (503). */
 class NotReadyDto {
-  @ApiProperty({ example: 503 }) statusCode!: number;
+  @ApiProperty({ type: 'integer', example: 503 }) statusCode!: number;
   @ApiProperty({ example: 'Service Unavailable' }) error!: string;
   @ApiProperty({ example: 'Not ready: redis down' }) message!: string;
   @ApiProperty() requestId!: string;
   @ApiProperty() version!: string;
-  @ApiProperty({ type: Object }) checks!: Record<string, unknown>;
+  @ApiProperty({
+    ...CHECKS,
+    example: { database: { status: 'up' }, redis: { status: 'down', message: 'timeout' } },
+  })
+  checks!: Record<string, unknown>;
 }
 
 @ApiTags('health')

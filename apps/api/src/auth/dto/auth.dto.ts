@@ -76,6 +76,6 @@ export class TokenPairDto {
   accessToken!: string;
   @ApiProperty({ description: 'Opaque; single use, rotated by /v1/auth/refresh' })
   refreshToken!: string;
-  @ApiProperty({ example: 900, description: 'Access token lifetime, seconds' })
+  @ApiProperty({ type: 'integer', example: 900, description: 'Access token lifetime, seconds' })
   expiresIn!: number;
 }

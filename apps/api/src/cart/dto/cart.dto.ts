@@ -16,7 +16,12 @@ import { AddressDto } from '../../orders/dto/orders.dto.js';
 
 export class AddCartLineDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() productId!: string;
-  @ApiProperty({ minimum: 1, maximum: 100, description: 'Units added to the line' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    description: 'Units added to the line',
+  })
   @IsInt()
   @Min(1)
   @Max(100)
@@ -24,7 +29,12 @@ export class AddCartLineDto {
 }
 
 export class SetCartLineDto {
-  @ApiProperty({ minimum: 0, maximum: 100, description: 'The line’s quantity; 0 removes it' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 100,
+    description: 'The line’s quantity; 0 removes it',
+  })
   @IsInt()
   @Min(0)
   @Max(100)

@@ -30,9 +30,16 @@ export class CreateCategoryDto {
   })
   @MaxLength(100)
   slug!: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) @IsOptional() @IsUUID() parentId?:
-    string | null;
-  @ApiPropertyOptional() @Optional() @IsInt() @Min(0) @Max(10_000) sortOrder?: number;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  parentId?: string | null;
+  @ApiPropertyOptional({ type: 'integer' })
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  sortOrder?: number;
 }
 export class UpdateCategoryDto extends PartialType(CreateCategoryDto, {
   skipNullProperties: false,
@@ -45,7 +52,7 @@ export class CreateProductDto {
   @ApiProperty() @IsString() @Length(1, 200) name!: string;
   @ApiPropertyOptional() @Optional() @IsString() @MaxLength(2000) description?: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() categoryId!: string;
-  @ApiProperty({ example: 4500, description: 'Integer paise' })
+  @ApiProperty({ type: 'integer', example: 4500, description: 'Integer paise' })
   @IsInt({ message: 'priceMinor must be an integer number of paise' })
   @Min(0)
   @Max(10_000_000)
@@ -56,13 +63,14 @@ export class CreateProductDto {
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true })
   @MaxLength(2000)
   imageUrl?: string | null;
-  @ApiPropertyOptional({ default: 10 })
+  @ApiPropertyOptional({ type: 'integer', default: 10 })
   @Optional()
   @IsInt()
   @Min(1)
   @Max(100)
   maxPerOrder?: number;
   @ApiPropertyOptional({
+    type: 'integer',
     default: 500,
     minimum: 0,
     maximum: 10_000,
@@ -86,7 +94,11 @@ export class CreateStoreDto {
   code!: string;
   @ApiProperty({ example: 12.9719 }) @IsNumber() @IsLatitude() latitude!: number;
   @ApiProperty({ example: 77.6412 }) @IsNumber() @IsLongitude() longitude!: number;
-  @ApiProperty({ example: 3000 }) @IsInt() @Min(100) @Max(50_000) serviceRadiusM!: number;
+  @ApiProperty({ type: 'integer', example: 3000 })
+  @IsInt()
+  @Min(100)
+  @Max(50_000)
+  serviceRadiusM!: number;
   @ApiPropertyOptional({ example: '07:00', description: 'Local time; equal to closesAt = 24 h' })
   @Optional()
   @Matches(TIME, { message: 'opensAt must be HH:MM' })
@@ -102,6 +114,7 @@ export class CreateStoreDto {
   timezone?: string;
   @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional({
+    type: 'integer',
     default: 40,
     minimum: 1,
     maximum: 10_000,
@@ -122,7 +135,7 @@ export class StoreDto extends CreateStoreDto {
 const ADMIN_REASONS = ['restock', 'adjustment'] as const;
 
 export class SetStockDto {
-  @ApiProperty({ example: 40 }) @IsInt() @Min(0) @Max(1_000_000) quantity!: number;
+  @ApiProperty({ type: 'integer', example: 40 }) @IsInt() @Min(0) @Max(1_000_000) quantity!: number;
   @ApiProperty({ enum: ADMIN_REASONS })
   @IsIn(ADMIN_REASONS)
   reason!: (typeof ADMIN_REASONS)[number];
@@ -130,7 +143,7 @@ export class SetStockDto {
 }
 
 export class AdjustStockDto {
-  @ApiProperty({ example: -3, description: 'Non-zero change' })
+  @ApiProperty({ type: 'integer', example: -3, description: 'Non-zero change' })
   @IsInt()
   @NotEquals(0)
   @Min(-1_000_000)
@@ -145,11 +158,11 @@ export class AdjustStockDto {
 export class StockLevelDto {
   @ApiProperty({ format: 'uuid' }) storeId!: string;
   @ApiProperty({ format: 'uuid' }) productId!: string;
-  @ApiProperty() quantity!: number;
+  @ApiProperty({ type: 'integer' }) quantity!: number;
 }
 
 export class StockListQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Only rows with quantity at or below this' })
+  @ApiPropertyOptional({ type: 'integer', description: 'Only rows with quantity at or below this' })
   @Optional()
   @QueryNumber()
   @IsInt()
@@ -164,7 +177,7 @@ export class CategoryDto {
   @ApiProperty() name!: string;
   @ApiProperty() slug!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) parentId!: string | null;
-  @ApiProperty() sortOrder!: number;
+  @ApiProperty({ type: 'integer' }) sortOrder!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
@@ -174,8 +187,8 @@ export class StockMovementDto {
   @ApiProperty({ description: 'bigint, as a string' }) id!: string;
   @ApiProperty({ format: 'uuid' }) storeId!: string;
   @ApiProperty({ format: 'uuid' }) productId!: string;
-  @ApiProperty() delta!: number;
-  @ApiProperty() quantityAfter!: number;
+  @ApiProperty({ type: 'integer' }) delta!: number;
+  @ApiProperty({ type: 'integer' }) quantityAfter!: number;
   @ApiProperty() reason!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) orderId!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorId!: string | null;

@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 import { Optional } from '#libs/platform';
 import { PageQuery, QueryNumber } from '../../pagination/page-query.dto.js';
+import { DEMO_ADDRESS } from '../../cli/demo-catalog.js';
 
 /** Query strings are text: "true"/"false" become booleans, anything else is rejected. */
 export const QueryBoolean = () =>
@@ -20,7 +21,8 @@ export const QueryBoolean = () =>
   );
 
 export class MoneyDto {
-  @ApiProperty({ example: 4500, description: 'Integer minor units (paise)' }) amount!: number;
+  @ApiProperty({ type: 'integer', example: 4500, description: 'Integer minor units (paise)' })
+  amount!: number;
   @ApiProperty({ example: 'INR' }) currency!: string;
 }
 
@@ -33,11 +35,18 @@ export class ProductDto {
   @ApiProperty({ type: MoneyDto }) price!: MoneyDto;
   @ApiProperty({ example: '500 ml' }) unit!: string;
   @ApiProperty({ nullable: true, type: String }) imageUrl!: string | null;
-  @ApiProperty({ example: 10 }) maxPerOrder!: number;
-  @ApiProperty({ example: 500, description: 'GST rate included in the price, basis points' })
+  @ApiProperty({ type: 'integer', example: 10 }) maxPerOrder!: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 500,
+    description: 'GST rate included in the price, basis points',
+  })
   taxRateBp!: number;
   @ApiProperty() active!: boolean;
-  @ApiPropertyOptional({ description: 'Units at the requested store (with storeId)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Units at the requested store (with storeId)',
+  })
   available?: number;
 }
 
@@ -84,13 +93,13 @@ export class ProductQuery {
 }
 
 export class ServiceableQuery {
-  @ApiProperty({ example: 12.9716 })
+  @ApiProperty({ example: DEMO_ADDRESS.lat })
   @QueryNumber()
   @IsNumber()
   @IsLatitude()
   lat!: number;
 
-  @ApiProperty({ example: 77.5946 })
+  @ApiProperty({ example: DEMO_ADDRESS.lng })
   @QueryNumber()
   @IsNumber()
   @IsLongitude()
@@ -103,8 +112,9 @@ export class ServiceableStoreDto {
   @ApiProperty() code!: string;
   @ApiProperty() latitude!: number;
   @ApiProperty() longitude!: number;
-  @ApiProperty() serviceRadiusM!: number;
-  @ApiProperty({ description: 'Haversine distance from the point, metres' }) distanceM!: number;
+  @ApiProperty({ type: 'integer' }) serviceRadiusM!: number;
+  @ApiProperty({ type: 'integer', description: 'Haversine distance from the point, whole metres' })
+  distanceM!: number;
   @ApiProperty({
     description:
       'At its limit of orders being packed: placing there now is refused (409 STORE_BUSY) or goes to another store',
@@ -116,6 +126,6 @@ export class CategoryNodeDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() slug!: string;
-  @ApiProperty() sortOrder!: number;
+  @ApiProperty({ type: 'integer' }) sortOrder!: number;
   @ApiProperty({ type: () => [CategoryNodeDto] }) children!: CategoryNodeDto[];
 }

@@ -23,26 +23,31 @@ import {
 import { Optional } from '#libs/platform';
 import { MAX_EVENT_SEQ, ORDER_STATUSES, type OrderStatus } from '#libs/orders';
 import { MoneyDto } from '../../catalog/dto/catalog.dto.js';
+import { DEMO_ADDRESS } from '../../cli/demo-catalog.js';
 import { PageQuery, QueryNumber } from '../../pagination/page-query.dto.js';
 import { orderEventRef, type OrderEventDto } from './order-event.dto.js';
 
 export class OrderLineDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() productId!: string;
-  @ApiProperty({ minimum: 1, maximum: 100 }) @IsInt() @Min(1) @Max(100) quantity!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100 })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  quantity!: number;
 }
 
 export class AddressDto {
-  @ApiProperty({ example: '12, 4th Cross, HAL 2nd Stage' })
+  @ApiProperty({ example: DEMO_ADDRESS.line1 })
   @IsString()
   @Length(1, 200)
   line1!: string;
   @ApiPropertyOptional() @Optional() @IsString() @MaxLength(200) line2?: string;
-  @ApiProperty({ example: 'Bengaluru' }) @IsString() @Length(1, 100) city!: string;
-  @ApiProperty({ example: '560038' })
+  @ApiProperty({ example: DEMO_ADDRESS.city }) @IsString() @Length(1, 100) city!: string;
+  @ApiProperty({ example: DEMO_ADDRESS.pincode })
   @Matches(/^[1-9][0-9]{5}$/, { message: 'pincode must be a 6-digit Indian PIN code' })
   pincode!: string;
-  @ApiProperty({ example: 12.9719 }) @IsNumber() @IsLatitude() lat!: number;
-  @ApiProperty({ example: 77.6412 }) @IsNumber() @IsLongitude() lng!: number;
+  @ApiProperty({ example: DEMO_ADDRESS.lat }) @IsNumber() @IsLatitude() lat!: number;
+  @ApiProperty({ example: DEMO_ADDRESS.lng }) @IsNumber() @IsLongitude() lng!: number;
 }
 
 /** No price fields: the server prices everything, and unknown fields are rejected (400). */
@@ -114,7 +119,7 @@ export class AdminOrderListQuery extends OrderListQuery {
 }
 
 export class EventsQuery {
-  @ApiPropertyOptional({ type: Number, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', default: 0 })
   @Optional()
   @QueryNumber()
   @IsInt()
@@ -129,14 +134,14 @@ export class OrderItemDto {
   @ApiProperty() name!: string;
   @ApiProperty() unit!: string;
   @ApiProperty({ type: MoneyDto }) unitPrice!: MoneyDto;
-  @ApiProperty() quantity!: number;
+  @ApiProperty({ type: 'integer' }) quantity!: number;
   @ApiProperty({ type: MoneyDto }) lineTotal!: MoneyDto;
 }
 
 export class OrderDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
-  @ApiProperty() version!: number;
+  @ApiProperty({ type: 'integer' }) version!: number;
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ format: 'uuid' }) storeId!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) riderId!: string | null;
