@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { processEnvironment } from './env-files.js';
 import { Environment, INSECURE_SECRET_MARKER } from './environment.js';
+import { secretWeakness } from './secret-strength.js';
 
 /** Typed, validated configuration; the only view of the environment the rest of the code gets. */
 export interface AppConfig {
@@ -120,6 +121,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
     for (const name of SECRETS) {
       if (!source[name] || env[name].includes(INSECURE_SECRET_MARKER)) {
         problems.push(`${name} must be set to a real secret in production (not the example)`);
+      } else {
+        const weakness = secretWeakness(env[name]);
+        if (weakness) problems.push(`${name} is too weak for production: it ${weakness}`);
       }
     }
   }
