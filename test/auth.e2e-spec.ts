@@ -187,7 +187,9 @@ describe('auth', () => {
         );
       }
       // One script throughout is an address like any other.
-      expect((await signupAs(`\u0430\u043d\u044f-${Date.now()}@test.flashcart.dev`)).status).toBe(201);
+      expect((await signupAs(`\u0430\u043d\u044f-${Date.now()}@test.flashcart.dev`)).status).toBe(
+        201,
+      );
     });
 
     it("normalises the admin's user search the same way, and refuses invisible characters there", async () => {
