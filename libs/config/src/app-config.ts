@@ -57,7 +57,13 @@ export interface AppConfig {
     packingSeconds: number;
   };
   metrics: { token?: string };
-  tracking: { authRecheckMs: number };
+  tracking: {
+    authRecheckMs: number;
+    maxSocketsPerUser: number;
+    maxSocketsPerIp: number;
+    messagesPerSecond: number;
+    messageBurst: number;
+  };
   log: { level: Environment['LOG_LEVEL'] };
   admin: { email?: string; password?: string };
 }
@@ -188,7 +194,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
       packingSeconds: env.ORDER_PACKING_SECONDS,
     },
     metrics: { token: env.METRICS_TOKEN },
-    tracking: { authRecheckMs: env.TRACKING_AUTH_RECHECK_MS },
+    tracking: {
+      authRecheckMs: env.TRACKING_AUTH_RECHECK_MS,
+      maxSocketsPerUser: env.TRACKING_MAX_SOCKETS_PER_USER,
+      maxSocketsPerIp: env.TRACKING_MAX_SOCKETS_PER_IP,
+      messagesPerSecond: env.TRACKING_MESSAGES_PER_SECOND,
+      messageBurst: env.TRACKING_MESSAGE_BURST,
+    },
     log: { level: env.LOG_LEVEL },
     admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
   };

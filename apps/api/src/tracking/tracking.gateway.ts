@@ -9,16 +9,19 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
+import proxyAddr from '@fastify/proxy-addr';
 import type { Namespace, Socket } from 'socket.io';
 import type {
+  ConnectErrorData,
   ConnectErrorMessage,
   RiderLocationAck,
   RiderLocationMessage,
   SubscribeAck,
   SubscribeStoreAck,
+  RefusedMessage,
   UnsubscribeAck,
 } from '@flashcart/client/protocol';
-import { Authenticator, type Principal } from '#libs/auth';
+import { Authenticator } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { RiderShifts } from '#libs/dispatch';
 import { MAX_EVENT_SEQ, OrderQueries, type OrderEventView } from '#libs/orders';
@@ -30,16 +33,28 @@ import {
   storeRoom,
   TRACKING_NAMESPACE,
 } from '#libs/tracking';
-import { OrderStreams, toWire, type OrderStream } from './order-streams.js';
-
-interface SocketData extends Principal {
-  orders: Map<string, OrderStream>;
-  expiry?: NodeJS.Timeout;
-}
+import { ConnectionLimits, type Admission } from './connection-limits.js';
+import { MessageBudget } from './message-budget.js';
+import { OrderStreams, toWire } from './order-streams.js';
+import { SocketAuthority, userRoom, type SocketData } from './socket-authority.js';
 
 const connectError = (message: ConnectErrorMessage) => new Error(message);
 const unauthorized = () =>
   connectError('Unauthorized: a valid access token is required in auth.token');
+/** A limit reached: the message names it; `data` is the API's error shape. */
+function tooManyConnections(admission: Exclude<Admission, 'admitted'>, limit: number): Error {
+  const message: ConnectErrorMessage = `TooManyConnections: ${
+    admission === 'user' ? 'this user' : 'this IP address'
+  } already has ${limit} open tracking connections; close one first`;
+  return Object.assign(connectError(message), {
+    data: {
+      statusCode: 429,
+      error: 'Too Many Requests',
+      code: 'TOO_MANY_CONNECTIONS',
+      message,
+    } satisfies ConnectErrorData,
+  });
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An event seq to resume after (0 = from the start). */
@@ -62,7 +77,10 @@ export class TrackingGateway
   @WebSocketServer() private namespace!: Namespace;
   private readonly logger = new Logger(TrackingGateway.name);
   private recheck?: NodeJS.Timeout;
+  private unwatch?: () => void;
   private readonly streams: OrderStreams;
+  private readonly authority: SocketAuthority;
+  private readonly clientIp: (socket: Socket) => string;
 
   constructor(
     private readonly auth: Authenticator,
@@ -71,27 +89,33 @@ export class TrackingGateway
     private readonly locations: RiderLocations,
     private readonly shifts: RiderShifts,
     private readonly metrics: Metrics,
+    private readonly limits: ConnectionLimits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.streams = new OrderStreams(orders, this.logger);
+    this.authority = new SocketAuthority(auth, orders, this.logger);
+    // The client's address as the REST API sees it (the same TRUST_PROXY rule as Fastify's).
+    const trust = config.http.trustProxy;
+    const trusted = typeof trust === 'boolean' ? () => trust : proxyAddr.compile(trust);
+    this.clientIp = (socket) => proxyAddr(socket.request, trusted);
   }
 
   async afterInit(namespace: Namespace): Promise<void> {
     // Authenticate in the handshake: a bad token never becomes a connection (connect_error).
     namespace.use((socket, next) => {
-      this.auth.fromToken(socket.handshake.auth?.token).then(
-        (principal) => {
-          if (!principal) return next(unauthorized());
-          socket.data = { ...principal, orders: new Map() } satisfies SocketData;
-          next();
-        },
-        (err: unknown) => {
-          // Never the database's words in a connect_error: the client retries later.
-          this.logger.warn({ err }, 'tracking handshake failed');
-          next(connectError('Unavailable: try again shortly'));
-        },
-      );
+      this.admit(socket).then(next, (err: unknown) => {
+        // Never the database's words in a connect_error: the client retries later.
+        this.logger.warn({ err }, 'tracking handshake failed');
+        next(connectError('Unavailable: try again shortly'));
+      });
     });
+    this.unwatch = this.authority.watch(namespace);
+    this.limits.keepCounting(() =>
+      [...namespace.sockets.values()].flatMap((socket) => {
+        const { counted, userId, ip } = socket.data as SocketData;
+        return counted ? [{ id: socket.id, userId, ip }] : [];
+      }),
+    );
     await this.feed.onEvent((event) => this.dispatch(event));
     this.feed.onResume(() => void this.catchUp());
     this.recheck = setInterval(() => void this.recheckAll(), this.config.tracking.authRecheckMs);
@@ -100,11 +124,57 @@ export class TrackingGateway
 
   onModuleDestroy(): void {
     clearInterval(this.recheck);
+    this.unwatch?.();
+  }
+
+  /** The handshake: a live token, then room under the user's and the IP's socket limits. */
+  private async admit(socket: Socket): Promise<Error | undefined> {
+    const principal = await this.auth.fromToken(socket.handshake.auth?.token);
+    if (!principal) return unauthorized();
+    const { messagesPerSecond, messageBurst, maxSocketsPerUser, maxSocketsPerIp } =
+      this.config.tracking;
+    const ip = this.clientIp(socket);
+    const admission = await this.limits.admit({ id: socket.id, userId: principal.userId, ip });
+    if (admission !== 'admitted')
+      return tooManyConnections(
+        admission,
+        admission === 'user' ? maxSocketsPerUser : maxSocketsPerIp,
+      );
+    socket.data = {
+      ...principal,
+      orders: new Map(),
+      version: 0,
+      ip,
+      budget: new MessageBudget(messagesPerSecond, messageBurst),
+      counted: true,
+    } satisfies SocketData;
+    socket.use((packet, proceed) => this.authorise(socket, packet, proceed));
+    return undefined;
+  }
+
+  /**
+   * Before every message: its budget (refused before it costs anything), then the user's role
+   * now (a demoted admin or rider loses their powers with their next message).
+   */
+  private authorise(socket: Socket, packet: unknown[], proceed: (err?: Error) => void): void {
+    const ack = packet.at(-1);
+    const refuse = (error: RefusedMessage) => {
+      if (typeof ack === 'function') ack({ ok: false, error });
+    };
+    if (!(socket.data as SocketData).budget.take()) return refuse('RATE_LIMITED');
+    this.authority.refresh(socket).then(
+      (live) => live && proceed(),
+      (err: unknown) => {
+        this.logger.warn({ err }, 'tracking message not authorised: principal unavailable');
+        refuse('UNAVAILABLE');
+      },
+    );
   }
 
   handleConnection(socket: Socket): void {
     const data = socket.data as SocketData;
     this.metrics.websocketConnections.inc();
+    void socket.join(userRoom(data.userId));
     const msLeft = data.claims.exp * 1000 - Date.now();
     data.expiry = setTimeout(() => socket.disconnect(true), Math.max(0, msLeft));
     data.expiry.unref();
@@ -112,7 +182,12 @@ export class TrackingGateway
 
   handleDisconnect(socket: Socket): void {
     this.metrics.websocketConnections.dec();
-    clearTimeout((socket.data as SocketData).expiry);
+    const data = socket.data as SocketData;
+    clearTimeout(data.expiry);
+    if (data.counted) {
+      data.counted = false;
+      void this.limits.release({ id: socket.id, userId: data.userId, ip: data.ip });
+    }
   }
 
   @SubscribeMessage('subscribe')
@@ -126,7 +201,14 @@ export class TrackingGateway
       return { ok: false, error: 'BAD_REQUEST' };
     }
     const data = socket.data as SocketData;
-    const visible = await this.statusIfVisible(orderId, data);
+    let version = data.version;
+    let visible = await this.statusIfVisible(orderId, data);
+    while (version !== data.version) {
+      // A change to the user heard meanwhile (a demotion): decide again on the role now.
+      if (!(await this.authority.refresh(socket))) return { ok: false, error: 'NOT_FOUND' };
+      version = data.version;
+      visible = await this.statusIfVisible(orderId, data);
+    }
     if (!visible) return { ok: false, error: 'NOT_FOUND' };
     // Join first, then read the timeline: whatever is published meanwhile queues behind the replay
     // on the stream's chain and is dropped if the replay already sent it. The ack's status and seq
@@ -159,6 +241,7 @@ export class TrackingGateway
   ): Promise<SubscribeStoreAck> {
     const { storeId } = (body ?? {}) as { storeId?: unknown };
     if (!isUuid(storeId)) return { ok: false, error: 'BAD_REQUEST' };
+    // Checked and joined in one step: a demotion heard later takes the room away again.
     if ((socket.data as SocketData).role !== 'admin') return { ok: false, error: 'FORBIDDEN' };
     await socket.join(storeRoom(storeId));
     return { ok: true };
@@ -179,10 +262,17 @@ export class TrackingGateway
       return { ok: false, error: 'BAD_REQUEST' };
     const data = socket.data as SocketData;
     if (data.role !== 'rider') return { ok: false, error: 'FORBIDDEN' };
+    const version = data.version;
     // The rate limit first: a flood costs one Redis call per message, not an order lookup.
     if (!(await this.locations.allow(data.userId))) return { ok: false, error: 'RATE_LIMITED' };
     const order = await this.orders.statusIfVisible(orderId, { id: data.userId, role: 'rider' });
     if (!order) return { ok: false, error: 'NOT_FOUND' };
+    // Demoted while this was looked up: not a rider's position any more.
+    if (
+      version !== data.version &&
+      !((await this.authority.refresh(socket)) && data.role === 'rider')
+    )
+      return { ok: false, error: 'FORBIDDEN' };
     if (order !== 'OUT_FOR_DELIVERY') return { ok: false, error: 'NOT_OUT_FOR_DELIVERY' };
     const location = await this.locations.record(orderId, lat, lng);
     // Dispatch ranks riders by their last position (kept at most every 10 s; never blocks this).
@@ -229,13 +319,12 @@ export class TrackingGateway
       if (room.startsWith(storeRoom(''))) this.namespace.local.to(room).emit('resync', {});
   }
 
-  /** Logged out, disabled or revoked since connecting: disconnected at the next check. */
+  /**
+   * A safety net for changes missed while the change channel was down (a Redis outage): logged
+   * out, disabled or revoked since connecting, disconnected; a changed role, applied.
+   */
   private async recheckAll(): Promise<void> {
-    for (const socket of this.namespace.sockets.values()) {
-      const live = await this.auth
-        .stillLive((socket.data as SocketData).claims)
-        .catch(() => 'unknown' as const);
-      if (live === null) socket.disconnect(true);
-    }
+    for (const socket of this.namespace.sockets.values())
+      await this.authority.refresh(socket).catch(() => undefined);
   }
 }
