@@ -9,16 +9,12 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import proxyAddr from '@fastify/proxy-addr';
 import type { Namespace, Socket } from 'socket.io';
 import type {
-  ConnectErrorData,
-  ConnectErrorMessage,
   RiderLocationAck,
   RiderLocationMessage,
   SubscribeAck,
   SubscribeStoreAck,
-  RefusedMessage,
   UnsubscribeAck,
 } from '@flashcart/client/protocol';
 import { Authenticator } from '#libs/auth';
@@ -33,28 +29,10 @@ import {
   storeRoom,
   TRACKING_NAMESPACE,
 } from '#libs/tracking';
-import { ConnectionLimits, type Admission } from './connection-limits.js';
-import { MessageBudget } from './message-budget.js';
+import { ConnectionLimits } from './connection-limits.js';
 import { OrderStreams, toWire } from './order-streams.js';
+import { SocketAdmission } from './socket-admission.js';
 import { SocketAuthority, userRoom, type SocketData } from './socket-authority.js';
-
-const connectError = (message: ConnectErrorMessage) => new Error(message);
-const unauthorized = () =>
-  connectError('Unauthorized: a valid access token is required in auth.token');
-/** A limit reached: the message names it; `data` is the API's error shape. */
-function tooManyConnections(admission: Exclude<Admission, 'admitted'>, limit: number): Error {
-  const message: ConnectErrorMessage = `TooManyConnections: ${
-    admission === 'user' ? 'this user' : 'this IP address'
-  } already has ${limit} open tracking connections; close one first`;
-  return Object.assign(connectError(message), {
-    data: {
-      statusCode: 429,
-      error: 'Too Many Requests',
-      code: 'TOO_MANY_CONNECTIONS',
-      message,
-    } satisfies ConnectErrorData,
-  });
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An event seq to resume after (0 = from the start). */
@@ -80,42 +58,26 @@ export class TrackingGateway
   private unwatch?: () => void;
   private readonly streams: OrderStreams;
   private readonly authority: SocketAuthority;
-  private readonly clientIp: (socket: Socket) => string;
+  private readonly admission: SocketAdmission;
 
   constructor(
-    private readonly auth: Authenticator,
+    auth: Authenticator,
     private readonly orders: OrderQueries,
     private readonly feed: OrderEventFeed,
     private readonly locations: RiderLocations,
     private readonly shifts: RiderShifts,
     private readonly metrics: Metrics,
-    private readonly limits: ConnectionLimits,
+    limits: ConnectionLimits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.streams = new OrderStreams(orders, this.logger);
     this.authority = new SocketAuthority(auth, orders, this.logger);
-    // The client's address as the REST API sees it (the same TRUST_PROXY rule as Fastify's).
-    const trust = config.http.trustProxy;
-    const trusted = typeof trust === 'boolean' ? () => trust : proxyAddr.compile(trust);
-    this.clientIp = (socket) => proxyAddr(socket.request, trusted);
+    this.admission = new SocketAdmission(auth, limits, this.authority, config, this.logger);
   }
 
   async afterInit(namespace: Namespace): Promise<void> {
-    // Authenticate in the handshake: a bad token never becomes a connection (connect_error).
-    namespace.use((socket, next) => {
-      this.admit(socket).then(next, (err: unknown) => {
-        // Never the database's words in a connect_error: the client retries later.
-        this.logger.warn({ err }, 'tracking handshake failed');
-        next(connectError('Unavailable: try again shortly'));
-      });
-    });
+    this.admission.guard(namespace);
     this.unwatch = this.authority.watch(namespace);
-    this.limits.keepCounting(() =>
-      [...namespace.sockets.values()].flatMap((socket) => {
-        const { counted, userId, ip } = socket.data as SocketData;
-        return counted ? [{ id: socket.id, userId, ip }] : [];
-      }),
-    );
     await this.feed.onEvent((event) => this.dispatch(event));
     this.feed.onResume(() => void this.catchUp());
     this.recheck = setInterval(() => void this.recheckAll(), this.config.tracking.authRecheckMs);
@@ -125,50 +87,6 @@ export class TrackingGateway
   onModuleDestroy(): void {
     clearInterval(this.recheck);
     this.unwatch?.();
-  }
-
-  /** The handshake: a live token, then room under the user's and the IP's socket limits. */
-  private async admit(socket: Socket): Promise<Error | undefined> {
-    const principal = await this.auth.fromToken(socket.handshake.auth?.token);
-    if (!principal) return unauthorized();
-    const { messagesPerSecond, messageBurst, maxSocketsPerUser, maxSocketsPerIp } =
-      this.config.tracking;
-    const ip = this.clientIp(socket);
-    const admission = await this.limits.admit({ id: socket.id, userId: principal.userId, ip });
-    if (admission !== 'admitted')
-      return tooManyConnections(
-        admission,
-        admission === 'user' ? maxSocketsPerUser : maxSocketsPerIp,
-      );
-    socket.data = {
-      ...principal,
-      orders: new Map(),
-      version: 0,
-      ip,
-      budget: new MessageBudget(messagesPerSecond, messageBurst),
-      counted: true,
-    } satisfies SocketData;
-    socket.use((packet, proceed) => this.authorise(socket, packet, proceed));
-    return undefined;
-  }
-
-  /**
-   * Before every message: its budget (refused before it costs anything), then the user's role
-   * now (a demoted admin or rider loses their powers with their next message).
-   */
-  private authorise(socket: Socket, packet: unknown[], proceed: (err?: Error) => void): void {
-    const ack = packet.at(-1);
-    const refuse = (error: RefusedMessage) => {
-      if (typeof ack === 'function') ack({ ok: false, error });
-    };
-    if (!(socket.data as SocketData).budget.take()) return refuse('RATE_LIMITED');
-    this.authority.refresh(socket).then(
-      (live) => live && proceed(),
-      (err: unknown) => {
-        this.logger.warn({ err }, 'tracking message not authorised: principal unavailable');
-        refuse('UNAVAILABLE');
-      },
-    );
   }
 
   handleConnection(socket: Socket): void {
@@ -182,12 +100,8 @@ export class TrackingGateway
 
   handleDisconnect(socket: Socket): void {
     this.metrics.websocketConnections.dec();
-    const data = socket.data as SocketData;
-    clearTimeout(data.expiry);
-    if (data.counted) {
-      data.counted = false;
-      void this.limits.release({ id: socket.id, userId: data.userId, ip: data.ip });
-    }
+    clearTimeout((socket.data as SocketData).expiry);
+    this.admission.release(socket);
   }
 
   @SubscribeMessage('subscribe')
