@@ -403,7 +403,7 @@ describe('realtime tracking', () => {
         data: {
           statusCode: 429,
           error: 'Too Many Requests',
-          code: 'TOO_MANY_CONNECTIONS',
+          code: 'RATE_LIMITED',
           message:
             'TooManyConnections: this user already has 3 open tracking connections; close one first',
         },
@@ -434,7 +434,7 @@ describe('realtime tracking', () => {
       expect(refused?.message).toBe(
         'TooManyConnections: this IP address already has 5 open tracking connections; close one first',
       );
-      expect(refused?.data).toMatchObject({ statusCode: 429, code: 'TOO_MANY_CONNECTIONS' });
+      expect(refused?.data).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
       // Another address is not affected.
       expect(await refusal(l2, users[2].accessToken, newIp())).toBeUndefined();
     });

@@ -98,6 +98,6 @@ export type ConnectErrorMessage =
 export interface ConnectErrorData {
   statusCode: 429;
   error: 'Too Many Requests';
-  code: 'TOO_MANY_CONNECTIONS';
+  code: 'RATE_LIMITED';
   message: string;
 }

@@ -22,7 +22,7 @@ function tooManyConnections(admission: Exclude<Admission, 'admitted'>, limit: nu
   const data: ConnectErrorData = {
     statusCode: 429,
     error: 'Too Many Requests',
-    code: 'TOO_MANY_CONNECTIONS',
+    code: 'RATE_LIMITED',
     message,
   };
   return Object.assign(connectError(message), { data });
