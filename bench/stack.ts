@@ -41,6 +41,9 @@ export class BenchStack {
       AUTH_RATE_LIMIT_IP: '10000000',
       AUTH_RATE_LIMIT_ACCOUNT: '10000000',
       MAX_OPEN_ORDERS_PER_CUSTOMER: '1000000',
+      // Thousands of subscribers from one address (and a few users each): not what is measured.
+      TRACKING_MAX_SOCKETS_PER_IP: '10000000',
+      TRACKING_MAX_SOCKETS_PER_USER: '10000000',
       ...extra,
     };
   }

@@ -130,6 +130,88 @@ describe('auth', () => {
     });
   });
 
+  describe('look-alike emails (one normalisation: NFKC, lower case; invisible and mixed scripts refused)', () => {
+    const password = 'look-alike password';
+    const tag = () => Math.random().toString(36).slice(2, 10);
+    const signupAs = (email: string) =>
+      http.post('/v1/auth/signup', { email, password, name: 'Look Alike' });
+    const login = (email: string) => http.post('/v1/auth/login', { email, password });
+
+    it('a fullwidth letter is the same address: 409 at signup, the same account at login', async () => {
+      const email = `user-${tag()}@test.flashcart.dev`;
+      const original = await signupAs(email);
+      expect(original.status).toBe(201);
+      const fullwidth = email.replace('u', '\uff55'); // ｕ
+      const again = await signupAs(fullwidth);
+      expectErrorShape(again, 409);
+      expect(again.body.code).toBe('EMAIL_TAKEN');
+      const res = await login(fullwidth.toUpperCase());
+      expect(res.status).toBe(200);
+      expect(res.body.user).toMatchObject({ id: original.body.user.id, email });
+    });
+
+    it('a decomposed é is the same address as the composed one', async () => {
+      const composed = `jos\u00e9-${tag()}@test.flashcart.dev`;
+      const original = await signupAs(composed);
+      expect(original.status).toBe(201);
+      expect(original.body.user.email).toBe(composed);
+      const decomposed = composed.replace('\u00e9', 'e\u0301');
+      expectErrorShape(await signupAs(decomposed), 409);
+      expect((await login(decomposed)).body.user.id).toBe(original.body.user.id);
+    });
+
+    it('refuses a zero-width space or a bidi control with a 400 naming the field', async () => {
+      const id = tag();
+      expect((await signupAs(`plain-${id}@test.flashcart.dev`)).status).toBe(201);
+      for (const hidden of ['\u200b', '\u200d', '\u202e', '\u00ad', '\u2060']) {
+        const email = `plain-${id}${hidden}@test.flashcart.dev`;
+        for (const res of [await signupAs(email), await login(email)]) {
+          expectErrorShape(res, 400);
+          expect(res.body.code).toBe('VALIDATION_FAILED');
+          expect(res.body.message).toMatch(/^email must not contain invisible characters/);
+        }
+      }
+    });
+
+    it('refuses a dotless ı and letters of two scripts with a 400 naming the field', async () => {
+      const id = tag();
+      expect((await signupAs(`admin-${id}@test.flashcart.dev`)).status).toBe(201);
+      const dotless = await signupAs(`adm\u0131n-${id}@test.flashcart.dev`);
+      expectErrorShape(dotless, 400);
+      expect(dotless.body.message).toMatch(/^email must not contain letters that imitate others/);
+      const cyrillicA = `\u0430dmin-${id}@test.flashcart.dev`; // а
+      for (const res of [await signupAs(cyrillicA), await login(cyrillicA)]) {
+        expectErrorShape(res, 400);
+        expect(res.body.message).toBe(
+          'email must not mix scripts before the @ (found Cyrillic, Latin)',
+        );
+      }
+      // One script throughout is an address like any other.
+      expect((await signupAs(`\u0430\u043d\u044f-${Date.now()}@test.flashcart.dev`)).status).toBe(
+        201,
+      );
+    });
+
+    it("normalises the admin's user search the same way, and refuses invisible characters there", async () => {
+      const admin = await userWithRole(api.app, http, 'admin');
+      const id = tag();
+      await signupAs(`search-${id}@test.flashcart.dev`);
+      const found = await http.get(
+        `/v1/admin/users?email=${encodeURIComponent(`\uff33earch-${id}`)}`, // Ｓ
+        { token: admin.accessToken },
+      );
+      expect(found.status).toBe(200);
+      expect(found.body.items.map((u: any) => u.email)).toEqual([
+        `search-${id}@test.flashcart.dev`,
+      ]);
+      const hidden = await http.get(`/v1/admin/users?email=${encodeURIComponent(`se\u200barch`)}`, {
+        token: admin.accessToken,
+      });
+      expectErrorShape(hidden, 400);
+      expect(hidden.body.message).toMatch(/^email must not contain invisible characters/);
+    });
+  });
+
   describe('refresh rotation', () => {
     let user: TestUser;
     beforeEach(async () => {

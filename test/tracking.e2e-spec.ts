@@ -271,4 +271,186 @@ describe('realtime tracking', () => {
       error: 'FORBIDDEN',
     });
   });
+
+  describe('a role change applies to open sockets at once (not only at the next periodic re-check)', () => {
+    let c: RunningApp;
+    beforeAll(async () => {
+      // Its periodic re-check is 30 s: what these tests see comes from the change itself.
+      c = await startApi({ ...env, TRACKING_AUTH_RECHECK_MS: '30000' });
+    });
+    afterAll(() => c.close());
+
+    const demote = (user: TestUser) =>
+      httpA.patch(`/v1/admin/users/${user.id}`, { role: 'customer' }, { token: admin.accessToken });
+    const ended = (client: TrackingClient) => {
+      const seen: any[] = [];
+      client.socket.on('unsubscribed', (m) => seen.push(m));
+      return seen;
+    };
+    async function until(condition: () => boolean, ms = 3_000) {
+      for (const deadline = Date.now() + ms; !condition() && Date.now() < deadline;)
+        await sleep(20);
+    }
+
+    it("an admin demoted to customer loses subscribe.store, its store events and others' orders", async () => {
+      const formerAdmin = await userWithRole(a.app, httpA, 'admin');
+      const board = await connect(c, formerAdmin.accessToken);
+      const endedOnBoard = ended(board);
+      const { order, store, customer } = await placeOrder();
+      const other = await placeOrder();
+      expect(await board.emit('subscribe.store', { storeId: store.id })).toEqual({ ok: true });
+      expect(await board.emit('subscribe', { orderId: order.id })).toMatchObject({ ok: true });
+
+      expect((await demote(formerAdmin)).status).toBe(200);
+      expect((await httpA.get('/v1/admin/users', { token: formerAdmin.accessToken })).status).toBe(
+        403,
+      );
+      await until(() => endedOnBoard.length === 2);
+      expect(endedOnBoard).toEqual(
+        expect.arrayContaining([
+          { storeId: store.id, error: 'FORBIDDEN' },
+          { orderId: order.id, error: 'NOT_FOUND' },
+        ]),
+      );
+      expect(await board.emit('subscribe.store', { storeId: store.id })).toEqual({
+        ok: false,
+        error: 'FORBIDDEN',
+      });
+      expect(await board.emit('subscribe', { orderId: other.order.id })).toEqual({
+        ok: false,
+        error: 'NOT_FOUND',
+      });
+
+      // The order's own customer sees the next event; the former admin's board does not.
+      const owner = await connect(c, customer.accessToken);
+      await owner.emit('subscribe', { orderId: order.id });
+      const before = board.events.length;
+      await move(httpB, order.id, { to: 'PACKED' });
+      expect(await owner.eventsOf(order.id, 1)).toHaveLength(1);
+      await sleep(300);
+      expect(board.events.slice(before)).toEqual([]);
+      expect(board.socket.connected).toBe(true); // still a customer's socket
+    });
+
+    it('a rider demoted to customer loses rider.location and the order they carried', async () => {
+      const formerRider = await userWithRole(a.app, httpA, 'rider');
+      const { order } = await placeOrder();
+      await move(httpA, order.id, { to: 'PACKED' });
+      await move(httpA, order.id, { to: 'OUT_FOR_DELIVERY', riderId: formerRider.id });
+      const socket = await connect(c, formerRider.accessToken);
+      const endedOnSocket = ended(socket);
+      expect(await socket.emit('subscribe', { orderId: order.id })).toMatchObject({ ok: true });
+      const position = { orderId: order.id, lat: 12.9, lng: 77.6 };
+      expect(await socket.emit('rider.location', position)).toEqual({ ok: true });
+
+      expect((await demote(formerRider)).status).toBe(200);
+      await until(() => endedOnSocket.length === 1);
+      expect(endedOnSocket).toEqual([{ orderId: order.id, error: 'NOT_FOUND' }]);
+      await sleep(1_050); // past the one-per-second position limit
+      expect(await socket.emit('rider.location', position)).toEqual({
+        ok: false,
+        error: 'FORBIDDEN',
+      });
+    });
+  });
+
+  describe('limits: sockets per user and per IP across instances, messages per socket', () => {
+    const limits = {
+      TRUST_PROXY: 'true', // each test speaks for its own client address (X-Forwarded-For)
+      TRACKING_MAX_SOCKETS_PER_USER: '3',
+      TRACKING_MAX_SOCKETS_PER_IP: '5',
+      TRACKING_MESSAGES_PER_SECOND: '5',
+      TRACKING_MESSAGE_BURST: '10',
+    };
+    let l1: RunningApp;
+    let l2: RunningApp;
+    beforeAll(async () => {
+      [l1, l2] = await Promise.all([
+        startApi({ ...env, ...limits }),
+        startApi({ ...env, ...limits }),
+      ]);
+    });
+    afterAll(async () => {
+      for (const client of clients.splice(0)) client.close();
+      await Promise.all([l1.close(), l2.close()]);
+    });
+
+    let lastIp = 0;
+    const newIp = () => `198.51.100.${++lastIp}`;
+    const open = (app: RunningApp, token: string, ip: string) =>
+      TrackingClient.connect(app.url, token, { extraHeaders: { 'x-forwarded-for': ip } }).then(
+        (client) => {
+          clients.push(client);
+          return client;
+        },
+      );
+    const refusal = (app: RunningApp, token: string, ip: string) =>
+      open(app, token, ip).then(
+        () => undefined,
+        (err: Error & { data?: unknown }) => ({ message: err.message, data: err.data }),
+      );
+
+    it("refuses a user's 4th socket on any instance with TooManyConnections; a closed one frees a place", async () => {
+      const user = await signup(httpA);
+      const ip = newIp();
+      const first = await open(l1, user.accessToken, ip);
+      await open(l2, user.accessToken, ip);
+      await open(l1, user.accessToken, ip);
+      const refused = await refusal(l2, user.accessToken, ip);
+      expect(refused).toEqual({
+        message:
+          'TooManyConnections: this user already has 3 open tracking connections; close one first',
+        data: {
+          statusCode: 429,
+          error: 'Too Many Requests',
+          code: 'RATE_LIMITED',
+          message:
+            'TooManyConnections: this user already has 3 open tracking connections; close one first',
+        },
+      });
+      first.close();
+      await sleep(200); // the disconnect reaches the server and is counted out
+      expect(await refusal(l2, user.accessToken, ip)).toBeUndefined();
+    });
+
+    it("admits exactly the limit when one user's connects race on two instances", async () => {
+      const user = await signup(httpA);
+      const ip = newIp();
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => refusal(i % 2 ? l1 : l2, user.accessToken, ip)),
+      );
+      expect(outcomes.filter((o) => o === undefined)).toHaveLength(3);
+      expect(
+        outcomes.filter((o) => o?.message.startsWith('TooManyConnections: this user')),
+      ).toHaveLength(9);
+    });
+
+    it("refuses an IP's 6th socket whoever the user, on any instance", async () => {
+      const ip = newIp();
+      const users = await Promise.all([signup(httpA), signup(httpA), signup(httpA)]);
+      for (const [i, user] of users.entries())
+        for (let n = 0; n < (i < 2 ? 2 : 1); n++) await open(n ? l2 : l1, user.accessToken, ip);
+      const refused = await refusal(l2, users[2].accessToken, ip);
+      expect(refused?.message).toBe(
+        'TooManyConnections: this IP address already has 5 open tracking connections; close one first',
+      );
+      expect(refused?.data).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+      // Another address is not affected.
+      expect(await refusal(l2, users[2].accessToken, newIp())).toBeUndefined();
+    });
+
+    it("answers messages past the socket's budget with RATE_LIMITED, before any lookup", async () => {
+      const { order, customer } = await placeOrder();
+      const client = await open(l1, customer.accessToken, newIp());
+      const acks = await Promise.all(
+        Array.from({ length: 40 }, () => client.emit('subscribe', { orderId: order.id })),
+      );
+      const limited = acks.filter((ack) => ack.error === 'RATE_LIMITED').length;
+      expect(acks.filter((ack) => ack.ok)).toHaveLength(40 - limited);
+      expect(limited).toBeGreaterThanOrEqual(40 - 10 - 2); // burst 10, + 5/s while they arrive
+      expect(acks.find((ack) => !ack.ok)).toEqual({ ok: false, error: 'RATE_LIMITED' });
+      await sleep(1_000);
+      expect(await client.emit('subscribe', { orderId: order.id })).toMatchObject({ ok: true });
+    });
+  });
 });

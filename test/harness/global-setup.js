@@ -36,6 +36,8 @@ export default async function globalSetup() {
     // Every test signs users up from 127.0.0.1; the rate-limit test sets its own limits.
     AUTH_RATE_LIMIT_IP: '1000000',
     AUTH_RATE_LIMIT_ACCOUNT: '1000',
+    // Every test's sockets come from 127.0.0.1 too; the limits test sets its own.
+    TRACKING_MAX_SOCKETS_PER_IP: '1000000',
     DATABASE_URL: withDatabase(serverUrl(), database),
     REDIS_PREFIX: `fctest_${id}`,
     FC_TEST_DATABASE: database,

@@ -25,10 +25,11 @@ async function main(): Promise<void> {
   try {
     const seeder = app.get(DemoSeeder);
     if (command === 'seed') {
-      const credentials = await seeder.seed();
-      console.log('Seeded. Demo credentials:');
-      for (const c of credentials)
-        console.log(`  ${c.role.padEnd(8)} ${c.email}  /  ${c.password}`);
+      // Never a password on the terminal (logs, CI output): only where each one is kept.
+      const accounts = await seeder.seed();
+      console.log('Seeded. Accounts (password: where it is kept):');
+      for (const a of accounts)
+        console.log(`  ${a.role.padEnd(8)} ${a.email}  (password: ${a.passwordIn})`);
     } else {
       const config = app.get<AppConfig>(APP_CONFIG);
       const email = values.email ?? config.admin.email;
@@ -38,8 +39,8 @@ async function main(): Promise<void> {
           'create-admin needs --email and --password (or ADMIN_EMAIL/ADMIN_PASSWORD)',
         );
       }
-      await seeder.createAdmin(email, password, values.name);
-      console.log(`Admin ready: ${email.trim().toLowerCase()}`);
+      const { user } = await seeder.createAdmin(email, password, values.name);
+      console.log(`Admin ready: ${user.email}`);
     }
   } finally {
     await app.close();

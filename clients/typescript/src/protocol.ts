@@ -42,7 +42,20 @@ export interface ServerToClientEvents {
   'rider.location': (location: RiderLocationMessage) => void;
   /** Store subscribers: the event feed was away; reload the board from the REST API. */
   resync: (body: Record<string, never>) => void;
+  /** A subscription the server ended because the user's role no longer allows it. */
+  unsubscribed: (body: UnsubscribedMessage) => void;
 }
+
+/** Sent when a role change ends a subscription (an admin demoted loses store boards). */
+export type UnsubscribedMessage =
+  { orderId: string; error: 'NOT_FOUND' } | { storeId: string; error: 'FORBIDDEN' };
+
+/**
+ * Any message may be refused before it is looked at: `RATE_LIMITED` past the socket's message
+ * budget (TRACKING_MESSAGES_PER_SECOND, TRACKING_MESSAGE_BURST), `UNAVAILABLE` when the user's
+ * role could not be re-read (database away; send it again shortly).
+ */
+export type RefusedMessage = 'RATE_LIMITED' | 'UNAVAILABLE';
 
 export interface SubscribeRequest {
   orderId: string;
@@ -52,14 +65,15 @@ export interface SubscribeRequest {
 
 export type SubscribeAck =
   | { ok: true; order: { id: string; status: OrderStatus; seq: number } }
-  | { ok: false; error: 'NOT_FOUND' | 'BAD_REQUEST' };
-export type UnsubscribeAck = { ok: true } | { ok: false; error: 'BAD_REQUEST' };
-export type SubscribeStoreAck = { ok: true } | { ok: false; error: 'FORBIDDEN' | 'BAD_REQUEST' };
+  | { ok: false; error: 'NOT_FOUND' | 'BAD_REQUEST' | RefusedMessage };
+export type UnsubscribeAck = { ok: true } | { ok: false; error: 'BAD_REQUEST' | RefusedMessage };
+export type SubscribeStoreAck =
+  { ok: true } | { ok: false; error: 'FORBIDDEN' | 'BAD_REQUEST' | RefusedMessage };
 export type RiderLocationAck =
   | { ok: true }
   | {
       ok: false;
-      error: 'RATE_LIMITED' | 'NOT_FOUND' | 'NOT_OUT_FOR_DELIVERY' | 'FORBIDDEN' | 'BAD_REQUEST';
+      error: 'NOT_FOUND' | 'NOT_OUT_FOR_DELIVERY' | 'FORBIDDEN' | 'BAD_REQUEST' | RefusedMessage;
     };
 
 export interface ClientToServerEvents {
@@ -74,6 +88,16 @@ export interface ClientToServerEvents {
 
 /**
  * The message of a `connect_error` raised by the server: a refused token (refresh it, then
- * connect again) or a passing failure (connect again shortly).
+ * connect again), a passing failure (connect again shortly), or too many open sockets for the
+ * user or the client's IP (close one first). The last carries `data`, the API's error shape.
  */
-export type ConnectErrorMessage = `Unauthorized: ${string}` | `Unavailable: ${string}`;
+export type ConnectErrorMessage =
+  `Unauthorized: ${string}` | `Unavailable: ${string}` | `TooManyConnections: ${string}`;
+
+/** `connect_error`'s `data` when the server refused for a limit. */
+export interface ConnectErrorData {
+  statusCode: 429;
+  error: 'Too Many Requests';
+  code: 'RATE_LIMITED';
+  message: string;
+}

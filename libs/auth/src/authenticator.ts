@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LivePrincipals } from './sessions/live-principals.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokens, type AccessClaims } from './tokens/access-tokens.js';
 import type { Role } from './users/user.entity.js';
@@ -24,6 +25,7 @@ export class Authenticator {
   constructor(
     private readonly tokens: AccessTokens,
     private readonly sessions: SessionsService,
+    private readonly live: LivePrincipals,
   ) {}
 
   async fromToken(token: unknown): Promise<Principal | null> {
@@ -49,10 +51,21 @@ export class Authenticator {
     return claims ? this.stillLive(claims) : null;
   }
 
-  /** The principal again, for a long-lived connection: null once logged out, revoked or disabled. */
+  /**
+   * The principal again, for a long-lived connection: its role now, or null once logged out,
+   * revoked or disabled. Answered from the process's memory while nothing changed (no round trip).
+   */
   async stillLive(claims: AccessClaims): Promise<Principal | null> {
     const live = await this.sessions.principalOf(claims);
     return live ? { ...live, claims } : null;
+  }
+
+  /**
+   * Tells `listener` the moment any process changes a user or ends one of their sessions (role
+   * change, disabling, logout…), so a long-lived connection can call `stillLive` again at once.
+   */
+  onChange(listener: (userId: string) => void): () => void {
+    return this.live.onChange(listener);
   }
 }
 

@@ -7,6 +7,7 @@ export * from './sessions/live-principals.js';
 export * from './sessions/page-sessions.service.js';
 export * from './sessions/sessions.service.js';
 export * from './tokens/access-tokens.js';
+export * from './users/email-address.js';
 export * from './users/user.entity.js';
 export * from './users/user-view.js';
 export * from './users/users.service.js';

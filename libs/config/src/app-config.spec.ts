@@ -1,9 +1,9 @@
 import { ConfigError, loadConfig } from './app-config.js';
 
 const realSecrets = {
-  JWT_ACCESS_SECRET: 'a'.repeat(40),
-  JWT_REFRESH_SECRET: 'b'.repeat(40),
-  METRICS_TOKEN: 'c'.repeat(32),
+  JWT_ACCESS_SECRET: 'Qm3v9KzT1xW8pL2cR7nY4bH6jF0sD5gA-e1R',
+  JWT_REFRESH_SECRET: 'u8Ee2Zr5Lw1Ny9Tq3Kc7Vb0Mx4Pa6Sd-h7J',
+  METRICS_TOKEN: 'Hx7Lq2Vw9Nc4Rt8Bz1Mk6Ps3Dy5Fg0Ja',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -74,6 +74,15 @@ describe('loadConfig', () => {
       problemsOf({ NODE_ENV: 'production', ...realSecrets, JWT_ACCESS_SECRET: example }),
     ).toEqual(['JWT_ACCESS_SECRET must be set to a real secret in production (not the example)']);
     expect(loadConfig({ NODE_ENV: 'production', ...realSecrets }).env).toBe('production');
+  });
+
+  it('refuses weak secrets in production only (secretWeakness: repeats, runs, placeholders)', () => {
+    const weak = { JWT_ACCESS_SECRET: 'a'.repeat(36), JWT_REFRESH_SECRET: 'abc'.repeat(12) };
+    expect(problemsOf({ NODE_ENV: 'production', ...weak })).toEqual([
+      'JWT_ACCESS_SECRET is too weak for production: it has 1 distinct characters (at least 10 required)',
+      'JWT_REFRESH_SECRET is too weak for production: it has 3 distinct characters (at least 10 required)',
+    ]);
+    expect(loadConfig(weak).env).toBe('development');
   });
 
   it('rejects short secrets and identical access/refresh secrets', () => {

@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { processEnvironment } from './env-files.js';
 import { Environment, INSECURE_SECRET_MARKER } from './environment.js';
+import { secretWeakness } from './secret-strength.js';
 
 /** Typed, validated configuration; the only view of the environment the rest of the code gets. */
 export interface AppConfig {
@@ -63,7 +64,13 @@ export interface AppConfig {
   metrics: { token?: string };
   /** Whether the api serves Swagger UI (/docs) and the OpenAPI document (/docs-json). */
   docs: { enabled: boolean };
-  tracking: { authRecheckMs: number };
+  tracking: {
+    authRecheckMs: number;
+    maxSocketsPerUser: number;
+    maxSocketsPerIp: number;
+    messagesPerSecond: number;
+    messageBurst: number;
+  };
   log: { level: Environment['LOG_LEVEL'] };
   admin: { email?: string; password?: string };
 }
@@ -127,6 +134,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
     for (const name of SECRETS) {
       if (!source[name] || env[name].includes(INSECURE_SECRET_MARKER)) {
         problems.push(`${name} must be set to a real secret in production (not the example)`);
+      } else {
+        const weakness = secretWeakness(env[name]);
+        if (weakness) problems.push(`${name} is too weak for production: it ${weakness}`);
       }
     }
   }
@@ -204,7 +214,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
     docs: {
       enabled: env.DOCS_ENABLED ? env.DOCS_ENABLED === 'true' : env.NODE_ENV !== 'production',
     },
-    tracking: { authRecheckMs: env.TRACKING_AUTH_RECHECK_MS },
+    tracking: {
+      authRecheckMs: env.TRACKING_AUTH_RECHECK_MS,
+      maxSocketsPerUser: env.TRACKING_MAX_SOCKETS_PER_USER,
+      maxSocketsPerIp: env.TRACKING_MAX_SOCKETS_PER_IP,
+      messagesPerSecond: env.TRACKING_MESSAGES_PER_SECOND,
+      messageBurst: env.TRACKING_MESSAGE_BURST,
+    },
     log: { level: env.LOG_LEVEL },
     admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
   };

@@ -128,8 +128,20 @@ export class Environment {
   /** Demo simulation: seconds between steps. */
   @Type(() => Number) @IsInt() @Min(1) DELIVERY_SIMULATION_STEP_SECONDS = 15;
 
-  /** How often open tracking sockets are re-checked (logout, disabled user), milliseconds. */
+  /** How often open tracking sockets are re-checked, ms: a safety net (changes apply at once). */
   @Type(() => Number) @IsInt() @Min(100) @Max(30_000) TRACKING_AUTH_RECHECK_MS = 15_000;
+
+  /** Tracking sockets one user may hold open at once, across every api instance. */
+  @Type(() => Number) @IsInt() @Min(1) TRACKING_MAX_SOCKETS_PER_USER = 10;
+
+  /** Tracking sockets one client IP may hold open at once (NAT: many users), across instances. */
+  @Type(() => Number) @IsInt() @Min(1) TRACKING_MAX_SOCKETS_PER_IP = 200;
+
+  /** Messages one tracking socket may send per second, sustained (token bucket). */
+  @Type(() => Number) @IsInt() @Min(1) TRACKING_MESSAGES_PER_SECOND = 10;
+
+  /** Messages one tracking socket may send at once (bucket size: a reconnect resubscribes all). */
+  @Type(() => Number) @IsInt() @Min(1) TRACKING_MESSAGE_BURST = 60;
 
   /**
    * GET /metrics (api and worker) requires `Authorization: Bearer <METRICS_TOKEN>`. Required in

@@ -1,16 +1,17 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { normalizeEmail } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { DomainError } from '#libs/platform';
 import { RateLimiter } from '#libs/redis';
 
 const WINDOW_SECONDS = 60;
 
-/** The account a request is about: its email, or (refresh) its token. */
+/** The account a request is about: its email (normalised: look-alikes share a budget), or (refresh) its token. */
 function accountOf(body: unknown): string | undefined {
   const { email, refreshToken } = (body ?? {}) as { email?: unknown; refreshToken?: unknown };
-  if (typeof email === 'string') return `email:${email.trim().toLowerCase()}`;
+  if (typeof email === 'string') return `email:${normalizeEmail(email)}`;
   if (typeof refreshToken === 'string') {
     return `refresh:${createHash('sha256').update(refreshToken).digest('hex')}`;
   }

@@ -8,14 +8,18 @@ import { ReadCache } from '#libs/redis';
 import { CATALOG_CACHE } from '#libs/products';
 import { DEMO_CATEGORIES, DEMO_STORES, demoQuantity } from './demo-catalog.js';
 
-export interface Credential {
+/** An account the seed made, and where its password is written: never the password itself. */
+export interface SeededAccount {
   role: Role;
   email: string;
-  password: string;
+  passwordIn: string;
 }
 
-/** Demo accounts exist only outside production; there, only the env-configured admin is made. */
-const DEMO_USERS: (Credential & { name: string })[] = [
+/**
+ * Demo accounts exist only outside production; there, only the env-configured admin is made.
+ * Their passwords are public on purpose (README, "Demo users").
+ */
+const DEMO_USERS: { role: Role; email: string; password: string; name: string }[] = [
   {
     role: 'admin',
     email: 'admin@flashcart.local',
@@ -47,24 +51,29 @@ export class DemoSeeder {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async seed(): Promise<Credential[]> {
-    const credentials: Credential[] = [];
+  /** What it made, for the CLI to name (no secret: it says where each password is). */
+  async seed(): Promise<SeededAccount[]> {
+    const accounts: SeededAccount[] = [];
     const { email, password } = this.config.admin;
     if (email && password) {
-      await this.createAdmin(email, password);
-      credentials.push({ role: 'admin', email, password });
+      const { user } = await this.createAdmin(email, password);
+      accounts.push({ role: 'admin', email: user.email, passwordIn: 'ADMIN_PASSWORD' });
     }
     if (this.config.env !== 'production') {
       let adminId: string | undefined;
       for (const demo of DEMO_USERS) {
         const { user } = await this.users.upsert(demo);
         if (demo.role === 'admin') adminId = user.id;
-        credentials.push({ role: demo.role, email: demo.email, password: demo.password });
+        accounts.push({
+          role: demo.role,
+          email: demo.email,
+          passwordIn: 'README.md, "Demo users"',
+        });
       }
       await this.seedCatalog(adminId!);
       await this.seedRiders();
     }
-    return credentials;
+    return accounts;
   }
 
   /** Upserts stores, categories and products by their natural keys; sets demo stock levels. */
@@ -140,7 +149,8 @@ export class DemoSeeder {
     }
   }
 
-  async createAdmin(email: string, password: string, name = 'Administrator'): Promise<void> {
-    await this.users.upsert({ email, password, name, role: 'admin' });
+  /** Creates or promotes an admin; returns the user (its email as stored, normalised). */
+  createAdmin(email: string, password: string, name = 'Administrator') {
+    return this.users.upsert({ email, password, name, role: 'admin' });
   }
 }

@@ -137,6 +137,8 @@ export async function mountPages(app: NestFastifyApplication): Promise<void> {
           return again(401, 'Email or password is incorrect.');
         if (e instanceof DomainError && e.code === 'ACCOUNT_DISABLED')
           return again(403, 'This account is disabled.');
+        if (e instanceof DomainError && e.code === 'VALIDATION_FAILED')
+          return again(400, e.message);
         throw e;
       }
     },

@@ -11,14 +11,13 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import type {
-  ConnectErrorMessage,
   RiderLocationAck,
   RiderLocationMessage,
   SubscribeAck,
   SubscribeStoreAck,
   UnsubscribeAck,
 } from '@flashcart/client/protocol';
-import { Authenticator, type Principal } from '#libs/auth';
+import { Authenticator } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { RiderShifts } from '#libs/dispatch';
 import { MAX_EVENT_SEQ, OrderQueries, type OrderEventView } from '#libs/orders';
@@ -30,16 +29,10 @@ import {
   storeRoom,
   TRACKING_NAMESPACE,
 } from '#libs/tracking';
-import { OrderStreams, toWire, type OrderStream } from './order-streams.js';
-
-interface SocketData extends Principal {
-  orders: Map<string, OrderStream>;
-  expiry?: NodeJS.Timeout;
-}
-
-const connectError = (message: ConnectErrorMessage) => new Error(message);
-const unauthorized = () =>
-  connectError('Unauthorized: a valid access token is required in auth.token');
+import { ConnectionLimits } from './connection-limits.js';
+import { OrderStreams, toWire } from './order-streams.js';
+import { SocketAdmission } from './socket-admission.js';
+import { SocketAuthority, userRoom, type SocketData } from './socket-authority.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An event seq to resume after (0 = from the start). */
@@ -62,36 +55,29 @@ export class TrackingGateway
   @WebSocketServer() private namespace!: Namespace;
   private readonly logger = new Logger(TrackingGateway.name);
   private recheck?: NodeJS.Timeout;
+  private unwatch?: () => void;
   private readonly streams: OrderStreams;
+  private readonly authority: SocketAuthority;
+  private readonly admission: SocketAdmission;
 
   constructor(
-    private readonly auth: Authenticator,
+    auth: Authenticator,
     private readonly orders: OrderQueries,
     private readonly feed: OrderEventFeed,
     private readonly locations: RiderLocations,
     private readonly shifts: RiderShifts,
     private readonly metrics: Metrics,
+    limits: ConnectionLimits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.streams = new OrderStreams(orders, this.logger);
+    this.authority = new SocketAuthority(auth, orders, this.logger);
+    this.admission = new SocketAdmission(auth, limits, this.authority, config, this.logger);
   }
 
   async afterInit(namespace: Namespace): Promise<void> {
-    // Authenticate in the handshake: a bad token never becomes a connection (connect_error).
-    namespace.use((socket, next) => {
-      this.auth.fromToken(socket.handshake.auth?.token).then(
-        (principal) => {
-          if (!principal) return next(unauthorized());
-          socket.data = { ...principal, orders: new Map() } satisfies SocketData;
-          next();
-        },
-        (err: unknown) => {
-          // Never the database's words in a connect_error: the client retries later.
-          this.logger.warn({ err }, 'tracking handshake failed');
-          next(connectError('Unavailable: try again shortly'));
-        },
-      );
-    });
+    this.admission.guard(namespace);
+    this.unwatch = this.authority.watch(namespace);
     await this.feed.onEvent((event) => this.dispatch(event));
     this.feed.onResume(() => void this.catchUp());
     this.recheck = setInterval(() => void this.recheckAll(), this.config.tracking.authRecheckMs);
@@ -100,11 +86,13 @@ export class TrackingGateway
 
   onModuleDestroy(): void {
     clearInterval(this.recheck);
+    this.unwatch?.();
   }
 
   handleConnection(socket: Socket): void {
     const data = socket.data as SocketData;
     this.metrics.websocketConnections.inc();
+    void socket.join(userRoom(data.userId));
     const msLeft = data.claims.exp * 1000 - Date.now();
     data.expiry = setTimeout(() => socket.disconnect(true), Math.max(0, msLeft));
     data.expiry.unref();
@@ -113,6 +101,7 @@ export class TrackingGateway
   handleDisconnect(socket: Socket): void {
     this.metrics.websocketConnections.dec();
     clearTimeout((socket.data as SocketData).expiry);
+    this.admission.release(socket);
   }
 
   @SubscribeMessage('subscribe')
@@ -126,7 +115,14 @@ export class TrackingGateway
       return { ok: false, error: 'BAD_REQUEST' };
     }
     const data = socket.data as SocketData;
-    const visible = await this.statusIfVisible(orderId, data);
+    let version = data.version;
+    let visible = await this.statusIfVisible(orderId, data);
+    while (version !== data.version) {
+      // A change to the user heard meanwhile (a demotion): decide again on the role now.
+      if (!(await this.authority.refresh(socket))) return { ok: false, error: 'NOT_FOUND' };
+      version = data.version;
+      visible = await this.statusIfVisible(orderId, data);
+    }
     if (!visible) return { ok: false, error: 'NOT_FOUND' };
     // Join first, then read the timeline: whatever is published meanwhile queues behind the replay
     // on the stream's chain and is dropped if the replay already sent it. The ack's status and seq
@@ -159,6 +155,7 @@ export class TrackingGateway
   ): Promise<SubscribeStoreAck> {
     const { storeId } = (body ?? {}) as { storeId?: unknown };
     if (!isUuid(storeId)) return { ok: false, error: 'BAD_REQUEST' };
+    // Checked and joined in one step: a demotion heard later takes the room away again.
     if ((socket.data as SocketData).role !== 'admin') return { ok: false, error: 'FORBIDDEN' };
     await socket.join(storeRoom(storeId));
     return { ok: true };
@@ -179,10 +176,17 @@ export class TrackingGateway
       return { ok: false, error: 'BAD_REQUEST' };
     const data = socket.data as SocketData;
     if (data.role !== 'rider') return { ok: false, error: 'FORBIDDEN' };
+    const version = data.version;
     // The rate limit first: a flood costs one Redis call per message, not an order lookup.
     if (!(await this.locations.allow(data.userId))) return { ok: false, error: 'RATE_LIMITED' };
     const order = await this.orders.statusIfVisible(orderId, { id: data.userId, role: 'rider' });
     if (!order) return { ok: false, error: 'NOT_FOUND' };
+    // Demoted while this was looked up: not a rider's position any more.
+    if (
+      version !== data.version &&
+      !((await this.authority.refresh(socket)) && data.role === 'rider')
+    )
+      return { ok: false, error: 'FORBIDDEN' };
     if (order !== 'OUT_FOR_DELIVERY') return { ok: false, error: 'NOT_OUT_FOR_DELIVERY' };
     const location = await this.locations.record(orderId, lat, lng);
     // Dispatch ranks riders by their last position (kept at most every 10 s; never blocks this).
@@ -229,13 +233,12 @@ export class TrackingGateway
       if (room.startsWith(storeRoom(''))) this.namespace.local.to(room).emit('resync', {});
   }
 
-  /** Logged out, disabled or revoked since connecting: disconnected at the next check. */
+  /**
+   * A safety net for changes missed while the change channel was down (a Redis outage): logged
+   * out, disabled or revoked since connecting, disconnected; a changed role, applied.
+   */
   private async recheckAll(): Promise<void> {
-    for (const socket of this.namespace.sockets.values()) {
-      const live = await this.auth
-        .stillLive((socket.data as SocketData).claims)
-        .catch(() => 'unknown' as const);
-      if (live === null) socket.disconnect(true);
-    }
+    for (const socket of this.namespace.sockets.values())
+      await this.authority.refresh(socket).catch(() => undefined);
   }
 }

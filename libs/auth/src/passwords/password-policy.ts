@@ -9,7 +9,3 @@ export function passwordProblems(password: string, email: string): string[] {
   }
   return problems;
 }
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}

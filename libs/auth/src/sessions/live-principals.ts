@@ -35,6 +35,7 @@ export class LivePrincipals implements OnModuleInit, OnApplicationShutdown {
   /** Bumped on every change heard: a lookup that began before one is not kept. */
   private changes = 0;
   private readonly channel: InvalidationChannel;
+  private readonly listeners = new Set<(userId: string) => void>();
 
   constructor(@Inject(REDIS) redis: Redis) {
     this.channel = new InvalidationChannel(
@@ -86,9 +87,20 @@ export class LivePrincipals implements OnModuleInit, OnApplicationShutdown {
     await this.channel.publish(userId);
   }
 
+  /**
+   * Calls `listener` with the user's id whenever a change to them is heard (from any process,
+   * this one included), e.g. so that long-lived connections re-read the role at once. Changes
+   * missed while the channel was down are not replayed: holders re-check on their own schedule.
+   */
+  onChange(listener: (userId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   private forget(userId: string): void {
     this.changes++;
     this.users.delete(userId);
+    for (const listener of this.listeners) listener(userId);
   }
 
   private remember(userId: string, sessionId: string, role: Role): void {

@@ -12,7 +12,7 @@ export type Role = (typeof ROLES)[number];
 @Entity('users')
 export class User {
   @PrimaryGeneratedColumn('uuid') id!: string;
-  /** Trimmed, lower case, unique. */
+  /** As canonicalEmail() makes it (trimmed, NFKC, lower case), unique. */
   @Column({ type: 'varchar', length: 254 }) email!: string;
   @Column({ type: 'text', select: false }) passwordHash!: string;
   @Column({ type: 'varchar', length: 100 }) name!: string;

@@ -4,9 +4,10 @@ import { DataSource, IsNull, Repository } from 'typeorm';
 import { conflictOnUnique } from '#libs/database';
 import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
 import { PasswordHasher } from '../passwords/password-hasher.js';
-import { normalizeEmail, passwordProblems } from '../passwords/password-policy.js';
+import { passwordProblems } from '../passwords/password-policy.js';
 import { AuthSession } from '../sessions/auth-session.entity.js';
 import { LivePrincipals } from '../sessions/live-principals.js';
+import { canonicalEmail, emailSearchTerm } from './email-address.js';
 import { User, type Role } from './user.entity.js';
 import { toUserView, type UserView } from './user-view.js';
 
@@ -38,7 +39,7 @@ export class UsersService {
 
   /** Creates a user; 400 naming the field for a weak password, 409 for a taken email. */
   async create(input: NewUser): Promise<User> {
-    const email = normalizeEmail(input.email);
+    const email = canonicalEmail(input.email);
     const problems = passwordProblems(input.password, email);
     if (problems.length > 0) throw new DomainError('VALIDATION_FAILED', problems.join('; '));
     const user = this.users.create({
@@ -59,7 +60,7 @@ export class UsersService {
 
   /** Creates the user or brings an existing one to this role and password (CLI, seed). */
   async upsert(input: NewUser & { role: Role }): Promise<{ user: User; created: boolean }> {
-    const existing = await this.users.findOneBy({ email: normalizeEmail(input.email) });
+    const existing = await this.users.findOneBy({ email: canonicalEmail(input.email) });
     if (!existing) return { user: await this.create(input), created: true };
     const problems = passwordProblems(input.password, existing.email);
     if (problems.length > 0) throw new DomainError('VALIDATION_FAILED', problems.join('; '));
@@ -87,12 +88,13 @@ export class UsersService {
     return users.map((u) => u.id);
   }
 
-  /** With the password hash, for login only. */
-  findForLogin(email: string): Promise<User | null> {
+  /** With the password hash, for login only; a malformed or look-alike email is a 400. */
+  async findForLogin(email: string): Promise<User | null> {
+    const canonical = canonicalEmail(email);
     return this.users
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
-      .where('u.email = :email', { email: normalizeEmail(email) })
+      .where('u.email = :email', { email: canonical })
       .getOne();
   }
 
@@ -106,7 +108,7 @@ export class UsersService {
     if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
     if (filter.email) {
       query.andWhere(`u.email LIKE :email ESCAPE '\\'`, {
-        email: `%${normalizeEmail(filter.email).replace(/[\\%_]/g, '\\$&')}%`,
+        email: `%${emailSearchTerm(filter.email).replace(/[\\%_]/g, '\\$&')}%`,
       });
     }
     if (filter.cursor) {

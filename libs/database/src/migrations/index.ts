@@ -7,6 +7,7 @@ import { OutboxConsumerCursors1764150400000 } from './1764150400000-OutboxConsum
 import { DispatchCapacityShortPicks1764150500000 } from './1764150500000-DispatchCapacityShortPicks.js';
 import { StoreOpenOrders1764150600000 } from './1764150600000-StoreOpenOrders.js';
 import { RefusePlacement1764150700000 } from './1764150700000-RefusePlacement.js';
+import { NormaliseUserEmails1765000100000 } from './1765000100000-NormaliseUserEmails.js';
 import { CreatePromotions1765000500000 } from './1765000500000-CreatePromotions.js';
 import { CartsAndPricing1765000600000 } from './1765000600000-CartsAndPricing.js';
 
@@ -20,6 +21,7 @@ export const migrations: (new () => MigrationInterface)[] = [
   DispatchCapacityShortPicks1764150500000,
   StoreOpenOrders1764150600000,
   RefusePlacement1764150700000,
+  NormaliseUserEmails1765000100000,
   CreatePromotions1765000500000,
   CartsAndPricing1765000600000,
 ];
