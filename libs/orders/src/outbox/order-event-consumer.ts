@@ -13,7 +13,8 @@ export interface OrderEventConsumer {
   readonly enabled?: boolean;
   /**
    * `signal` aborts when the call has taken too long (3 s): a consumer with several steps may
-   * stop at the next one. The relay retries only after this call settles, so calls never overlap.
+   * stop at the next one. The relay waits for the call to settle either way (a retry only after
+   * it), so calls never overlap.
    */
   handle(events: OrderEventView[], signal: AbortSignal): Promise<void>;
 }

@@ -211,7 +211,10 @@ describe('OrderEventsRelay (fake clock, in-memory outbox)', () => {
 
   it('never runs two calls at once: a timed-out call is aborted and awaited before the retry, and the lease stays', async () => {
     const HANG_MS = 10_000;
-    const a = await startProcess('a', { takes: (n) => (n === 1 ? HANG_MS : 0) });
+    const a = await startProcess('a', {
+      takes: (n) => (n === 1 ? HANG_MS : 0),
+      fails: (n) => n === 1, // as a consumer that stops at its signal does
+    });
     await startProcess('b');
     outbox.add('o1', 1);
     await jest.advanceTimersByTimeAsync(HANDLER_TIMEOUT_MS + 500);
@@ -223,10 +226,22 @@ describe('OrderEventsRelay (fake clock, in-memory outbox)', () => {
     const sorted = [...calls].sort((x, y) => x.start - y.start);
     for (const [i, call] of sorted.entries())
       if (i > 0) expect(call.start).toBeGreaterThanOrEqual(sorted[i - 1].end!);
-    // The retry came once the first call settled (and failed, as timed out), from the same process.
+    // The retry came once the first call settled (and failed), from the same process.
     expect(calls.map((c) => c.process)).toEqual(['a', 'a']);
     expect(calls[1].start - calls[0].end!).toBeLessThanOrEqual(100 + OUTBOX_POLL_MS);
-    expect(delivered()).toEqual([1, 1]); // at least once
     expect(a.relay.leading()).toEqual(['c']);
+  });
+
+  it('counts a slow call that succeeds in the end as delivered (no second delivery)', async () => {
+    await startProcess('a', { takes: (n) => (n === 1 ? 2 * HANDLER_TIMEOUT_MS : 0) });
+    outbox.add('o1', 1);
+    outbox.add('o1', 2);
+    await jest.advanceTimersByTimeAsync(3 * HANDLER_TIMEOUT_MS);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].signal.aborted).toBe(true);
+    expect(delivered()).toEqual([1, 2]);
+    outbox.add('o1', 3);
+    await jest.advanceTimersByTimeAsync(OUTBOX_POLL_MS * 2);
+    expect(delivered()).toEqual([1, 2, 3]); // the cursor moved past the slow batch
   });
 });
