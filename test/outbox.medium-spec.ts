@@ -98,7 +98,7 @@ describe('outbox relay on transaction ids past a power of ten', () => {
   let burner: pg.Client;
   let writer: pg.Client;
   let relay: OrderEventsRelay;
-  const delivered: { orderId: string; seq: number; at: number }[] = [];
+  const delivered: { orderId: string; seq: number }[] = [];
 
   beforeAll(async () => {
     database = await isolatedDatabase();
@@ -142,7 +142,7 @@ describe('outbox relay on transaction ids past a power of ten', () => {
 
   /** The test's events (seq 2 on): whether the placement's seq 1 comes too depends on what ran
    * in the cluster when the relay registered (its cursor starts at the oldest running one). */
-  async function deliveredSeqs(orderId: string, count: number, timeoutMs = 3_000) {
+  async function deliveredSeqs(orderId: string, count: number, timeoutMs = 15_000) {
     const seqs = () =>
       delivered.filter((e) => e.orderId === orderId && e.seq >= 2).map((e) => e.seq);
     const deadline = Date.now() + timeoutMs;
@@ -162,8 +162,7 @@ describe('outbox relay on transaction ids past a power of ten', () => {
         {
           name: `poll-only-${order.id.slice(0, 8)}`,
           handle: async (events) => {
-            for (const e of events)
-              delivered.push({ orderId: e.orderId, seq: e.seq, at: Date.now() });
+            for (const e of events) delivered.push({ orderId: e.orderId, seq: e.seq });
           },
         },
       ],
@@ -194,12 +193,11 @@ describe('outbox relay on transaction ids past a power of ten', () => {
       expect(tx.toString().length).toBeGreaterThan(older.toString().length);
       expect(tx.toString() < older.toString()).toBe(true);
     }
-    const written = Date.now();
 
+    // Only the poll can deliver them here. How soon depends on the oldest transaction running
+    // anywhere in the cluster (events wait for it), so the wait is generous; before the fix
+    // they never came.
     const seqs = await deliveredSeqs(order.id, olderDelivered ? 3 : 2);
     expect(seqs).toEqual(olderDelivered ? [2, 3, 4] : [3, 4]);
-    // Within a few polls (50 ms each), not after a nudge or a commit that never comes.
-    const last = delivered.find((e) => e.orderId === order.id && e.seq === 4)!;
-    expect(last.at - written).toBeLessThan(1_000);
-  });
+  }, 60_000);
 });
