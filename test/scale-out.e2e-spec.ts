@@ -1,5 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
 import { AuthModule } from '#libs/auth';
@@ -19,6 +20,7 @@ import {
 } from './harness/factories.js';
 import { HttpClient } from './harness/http-client.js';
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
+import { PrivateRedis } from './harness/redis-server.js';
 import { TrackingClient } from './harness/tracking-client.js';
 
 /**
@@ -331,5 +333,170 @@ describe('scale-out: two api processes behind HAProxy (docker/haproxy.cfg)', () 
         },
       ]);
     }
+  }, 60_000);
+});
+
+/**
+ * What the balancer's check means (docs/operations.md, "Health"): an instance is taken out when it
+ * cannot serve or is stopping, not when Redis is down (issue 23, defects 2 and 10). Clients keep
+ * placing orders through HAProxy meanwhile and must never get its 503.
+ */
+describe('scale-out: Redis down, and an api stopping, behind HAProxy', () => {
+  const DRAIN_MS = 5_000;
+  let database: IsolatedDatabase;
+  let redis: PrivateRedis;
+  let apis: AppProcess[];
+  let balancer: Balancer;
+  let customers: TestUser[];
+  let order: { productId: string; quantity: number; address: object };
+
+  beforeAll(async () => {
+    database = await isolatedDatabase();
+    redis = await PrivateRedis.start();
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX}_drain`,
+      TRUST_PROXY: 'loopback',
+      MAX_OPEN_ORDERS_PER_CUSTOMER: '100000',
+      SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
+    };
+    apis = await Promise.all([AppProcess.start('api', env), AppProcess.start('api', env)]);
+    balancer = await Balancer.start(apis.map((api) => api.port));
+    const http = new HttpClient(balancer.url);
+    let users: TestingModule | undefined;
+    let admin: TestUser;
+    try {
+      users = await Test.createTestingModule({
+        imports: [ConfigModule, DatabaseModule, RedisModule, AuthModule],
+      })
+        .overrideProvider(APP_CONFIG)
+        .useValue(testConfig(env))
+        .compile();
+      admin = await userWithRole(users, http, 'admin');
+    } finally {
+      await users?.close();
+    }
+    const { product, address } = await new CatalogFactory(http, admin.accessToken).stockedStore(
+      1_000_000,
+    );
+    order = { productId: product.id, quantity: 1, address };
+    customers = await Promise.all(range(4).map(() => signup(http)));
+  }, 60_000);
+  afterAll(async () => {
+    await balancer?.stop();
+    for (const api of apis ?? []) {
+      if (api.child.exitCode === null && api.child.signalCode === null) api.kill('SIGKILL');
+      await api.exited;
+    }
+    await redis?.destroy();
+    await database?.drop();
+  });
+
+  /** Each customer places orders through the balancer, one after another, until `over()`. */
+  async function placeOrdersUntil(over: () => boolean) {
+    const answers: { status: number; body: string }[] = [];
+    await Promise.all(
+      customers.map(async (customer) => {
+        while (!over()) {
+          try {
+            const res = await fetch(`${balancer.url}/v1/orders`, {
+              method: 'POST',
+              headers: {
+                authorization: `Bearer ${customer.accessToken}`,
+                'idempotency-key': randomUUID(),
+                'content-type': 'application/json',
+              },
+              body: JSON.stringify({
+                items: [{ productId: order.productId, quantity: order.quantity }],
+                address: order.address,
+              }),
+            });
+            answers.push({ status: res.status, body: (await res.text()).slice(0, 120) });
+          } catch (err) {
+            // The connection failed (status 0): what a client sees when a stopping api drops it.
+            answers.push({ status: 0, body: String((err as Error).cause ?? err) });
+          }
+        }
+      }),
+    );
+    return answers;
+  }
+
+  const unexpected = (answers: { status: number; body: string }[]) =>
+    answers.filter((a) => a.status !== 201);
+
+  it('keeps every api in while Redis is down: orders are placed, the balancer answers no 503', async () => {
+    await redis.stop();
+    // Longer than the balancer needs to take an instance out (inter 2 s, then fastinter 1 s).
+    const outage = Date.now() + 8_000;
+    const answers = await placeOrdersUntil(() => Date.now() > outage);
+    const probes = await Promise.all(
+      apis.map(async (api) => {
+        const serving = await fetch(`${api.url}/health/serving`);
+        const ready = await fetch(`${api.url}/health/ready`);
+        return { serving: serving.status, body: await serving.text(), ready: ready.status };
+      }),
+    );
+    await redis.start();
+
+    expect(answers.length).toBeGreaterThan(20);
+    expect(unexpected(answers)).toEqual([]);
+    for (const probe of probes) {
+      expect(probe.serving).toBe(200);
+      expect(JSON.parse(probe.body)).toMatchObject({
+        status: 'degraded',
+        checks: { database: { status: 'up' }, redis: { status: 'down' } },
+      });
+      // Readiness still names what is down, for whoever needs every dependency.
+      expect(probe.ready).toBe(503);
+    }
+    await until('both apis are ready again', async () => {
+      const ready = await Promise.all(apis.map((api) => fetch(`${api.url}/health/ready`)));
+      return ready.every((r) => r.ok);
+    });
+  }, 60_000);
+
+  it('drains a stopping api: its check fails at once, it serves on, and clients get no 503', async () => {
+    const stopping = apis[1];
+    await until(
+      'the balancer sends to both apis again',
+      async () => {
+        const before = await Promise.all(apis.map((api) => served(api, '/health/live')));
+        for (const _ of range(4)) await fetch(`${balancer.url}/health/live`);
+        const after = await Promise.all(apis.map((api) => served(api, '/health/live')));
+        return after.every((count, i) => count > before[i]);
+      },
+      20_000,
+    );
+    let exited = false;
+    const placing = placeOrdersUntil(() => exited);
+    await new Promise((r) => setTimeout(r, 500)); // clients busy on both instances
+    const signalled = Date.now();
+    stopping.kill('SIGTERM');
+    let checkFailed: { after: number; body: unknown } | undefined;
+    for (let i = 0; i < 20 && !checkFailed; i++) {
+      const serving = await fetch(`${stopping.url}/health/serving`).catch(() => undefined);
+      if (serving?.status === 503)
+        checkFailed = { after: Date.now() - signalled, body: await serving.json() };
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    const live = await fetch(`${stopping.url}/health/live`).catch(() => undefined);
+    const { code } = await stopping.exited;
+    const stoppedAfter = Date.now() - signalled;
+    await new Promise((r) => setTimeout(r, 1_000)); // and a while after it is gone
+    exited = true;
+    const answers = await placing;
+
+    expect(answers.length).toBeGreaterThan(20);
+    expect(unexpected(answers)).toEqual([]);
+    expect(code).toBe(0);
+    expect(checkFailed).toEqual({
+      after: expect.any(Number),
+      body: expect.objectContaining({ message: 'Not serving: draining (stopping)' }),
+    });
+    expect(checkFailed!.after).toBeLessThan(1_000);
+    expect(live?.status).toBe(200); // it serves on meanwhile
+    expect(stoppedAfter).toBeGreaterThanOrEqual(DRAIN_MS);
   }, 60_000);
 });

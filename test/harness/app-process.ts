@@ -38,7 +38,8 @@ export class AppProcess {
     });
     const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }));
     const started = new AppProcess(child, port, exited as AppProcess['exited']);
-    for (let i = 0; i < 150; i++) {
+    // A minute: a loaded machine (shared CI, several suites at once) took 19 s to boot the api.
+    for (let i = 0; i < 600; i++) {
       if (child.exitCode !== null)
         throw new Error(`${app} exited with ${child.exitCode} (is dist/ built?)`);
       const ok = await fetch(`${started.url}/health/ready`).then(

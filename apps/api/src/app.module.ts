@@ -1,17 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
-import { DispatchConsumer, DispatchModule } from '#libs/dispatch';
-import {
-  JobsModule,
-  NotificationJobsScheduler,
-  OrderJobsScheduler,
-  SimulationJobsScheduler,
-} from '#libs/jobs';
-import { OutboxModule } from '#libs/orders';
+import { OutboxConsumersModule } from '#libs/outbox-consumers';
 import { PlatformModule } from '#libs/platform';
 import { ReadCacheModule, RedisModule } from '#libs/redis';
-import { TrackingModule, TrackingPublisher } from '#libs/tracking';
 import { AuthHttpModule } from './auth/auth-http.module.js';
 import { CartHttpModule } from './cart/cart-http.module.js';
 import { CatalogHttpModule } from './catalog/catalog-http.module.js';
@@ -31,18 +23,9 @@ import { TrackingHttpModule } from './tracking/tracking-http.module.js';
     OrdersHttpModule,
     CartHttpModule,
     TrackingHttpModule,
-    // The api delivers committed order events too (whichever process holds a consumer's lease).
     DispatchHttpModule,
-    OutboxModule.forConsumers(
-      [
-        TrackingPublisher,
-        OrderJobsScheduler,
-        NotificationJobsScheduler,
-        SimulationJobsScheduler,
-        DispatchConsumer,
-      ],
-      [TrackingModule, JobsModule, DispatchModule],
-    ),
+    // The api delivers committed order events too (whichever process holds a consumer's lease).
+    OutboxConsumersModule,
   ],
 })
 export class AppModule {}

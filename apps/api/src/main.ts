@@ -12,7 +12,8 @@ const { createApiApp } = await import('./api-app.js');
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApiApp(config);
-  closeOnSignals(app, config.http.shutdownTimeoutMs);
+  // Behind a load balancer: fail its check and serve on until it stops sending (SHUTDOWN_DRAIN_MS).
+  closeOnSignals(app, config.http.shutdownTimeoutMs, config.http.shutdownDrainMs);
   await app.listen(config.http.port, config.http.host);
 }
 

@@ -10,6 +10,7 @@ const { createWorkerApp } = await import('./worker-app.js');
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createWorkerApp(config);
+  // No drain: no balancer sends the worker requests (its port serves probes and metrics only).
   closeOnSignals(app, config.http.shutdownTimeoutMs);
   await app.listen(config.worker.healthPort, config.http.host);
 }

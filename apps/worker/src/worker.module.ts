@@ -3,20 +3,15 @@ import { AuthModule } from '#libs/auth';
 import { CartModule } from '#libs/cart';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
-import { DispatchConsumer, DispatchModule } from '#libs/dispatch';
+import { DispatchModule } from '#libs/dispatch';
 import { InventoryModule } from '#libs/inventory';
-import {
-  JobProducer,
-  JobsModule,
-  NotificationJobsScheduler,
-  OrderJobsScheduler,
-  SimulationJobsScheduler,
-} from '#libs/jobs';
+import { JobProducer, JobsModule } from '#libs/jobs';
 import { NotificationsModule } from '#libs/notifications';
-import { OrdersModule, OutboxModule } from '#libs/orders';
+import { OrdersModule } from '#libs/orders';
+import { OutboxConsumersModule } from '#libs/outbox-consumers';
 import { PlatformModule } from '#libs/platform';
 import { ReadCacheModule, RedisModule } from '#libs/redis';
-import { TrackingModule, TrackingPublisher } from '#libs/tracking';
+import { TrackingModule } from '#libs/tracking';
 import { DeliveryProcessor } from './processors/delivery.processor.js';
 import { DispatchProcessor } from './processors/dispatch.processor.js';
 import { MaintenanceProcessor } from './processors/maintenance.processor.js';
@@ -25,8 +20,8 @@ import { OrdersProcessor } from './processors/orders.processor.js';
 import { SimulationProcessor } from './processors/simulation.processor.js';
 
 /**
- * The worker: the domain libs, the queue processors, and the outbox consumers it delivers for
- * (the api runs the same consumers: whichever process holds a consumer's lease delivers).
+ * The worker: the domain libs, the queue processors, and the outbox consumers (the same list as
+ * the api's, OutboxConsumersModule: whichever process holds a consumer's lease delivers).
  * No public API; its HTTP server only answers health probes and metrics.
  */
 @Module({
@@ -44,16 +39,7 @@ import { SimulationProcessor } from './processors/simulation.processor.js';
     JobsModule,
     DispatchModule,
     CartModule,
-    OutboxModule.forConsumers(
-      [
-        TrackingPublisher,
-        OrderJobsScheduler,
-        NotificationJobsScheduler,
-        SimulationJobsScheduler,
-        DispatchConsumer,
-      ],
-      [TrackingModule, JobsModule, DispatchModule],
-    ),
+    OutboxConsumersModule,
   ],
   providers: [
     OrdersProcessor,

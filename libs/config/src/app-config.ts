@@ -19,6 +19,8 @@ export interface AppConfig {
     /** Fastify's trustProxy: false, true (every hop) or the trusted proxies' addresses. */
     trustProxy: boolean | string[];
     shutdownTimeoutMs: number;
+    /** The api's drain on SIGTERM, before it closes (docs/operations.md, "Health"). */
+    shutdownDrainMs: number;
   };
   worker: { healthPort: number };
   database: { url: string };
@@ -168,6 +170,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
       bodyLimit: env.BODY_LIMIT,
       trustProxy: trustProxy ?? false,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     },
     worker: { healthPort: env.WORKER_HEALTH_PORT },
     database: { url: env.DATABASE_URL },

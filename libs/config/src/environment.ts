@@ -174,6 +174,12 @@ export class Environment {
   /** Milliseconds allowed for in-flight work to finish on SIGTERM before exiting anyway. */
   @Type(() => Number) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /**
+   * Milliseconds the api keeps serving after SIGTERM while its health checks already answer 503,
+   * so that a load balancer stops sending to it first (then it closes). 0: no balancer.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(120_000) SHUTDOWN_DRAIN_MS = 0;
+
   /** First admin, created by `make seed` / `npm run cli -- create-admin`. */
   @IsOptional() @IsString() @MaxLength(254) @trimmed ADMIN_EMAIL?: string;
 

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter.js';
 import { createValidationPipe } from './errors/validation.js';
+import { Drain } from './health/drain.js';
 import { HealthController } from './health/health.controller.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsController } from './metrics/metrics.controller.js';
@@ -18,11 +19,12 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       global: true,
-      exports: [Metrics],
+      exports: [Metrics, Drain],
       imports: [LoggingModule.forRoot(app), TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController, MetricsController],
       providers: [
         Metrics,
+        Drain,
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

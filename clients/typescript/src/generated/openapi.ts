@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/serving": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Load balancer check (PostgreSQL answers and the process is not stopping) */
+        get: operations["checkServing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/ready": {
         parameters: {
             query?: never;
@@ -838,30 +855,16 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
-        ReadyDto: {
-            /** @enum {string} */
-            status: "ok";
+        ServingDto: {
+            /**
+             * @description `degraded`: Redis is down (the api serves on without it)
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
             /** @example 0.1.0 */
             version: string;
-            /**
-             * @description Per dependency: { status, message? }
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       },
-             *       "redis": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            checks: {
-                [key: string]: {
-                    /** @enum {string} */
-                    status: "up" | "down";
-                    /** @description Why it is down */
-                    message?: string;
-                };
-            };
+            /** @description Per dependency: { status, ... } */
+            checks: Record<string, never>;
         };
         NotReadyDto: {
             /** @example 503 */
@@ -880,6 +883,31 @@ export interface components {
              *       "redis": {
              *         "status": "down",
              *         "message": "timeout"
+             *       }
+             *     }
+             */
+            checks: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                    /** @description Why it is down */
+                    message?: string;
+                };
+            };
+        };
+        ReadyDto: {
+            /** @enum {string} */
+            status: "ok";
+            /** @example 0.1.0 */
+            version: string;
+            /**
+             * @description Per dependency: { status, message? }
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "status": "up"
              *       }
              *     }
              */
@@ -2325,6 +2353,96 @@ export interface operations {
             };
         };
     };
+    checkServing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description This instance serves requests; `degraded` while Redis is down. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "version": "0.1.0",
+                     *       "checks": {}
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServingDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                };
+            };
+            /** @description PostgreSQL is down, or the process is draining before it stops. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "message": "Not ready: redis down",
+                     *       "requestId": "string",
+                     *       "version": "string",
+                     *       "checks": {
+                     *         "database": {
+                     *           "status": "up"
+                     *         },
+                     *         "redis": {
+                     *           "status": "down",
+                     *           "message": "timeout"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotReadyDto"];
+                };
+            };
+        };
+    };
     checkReadiness: {
         parameters: {
             query?: never;
@@ -2393,7 +2511,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
                 };
             };
-            /** @description A dependency is down; the message names it. */
+            /** @description A dependency is down, or the process is draining; the message says which. */
             503: {
                 headers: {
                     [name: string]: unknown;

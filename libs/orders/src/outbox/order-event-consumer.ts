@@ -11,7 +11,12 @@ export interface OrderEventConsumer {
   readonly name: string;
   /** False: this process does not run it (and never takes its lease). Default true. */
   readonly enabled?: boolean;
-  handle(events: OrderEventView[]): Promise<void>;
+  /**
+   * `signal` aborts when the call has taken too long (3 s): a consumer with several steps may
+   * stop at the next one. The relay waits for the call to settle either way (a retry only after
+   * it), so calls never overlap.
+   */
+  handle(events: OrderEventView[], signal: AbortSignal): Promise<void>;
 }
 
 /** DI token: the consumers a process runs, listed by its root module (see OutboxModule). */

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { OrderEventView } from '../order-view.js';
 import { ORDER_EVENT_CONSUMERS, type OrderEventConsumer } from './order-event-consumer.js';
 import { OutboxNudges } from './outbox-nudges.js';
 import { OutboxSignal } from './outbox-signal.js';
@@ -15,16 +16,19 @@ import { compareCursors, OutboxStore, type OutboxCursor } from './outbox-store.j
 /** How often a process that leads a consumer looks for events committed by other processes. */
 export const OUTBOX_POLL_MS = 50;
 /** A lease lasts this long unless renewed; a dead process's consumers move on after it. */
-const LEASE_MS = 5_000;
+export const LEASE_MS = 5_000;
 /** Leases are renewed (and expired ones taken) this often. */
-const CLAIM_MS = 1_000;
+export const CLAIM_MS = 1_000;
 const BATCH = 200;
-/** A consumer call that takes longer counts as failed (it is retried; delivery is at least once). */
-const HANDLER_TIMEOUT_MS = 3_000;
+/**
+ * A consumer call that takes longer is told to stop (its signal aborts) and then awaited: a retry
+ * could only overlap it. Its outcome counts (a late success delivered the batch).
+ */
+export const HANDLER_TIMEOUT_MS = 3_000;
 /** Retries back off up to this. */
-const MAX_BACKOFF_MS = 1_000;
+export const MAX_BACKOFF_MS = 1_000;
 /** After this many failures in a row a process hands the consumer to another (if there is one). */
-const HAND_OVER_AFTER = 5;
+export const HAND_OVER_AFTER = 5;
 /** Events held back this long by a running transaction get a warning naming it. */
 const STALL_WARNING_MS = 5_000;
 
@@ -46,6 +50,12 @@ interface ConsumerState {
   stallWarned: boolean;
 }
 
+/** What the relay needs of the outbox's SQL (OutboxStore; an in-memory one in unit tests). */
+export type OutboxStorage = Pick<
+  OutboxStore,
+  'register' | 'claim' | 'release' | 'head' | 'read' | 'advance' | 'oldestTransaction'
+>;
+
 /**
  * The outbox relay: order_events rows are written in the transaction of their change; this hands
  * them, after commit, to each consumer the process runs (ORDER_EVENT_CONSUMERS), each from its own
@@ -64,9 +74,9 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
   private stopping = false;
 
   constructor(
-    private readonly store: OutboxStore,
+    @Inject(OutboxStore) private readonly store: OutboxStorage,
     private readonly signal: OutboxSignal,
-    private readonly nudges: OutboxNudges,
+    @Inject(OutboxNudges) private readonly nudges: Pick<OutboxNudges, 'send' | 'listen'>,
     @Inject(ORDER_EVENT_CONSUMERS) consumers: OrderEventConsumer[],
   ) {
     for (const consumer of consumers.filter((c) => c.enabled !== false)) {
@@ -207,7 +217,7 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
         if (!batch.last) return await this.heldBack(state);
         state.heldSince = undefined;
         state.stallWarned = false;
-        await withTimeout(consumer.handle(batch.events), HANDLER_TIMEOUT_MS, consumer.name);
+        await this.deliver(consumer, batch.events);
         if (term !== state.term) return;
         const kept = await this.store.advance(
           this.owner,
@@ -234,6 +244,31 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
     } catch (err) {
       await this.failed(state, err);
     }
+  }
+
+  /**
+   * One call of the consumer. One that takes longer than HANDLER_TIMEOUT_MS is told so (its
+   * signal aborts) and still awaited: until it settles this drain is not over, so no retry starts
+   * in this process, and the lease is kept (renewed by claim()), so none starts elsewhere.
+   */
+  private async deliver(consumer: OrderEventConsumer, events: OrderEventView[]): Promise<void> {
+    const abort = new AbortController();
+    const call = consumer.handle(events, abort.signal);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<true>((resolve) => {
+      timer = setTimeout(() => resolve(true), HANDLER_TIMEOUT_MS);
+    });
+    try {
+      if ((await Promise.race([call, timedOut])) !== true) return;
+    } finally {
+      clearTimeout(timer);
+    }
+    abort.abort(new Error(`${consumer.name} did not answer within ${HANDLER_TIMEOUT_MS} ms`));
+    this.logger.warn(
+      { consumer: consumer.name, timeoutMs: HANDLER_TIMEOUT_MS },
+      'order event consumer is slow; aborted, waiting for it to settle before any retry',
+    );
+    await call; // a late failure is retried like any other; a late success delivered the batch
   }
 
   /**
@@ -269,12 +304,4 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
       await this.store.release(this.owner, [name]).catch(() => undefined);
     }
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

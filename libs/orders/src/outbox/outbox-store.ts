@@ -75,12 +75,17 @@ export class OutboxStore {
     );
   }
 
-  /** The newest event's position, to skip reading for consumers that are up to date. */
+  /**
+   * The newest event's position, to skip reading for consumers that are up to date. ORDER BY
+   * names the table's columns (`e.tx`): a bare `tx` would be the text output column, which sorts
+   * "99998" after "100003" once transaction ids gain a digit (and cannot use the index).
+   */
   async head(): Promise<OutboxCursor | undefined> {
     const [row] = await queryPrepared<OutboxCursor>(
       this.dataSource.manager,
       'outbox-head',
-      `SELECT tx::text AS tx, id::text AS id FROM order_events ORDER BY tx DESC, id DESC LIMIT 1`,
+      `SELECT e.tx::text AS tx, e.id::text AS id FROM order_events e
+        ORDER BY e.tx DESC, e.id DESC LIMIT 1`,
       [],
     );
     return row;

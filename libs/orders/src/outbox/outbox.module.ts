@@ -6,8 +6,8 @@ import { OutboxNudges } from './outbox-nudges.js';
 import { OutboxStore } from './outbox-store.js';
 
 /**
- * Runs the outbox relay for the consumers a process lists, e.g. in the worker:
- * `OutboxModule.forConsumers([TrackingPublisher, OrderJobsScheduler], [TrackingModule, JobsModule])`.
+ * Runs the outbox relay for the given consumers and the modules that provide them. FlashCart's
+ * list is declared once, in libs/outbox-consumers (OutboxConsumersModule), for both processes.
  */
 @Module({})
 export class OutboxModule {

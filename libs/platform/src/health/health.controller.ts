@@ -14,7 +14,6 @@ import {
   ApiOperation,
 } from '@nestjs/swagger';
 import {
-  HealthCheckService,
   HealthIndicatorService,
   TypeOrmHealthIndicator,
   type HealthIndicatorResult,
@@ -23,6 +22,7 @@ import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { REDIS } from '#libs/redis';
 import { Public } from '../http/public.decorator.js';
+import { Drain } from './drain.js';
 
 const CHECK_TIMEOUT_MS = 1_500;
 
@@ -39,6 +39,7 @@ const CHECKS: ApiPropertyOptions = {
   },
   example: { database: { status: 'up' }, redis: { status: 'up' } },
 };
+type Checks = Record<string, { status: string; [detail: string]: unknown }>;
 
 class LiveDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
@@ -51,7 +52,18 @@ class ReadyDto {
   checks!: Record<string, unknown>;
 }
 
-/** The one error body plus which dependency is down (503). */
+class ServingDto {
+  @ApiProperty({
+    enum: ['ok', 'degraded'],
+    description: '`degraded`: Redis is down (the api serves on without it)',
+  })
+  status!: 'ok' | 'degraded';
+  @ApiProperty({ example: '0.1.0' }) version!: string;
+  @ApiProperty({ type: Object, description: 'Per dependency: { status, ... }' })
+  checks!: Record<string, unknown>;
+}
+
+/** The one error body plus what is down (503). */
 class NotReadyDto {
   @ApiProperty({ type: 'integer', example: 503 }) statusCode!: number;
   @ApiProperty({ example: 'Service Unavailable' }) error!: string;
@@ -65,14 +77,21 @@ class NotReadyDto {
   checks!: Record<string, unknown>;
 }
 
+/**
+ * Three probes for three readers (docs/operations.md, "Health"): `live` for a supervisor that
+ * restarts the process, `serving` for whatever routes traffic to it (a load balancer), `ready`
+ * for whoever needs every dependency up (a deploy gate, monitoring). Only `serving` ignores
+ * Redis: the api serves without it, and a balancer that drops every instance when Redis is down
+ * turns a degraded service into an outage.
+ */
 @ApiTags('health')
 @Public()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(
-    private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly drain: Drain,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -85,7 +104,32 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: PostgreSQL and Redis both answer. */
+  /** For load balancers: this instance can serve requests (PostgreSQL answers, not draining). */
+  @ApiOperation({
+    operationId: 'checkServing',
+    summary: 'Load balancer check (PostgreSQL answers and the process is not stopping)',
+  })
+  @Get('serving')
+  @ApiOkResponse({
+    type: ServingDto,
+    description: 'This instance serves requests; `degraded` while Redis is down.',
+  })
+  @ApiServiceUnavailableResponse({
+    type: NotReadyDto,
+    description: 'PostgreSQL is down, or the process is draining before it stops.',
+  })
+  async serving(): Promise<{ status: 'ok' | 'degraded'; version: string; checks: Checks }> {
+    const checks = await this.dependencies('Not serving');
+    if (checks.database.status !== 'up')
+      throw this.unavailable('Not serving: database down', checks);
+    return {
+      status: checks.redis.status === 'up' ? 'ok' : 'degraded',
+      version: this.config.version,
+      checks,
+    };
+  }
+
+  /** Readiness: PostgreSQL and Redis both answer, and the process is not draining. */
   @ApiOperation({
     operationId: 'checkReadiness',
     summary: 'Readiness probe (PostgreSQL and Redis)',
@@ -94,26 +138,27 @@ export class HealthController {
   @ApiOkResponse({ type: ReadyDto, description: 'PostgreSQL and Redis answer.' })
   @ApiServiceUnavailableResponse({
     type: NotReadyDto,
-    description: 'A dependency is down; the message names it.',
+    description: 'A dependency is down, or the process is draining; the message says which.',
   })
-  async ready(): Promise<{ status: 'ok'; version: string; checks: Record<string, unknown> }> {
-    const version = this.config.version;
-    try {
-      const result = await this.health.check([
-        () => this.db.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
-        () => this.pingRedis(),
-      ]);
-      return { status: 'ok', version, checks: result.details };
-    } catch (e) {
-      const response = (e as ServiceUnavailableException).getResponse?.() as
-        { error?: Record<string, unknown>; details?: Record<string, unknown> } | undefined;
-      const down = Object.keys(response?.error ?? {});
-      throw new ServiceUnavailableException({
-        message: `Not ready: ${down.join(', ') || 'unknown'} down`,
-        version,
-        checks: response?.details ?? {},
-      });
-    }
+  async ready(): Promise<{ status: 'ok'; version: string; checks: Checks }> {
+    const checks = await this.dependencies('Not ready');
+    const down = Object.keys(checks).filter((name) => checks[name].status !== 'up');
+    if (down.length > 0) throw this.unavailable(`Not ready: ${down.join(', ')} down`, checks);
+    return { status: 'ok', version: this.config.version, checks };
+  }
+
+  /** Both dependencies, checked at once; a draining process answers 503 without looking. */
+  private async dependencies(refusal: string): Promise<Checks> {
+    if (this.drain.draining) throw this.unavailable(`${refusal}: draining (stopping)`, {});
+    const [database, redis] = await Promise.all([
+      this.db.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
+      this.pingRedis(),
+    ]);
+    return { ...database, ...redis } as Checks;
+  }
+
+  private unavailable(message: string, checks: Checks): ServiceUnavailableException {
+    return new ServiceUnavailableException({ message, version: this.config.version, checks });
   }
 
   private async pingRedis(): Promise<HealthIndicatorResult> {

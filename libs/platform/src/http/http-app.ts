@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '#libs/config';
 import { errorBody } from '../errors/error-body.js';
+import { Drain } from '../health/drain.js';
 import { Metrics } from '../metrics/metrics.js';
 import { answerClientError } from './client-error.js';
 import { guardRequestInput } from './input-guard.js';
@@ -73,16 +74,24 @@ export async function configureHttpApp(
 }
 
 /**
- * Stops on SIGTERM/SIGINT: the server stops accepting, in-flight requests finish, module
- * shutdown hooks close PostgreSQL/Redis/queues; then exit 0. A hung shutdown is cut off.
+ * Stops on SIGTERM/SIGINT. With `drainMs` (the api behind a balancer) it first drains: health
+ * checks answer 503 at once while requests are still served for `drainMs`, long enough for the
+ * balancer to take it out. Then the server stops accepting, in-flight requests finish, module
+ * shutdown hooks close PostgreSQL/Redis/queues, and it exits 0. A close that hangs longer than
+ * `timeoutMs` is cut off (exit 1).
  */
-export function closeOnSignals(app: INestApplication, timeoutMs: number): void {
+export function closeOnSignals(app: INestApplication, timeoutMs: number, drainMs = 0): void {
   const logger = new Logger('Shutdown');
   let closing = false;
-  const close = (signal: NodeJS.Signals) => {
+  const close = async (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    logger.log(`${signal} received, shutting down`);
+    if (drainMs > 0) {
+      app.get(Drain).start();
+      logger.log(`${signal} received, draining for ${drainMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
+    }
+    logger.log(drainMs > 0 ? 'drained, shutting down' : `${signal} received, shutting down`);
     const timer = setTimeout(() => {
       logger.error(`shutdown took longer than ${timeoutMs} ms, exiting`);
       process.exit(1);
@@ -99,6 +108,6 @@ export function closeOnSignals(app: INestApplication, timeoutMs: number): void {
       },
     );
   };
-  process.once('SIGTERM', close);
-  process.once('SIGINT', close);
+  process.once('SIGTERM', (signal) => void close(signal));
+  process.once('SIGINT', (signal) => void close(signal));
 }
