@@ -77,7 +77,11 @@ describe('loadConfig', () => {
   });
 
   it('refuses weak secrets in production only (secretWeakness: repeats, runs, placeholders)', () => {
-    const weak = { JWT_ACCESS_SECRET: 'a'.repeat(36), JWT_REFRESH_SECRET: 'abc'.repeat(12) };
+    const weak = {
+      JWT_ACCESS_SECRET: 'a'.repeat(36),
+      JWT_REFRESH_SECRET: 'abc'.repeat(12),
+      METRICS_TOKEN: 'Hx7Lq2Vw9Nc4Rt8Bz1Mk6Ps3Dy5Fg0Ja',
+    };
     expect(problemsOf({ NODE_ENV: 'production', ...weak })).toEqual([
       'JWT_ACCESS_SECRET is too weak for production: it has 1 distinct characters (at least 10 required)',
       'JWT_REFRESH_SECRET is too weak for production: it has 3 distinct characters (at least 10 required)',

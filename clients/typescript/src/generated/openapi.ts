@@ -863,8 +863,25 @@ export interface components {
             status: "ok" | "degraded";
             /** @example 0.1.0 */
             version: string;
-            /** @description Per dependency: { status, ... } */
-            checks: Record<string, never>;
+            /**
+             * @description Per dependency: { status, message? }
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            checks: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                    /** @description Why it is down */
+                    message?: string;
+                };
+            };
         };
         NotReadyDto: {
             /** @example 503 */
@@ -2372,7 +2389,14 @@ export interface operations {
                      * @example {
                      *       "status": "ok",
                      *       "version": "0.1.0",
-                     *       "checks": {}
+                     *       "checks": {
+                     *         "database": {
+                     *           "status": "up"
+                     *         },
+                     *         "redis": {
+                     *           "status": "up"
+                     *         }
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["ServingDto"];

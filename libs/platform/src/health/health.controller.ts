@@ -59,7 +59,7 @@ class ServingDto {
   })
   status!: 'ok' | 'degraded';
   @ApiProperty({ example: '0.1.0' }) version!: string;
-  @ApiProperty({ type: Object, description: 'Per dependency: { status, ... }' })
+  @ApiProperty({ ...CHECKS, description: 'Per dependency: { status, message? }' })
   checks!: Record<string, unknown>;
 }
 
