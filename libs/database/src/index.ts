@@ -4,3 +4,4 @@ export * from './snake-naming.strategy.js';
 export * from './postgres-errors.js';
 export * from './prepared.js';
 export * from './pipelined-transaction.js';
+export * from './sql.js';

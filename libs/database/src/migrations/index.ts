@@ -7,6 +7,7 @@ import { OutboxConsumerCursors1764150400000 } from './1764150400000-OutboxConsum
 import { DispatchCapacityShortPicks1764150500000 } from './1764150500000-DispatchCapacityShortPicks.js';
 import { StoreOpenOrders1764150600000 } from './1764150600000-StoreOpenOrders.js';
 import { RefusePlacement1764150700000 } from './1764150700000-RefusePlacement.js';
+import { PlacementRefusalCodes1765000200000 } from './1765000200000-PlacementRefusalCodes.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   DispatchCapacityShortPicks1764150500000,
   StoreOpenOrders1764150600000,
   RefusePlacement1764150700000,
+  PlacementRefusalCodes1765000200000,
 ];
