@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PipelinedTransaction } from '#libs/database';
 import {
-  claimAndLockStatement,
+  claimAndLockStatements,
   writePlacementStatement,
   type Order,
   type PlacementWrite,
@@ -54,7 +54,7 @@ export async function rawPgPlacement(options: {
       const started = performance.now();
       const placed = await PipelinedTransaction.run(pool, async (tx) => {
         const rows = await tx.begin<LockedRow>(
-          claimAndLockStatement({ userId, key, storeId, productIds }),
+          ...claimAndLockStatements({ userId, key, storeId, productIds }),
         );
         if (!rows.every((r) => r.quantity >= 1)) return false; // rolled back by run()
         await tx.commitWith(writePlacementStatement(placement(userId, storeId, key, rows)));

@@ -15,7 +15,8 @@ export * from './placement/order-placement.service.js';
 export * from './pricing.js';
 export * from './short-picks.service.js';
 export {
-  claimAndLockStatement,
+  claimAndLockStatements,
+  PLACEMENT_REFUSALS,
   writePlacementStatement,
   type PlacementWrite,
 } from './placement/placement-statements.js';

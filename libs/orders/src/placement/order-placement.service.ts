@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { PipelinedTransaction, pgPool } from '#libs/database';
+import { PipelinedTransaction, refusalOf } from '#libs/database';
 import { StoresService, type ServiceableStore } from '#libs/inventory';
 import { DomainError } from '#libs/platform';
 import { promisedBy } from '../capacity/delivery-promise.js';
@@ -19,7 +19,7 @@ import { checkAvailability, checkedLines } from './placement-checks.js';
 import { isStoreBusy } from '../capacity/store-capacity.js';
 import {
   beginAndClaim,
-  isKeyTaken,
+  PLACEMENT_REFUSALS,
   writeAndCommitPlacement,
   type ProductForOrder,
 } from './placement-statements.js';
@@ -30,6 +30,15 @@ export interface PlaceOrder {
   storeId?: string;
   note?: string;
 }
+
+/**
+ * The refusals that can hide a response stored under the key, so that a replay answers instead:
+ * those decided before the key is read (a retry after the store stopped serving the address) or
+ * because another request held it. Every other refusal comes after the claim, which reads the key
+ * once this customer's earlier placements have committed (`claimAndLockStatements`): nothing is
+ * stored, and no replay query is made.
+ */
+const REPLAYABLE = new Set<string>(['NOT_SERVICEABLE', 'IDEMPOTENCY_KEY_IN_USE']);
 
 /**
  * Placement that never oversells, once per Idempotency-Key: validation, the store, server
@@ -68,9 +77,7 @@ export class OrderPlacement {
       if (placedNow) this.outbox.committed();
       return { status, body };
     } catch (err) {
-      // A refused retry may have raced the attempt that succeeded, or come after the store
-      // closed: the response stored under the key is the answer.
-      if (!(err instanceof DomainError)) throw err;
+      if (!(err instanceof DomainError) || !REPLAYABLE.has(err.code)) throw err;
       const stored = await this.keys.replay(userId, idempotencyKey, hash);
       if (!stored) throw err;
       return { status: stored.status, body: stored.body as OrderView };
@@ -113,7 +120,7 @@ export class OrderPlacement {
     lines: CartLine[],
     store: ServiceableStore,
   ): Promise<{ status: number; body: OrderView; placedNow: boolean }> {
-    return PipelinedTransaction.run(pgPool(this.dataSource), async (tx) => {
+    return PipelinedTransaction.run(this.dataSource, async (tx) => {
       const { keyClaimed, stored, products } = await beginAndClaim(tx, {
         userId,
         key: idempotencyKey,
@@ -136,7 +143,9 @@ export class OrderPlacement {
         idempotency: { key: idempotencyKey, requestHash: hash, responseBody: body },
       }).catch((err: unknown) => {
         if (isStoreBusy(err)) throw new DomainError('STORE_BUSY', 'The store is at capacity');
-        throw isKeyTaken(err) ? keyInUse() : err; // stored meanwhile: the caller replays it
+        // Stored meanwhile by a request that raced this one: the caller replays it.
+        if (refusalOf(err) === PLACEMENT_REFUSALS.keyTaken) throw keyInUse();
+        throw err;
       });
       if (!written.placed && !written.customerOk) {
         throw new DomainError(
