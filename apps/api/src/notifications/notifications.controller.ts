@@ -24,7 +24,6 @@ class NotificationPageDto {
 
 @ApiTags('notifications')
 @ApiBearerAuth()
-@ApiErrors(401)
 @Controller('notifications')
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
@@ -32,7 +31,6 @@ export class NotificationsController {
   @ApiOperation({ operationId: 'listNotifications', summary: 'My notifications, newest first' })
   @Get()
   @ApiOkResponse({ type: NotificationPageDto, description: 'Unread first, then newest first' })
-  @ApiErrors(400)
   list(@CurrentUser() me: Principal, @Query() query: PageQuery): Promise<Page<NotificationView>> {
     return this.notifications.list(me.userId, query);
   }
@@ -41,7 +39,7 @@ export class NotificationsController {
   @Post(':id/read')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationDto })
-  @ApiErrors(400, 404)
+  @ApiErrors('NOT_FOUND')
   read(
     @CurrentUser() me: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -751,49 +751,6 @@ export interface components {
              */
             expiresIn: number;
         };
-        StockShortage: {
-            /**
-             * Format: uuid
-             * @example 9b2f4c1e-7a3d-4e5f-8a6b-1c2d3e4f5a6b
-             */
-            productId: string;
-            /** @example 3 */
-            requested: number;
-            /** @example 1 */
-            available: number;
-        };
-        ErrorBody: {
-            /** @example 409 */
-            statusCode: number;
-            /** @example Conflict */
-            error: string;
-            /**
-             * @description Stable machine-readable cause: branch on this, never on `message`
-             * @example INSUFFICIENT_STOCK
-             * @enum {string}
-             */
-            code: "ACCOUNT_DISABLED" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
-            /**
-             * @description Human-readable; a list of field errors for 400
-             * @example What went wrong, for people (never parse it)
-             */
-            message: string | string[];
-            /** @example 0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f */
-            requestId: string;
-            /** @description INSUFFICIENT_STOCK when placing an order: the lines short of stock */
-            items?: components["schemas"]["StockShortage"][];
-            /** @description INSUFFICIENT_STOCK when removing stock: what is left */
-            available?: number;
-            /** @description PRODUCT_UNAVAILABLE: the products not sold */
-            productIds?: string[];
-            /**
-             * @description INVALID_TRANSITION: the order's status now
-             * @enum {string}
-             */
-            currentStatus?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
-            /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
-            retryAfter?: number;
-        };
         LoginDto: {
             /** @example asha@example.com */
             email: string;
@@ -1689,6 +1646,49 @@ export interface components {
             /** @description Units actually found (less than ordered; 0 removes the line) */
             found: number;
         };
+        StockShortage: {
+            /**
+             * Format: uuid
+             * @example 9b2f4c1e-7a3d-4e5f-8a6b-1c2d3e4f5a6b
+             */
+            productId: string;
+            /** @example 3 */
+            requested: number;
+            /** @example 1 */
+            available: number;
+        };
+        ErrorBody: {
+            /** @example 409 */
+            statusCode: number;
+            /** @example Conflict */
+            error: string;
+            /**
+             * @description Stable machine-readable cause: branch on this, never on `message`
+             * @example INSUFFICIENT_STOCK
+             * @enum {string}
+             */
+            code: "ACCOUNT_DISABLED" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
+            /**
+             * @description Human-readable; a list of field errors for 400
+             * @example What went wrong, for people (never parse it)
+             */
+            message: string | string[];
+            /** @example 0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f */
+            requestId: string;
+            /** @description INSUFFICIENT_STOCK when placing an order: the lines short of stock */
+            items?: components["schemas"]["StockShortage"][];
+            /** @description INSUFFICIENT_STOCK when removing stock: what is left */
+            available?: number;
+            /** @description PRODUCT_UNAVAILABLE: the products not sold */
+            productIds?: string[];
+            /**
+             * @description INVALID_TRANSITION: the order's status now
+             * @enum {string}
+             */
+            currentStatus?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
+            retryAfter?: number;
+        };
         /** @description An order timeline event; `type` says which, and what `data` holds */
         OrderEvent: components["schemas"]["OrderPlacedEvent"] | components["schemas"]["OrderTransitionEvent"] | components["schemas"]["OrderOutForDeliveryEvent"] | components["schemas"]["OrderSlaBreachedEvent"] | components["schemas"]["OrderRiderOfferedEvent"] | components["schemas"]["OrderAwaitingRiderEvent"] | components["schemas"]["OrderShortPickedEvent"];
         /** @description The error body of a 400 (Bad Request) */
@@ -1819,7 +1819,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -1837,7 +1840,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -1855,7 +1861,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1900,7 +1909,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -1918,10 +1930,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
-            /** @description A dependency is down; the message names it. */
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1931,13 +1946,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 503,
                      *       "error": "Service Unavailable",
-                     *       "message": "Not ready: redis down",
-                     *       "requestId": "string",
-                     *       "version": "string",
-                     *       "checks": {}
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotReadyDto"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1987,7 +2004,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2002,10 +2019,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: EMAIL_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2015,12 +2035,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "EMAIL_TAKEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "EMAIL_TAKEN";
+                    };
                 };
             };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
@@ -2038,7 +2061,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["TooManyRequestsError"];
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2056,7 +2082,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -2074,7 +2103,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2122,7 +2154,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2137,10 +2169,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2155,7 +2190,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_DISABLED" | "INVALID_CREDENTIALS";
+                    };
                 };
             };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
@@ -2173,7 +2211,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["TooManyRequestsError"];
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2191,7 +2232,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -2209,7 +2253,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2257,7 +2304,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2272,10 +2319,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2290,7 +2340,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_DISABLED" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED";
+                    };
                 };
             };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
@@ -2308,7 +2361,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["TooManyRequestsError"];
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2326,7 +2382,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -2344,7 +2403,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2374,7 +2436,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2389,10 +2451,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2402,12 +2467,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2425,7 +2493,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -2443,7 +2514,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2479,10 +2553,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2492,12 +2569,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2515,7 +2595,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -2533,7 +2616,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2581,10 +2667,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2594,12 +2683,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2617,7 +2709,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -2635,7 +2730,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2680,7 +2778,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2695,10 +2793,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2708,12 +2809,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -2731,7 +2835,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2749,7 +2856,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -2767,7 +2877,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2812,7 +2925,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2827,10 +2940,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2840,12 +2956,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -2863,7 +2982,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -2881,10 +3003,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2899,7 +3024,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2917,7 +3045,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -2935,7 +3066,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2975,7 +3109,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceableStoreDto"][];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2990,7 +3124,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3008,7 +3145,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3026,7 +3166,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3098,7 +3241,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3116,7 +3262,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3134,7 +3283,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3190,7 +3342,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3205,7 +3357,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -3223,7 +3378,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3241,7 +3399,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3259,7 +3420,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3302,7 +3466,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3317,7 +3481,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -3335,7 +3502,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3353,7 +3523,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3371,7 +3544,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3414,7 +3590,7 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3429,10 +3605,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3442,12 +3621,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -3465,7 +3647,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -3483,10 +3668,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3501,7 +3689,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3519,7 +3710,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3537,7 +3731,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3560,7 +3757,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3575,10 +3772,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3588,12 +3788,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -3611,7 +3814,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -3629,10 +3835,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3647,7 +3856,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3665,7 +3877,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3683,7 +3898,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3728,7 +3946,7 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3743,10 +3961,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3756,12 +3977,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -3779,7 +4003,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -3797,10 +4024,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3815,7 +4045,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3833,7 +4066,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3851,7 +4087,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3903,7 +4142,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3918,10 +4157,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3931,12 +4173,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -3954,7 +4199,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -3972,10 +4220,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3990,7 +4241,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4008,7 +4262,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4026,7 +4283,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4068,7 +4328,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4083,10 +4343,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4096,12 +4359,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -4119,7 +4385,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -4137,7 +4406,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4155,7 +4427,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4173,7 +4448,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4215,7 +4493,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4230,10 +4508,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4243,12 +4524,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -4266,7 +4550,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -4284,7 +4571,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4302,7 +4592,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4320,7 +4613,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4372,7 +4668,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4387,10 +4683,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4400,12 +4699,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -4423,7 +4725,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -4441,10 +4746,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4459,7 +4767,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4477,7 +4788,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4495,7 +4809,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4532,7 +4849,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoreDto"][];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4547,10 +4864,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4560,12 +4880,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -4583,7 +4906,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4601,7 +4927,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4619,7 +4948,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4670,7 +5002,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoreDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4685,10 +5017,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4698,12 +5033,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -4721,10 +5059,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4739,7 +5080,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4757,7 +5101,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4775,7 +5122,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4828,7 +5178,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoreDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4843,10 +5193,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4856,12 +5209,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -4879,7 +5235,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -4897,10 +5256,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4915,7 +5277,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4933,7 +5298,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4951,7 +5319,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4997,7 +5368,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockRowPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5012,10 +5383,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5025,12 +5399,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -5048,7 +5425,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -5066,7 +5446,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -5084,7 +5467,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -5102,7 +5488,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -5144,7 +5533,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevelDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5159,10 +5548,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5172,12 +5564,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -5195,7 +5590,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -5213,7 +5611,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -5231,7 +5632,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -5249,7 +5653,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -5291,7 +5698,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevelDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5306,10 +5713,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5319,12 +5729,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -5342,7 +5755,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -5360,10 +5776,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: INSUFFICIENT_STOCK */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5373,12 +5792,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "INSUFFICIENT_STOCK",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "INSUFFICIENT_STOCK";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -5396,7 +5818,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -5414,7 +5839,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -5463,7 +5891,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockMovementPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5478,10 +5906,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5491,12 +5922,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -5514,7 +5948,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -5532,7 +5969,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -5550,7 +5990,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -5568,7 +6011,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -5656,7 +6102,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5671,10 +6117,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5684,12 +6133,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -5707,7 +6159,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -5725,7 +6180,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -5827,7 +6285,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5842,10 +6300,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5855,12 +6316,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -5878,10 +6342,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5891,12 +6358,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "IDEMPOTENCY_KEY_IN_USE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
+                    };
                 };
             };
             /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, PRODUCT_UNAVAILABLE */
@@ -5914,7 +6384,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnprocessableEntityError"];
+                    "application/json": components["schemas"]["UnprocessableEntityError"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_SERVICEABLE" | "PRODUCT_UNAVAILABLE";
+                    };
                 };
             };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
@@ -5932,7 +6405,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["TooManyRequestsError"];
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -5950,7 +6426,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -5968,7 +6447,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -6048,7 +6530,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6063,10 +6545,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6076,12 +6561,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -6099,7 +6587,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -6117,7 +6608,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -6135,7 +6629,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -6187,7 +6684,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderEvent"][];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6202,10 +6699,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6215,12 +6715,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -6238,7 +6741,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -6256,7 +6762,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -6274,7 +6783,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -6362,7 +6874,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6377,10 +6889,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6390,12 +6905,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -6413,7 +6931,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -6431,10 +6952,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6444,12 +6968,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "INVALID_TRANSITION",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_TRANSITION";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -6467,7 +6994,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -6485,7 +7015,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -6577,7 +7110,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6592,10 +7125,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6605,12 +7141,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -6628,7 +7167,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -6646,7 +7188,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -6664,7 +7209,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -6752,7 +7300,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6767,10 +7315,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6780,12 +7331,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -6803,7 +7357,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -6821,10 +7378,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6834,12 +7394,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "INVALID_TRANSITION",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_TRANSITION";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -6857,7 +7420,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -6875,7 +7441,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -6962,7 +7531,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6977,10 +7546,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6990,12 +7562,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -7013,7 +7588,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7031,7 +7609,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -7049,7 +7630,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -7137,7 +7721,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7152,10 +7736,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7165,12 +7752,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -7188,7 +7778,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -7206,10 +7799,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7219,12 +7815,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "INVALID_TRANSITION",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_TRANSITION";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7242,7 +7841,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -7260,7 +7862,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -7304,7 +7909,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7319,10 +7924,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7332,12 +7940,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7355,7 +7966,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -7373,7 +7987,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -7409,7 +8026,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7424,10 +8041,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7437,12 +8057,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -7460,7 +8083,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7478,7 +8104,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -7496,7 +8125,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -7530,7 +8162,7 @@ export interface operations {
                     "application/json": components["schemas"]["RiderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7545,10 +8177,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7558,12 +8193,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -7581,7 +8219,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7599,7 +8240,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -7617,7 +8261,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -7662,7 +8309,7 @@ export interface operations {
                     "application/json": components["schemas"]["RiderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7677,10 +8324,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7690,12 +8340,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -7713,7 +8366,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -7731,10 +8387,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: NO_STORE_ASSIGNED, RIDER_BUSY */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7744,12 +8403,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "NO_STORE_ASSIGNED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "NO_STORE_ASSIGNED" | "RIDER_BUSY";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7767,7 +8429,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -7785,7 +8450,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -7823,7 +8491,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDto"][];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7838,10 +8506,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7851,12 +8522,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -7874,7 +8548,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7892,7 +8569,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -7910,7 +8590,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -7989,7 +8672,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8004,10 +8687,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8017,12 +8703,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -8040,7 +8729,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -8058,10 +8750,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: INVALID_TRANSITION, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8071,12 +8766,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "INVALID_TRANSITION",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_TRANSITION" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "RIDER_AT_CAPACITY";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -8094,7 +8792,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -8112,7 +8813,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -8150,7 +8854,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8165,10 +8869,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8178,12 +8885,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -8201,7 +8911,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -8219,10 +8932,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: OFFER_EXPIRED, OFFER_NOT_OPEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8232,12 +8948,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "OFFER_EXPIRED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "OFFER_EXPIRED" | "OFFER_NOT_OPEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -8255,7 +8974,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -8273,7 +8995,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -8311,7 +9036,7 @@ export interface operations {
                     "application/json": components["schemas"]["RiderDto"][];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8326,10 +9051,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8339,12 +9067,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -8362,7 +9093,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -8380,7 +9114,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -8398,7 +9135,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -8416,7 +9156,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -8505,7 +9248,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8520,10 +9263,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8533,12 +9279,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -8556,7 +9305,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -8574,10 +9326,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8587,12 +9342,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CONFLICT",
+                     *       "code": "INVALID_TRANSITION",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_TRANSITION";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -8610,7 +9368,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -8628,7 +9389,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
