@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { mergeLines, priceOrder } from './pricing.js';
 
 describe('mergeLines', () => {
@@ -47,6 +48,43 @@ describe('priceOrder', () => {
   it('refuses a line without a server price', () => {
     expect(() => priceOrder([{ productId: 'ghost', quantity: 1 }], prices, fees)).toThrow(
       /no price/,
+    );
+  });
+});
+
+describe('priceOrder (any cart)', () => {
+  it('adds up in integer paise: line totals, subtotal, fee and total always agree', () => {
+    const line = fc.record({
+      productId: fc.constantFrom('a', 'b', 'c', 'd'),
+      quantity: fc.integer({ min: 1, max: 50 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 10 }),
+        fc.array(fc.integer({ min: 0, max: 500_000 }), { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        (cart, unitPrices, deliveryFeeMinor, freeDeliveryAboveMinor) => {
+          const prices = new Map(['a', 'b', 'c', 'd'].map((id, i) => [id, unitPrices[i]!]));
+          const merged = mergeLines(cart);
+          const { lines, totals } = priceOrder(merged, prices, {
+            deliveryFeeMinor,
+            freeDeliveryAboveMinor,
+          });
+          const subtotal = lines.reduce((sum, l) => sum + l.unitPriceMinor * l.quantity, 0);
+          expect(lines.every((l) => Number.isInteger(l.lineTotalMinor))).toBe(true);
+          expect(totals.subtotalMinor).toBe(subtotal);
+          expect(totals.deliveryFeeMinor).toBe(
+            subtotal >= freeDeliveryAboveMinor ? 0 : deliveryFeeMinor,
+          );
+          expect(totals.totalMinor).toBe(totals.subtotalMinor + totals.deliveryFeeMinor);
+          // Merging keeps every unit: one line per product, the quantities summed.
+          expect(merged.reduce((n, l) => n + l.quantity, 0)).toBe(
+            cart.reduce((n, l) => n + l.quantity, 0),
+          );
+          expect(new Set(merged.map((l) => l.productId)).size).toBe(merged.length);
+        },
+      ),
     );
   });
 });
