@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { StockService } from '#libs/inventory';
 import { DomainError } from '#libs/platform';
 import { visibleOrder, type ActingAs } from './order-access.js';
-import { OPEN_STATUSES, type OrderStatus } from './order-state-machine.js';
+import { OPEN_STATUSES } from './order-state-machine.js';
 import { appendEvent } from './order-timeline.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { toOrderView, type OrderView } from './order-view.js';

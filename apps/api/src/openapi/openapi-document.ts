@@ -108,6 +108,9 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
         byStatus.set(httpStatusOf(code), [...(byStatus.get(httpStatusOf(code)) ?? []), code]);
       for (const [status, ofStatus] of [...byStatus].sort(([a], [b]) => a - b)) {
         const list = ofStatus.sort();
+        // A route that documents this status with a body of its own (health's 503) keeps it.
+        const own = operation.responses[status]?.content?.['application/json']?.schema;
+        if (own && own.$ref !== ERROR_BODY_REF) continue;
         operation.responses[status] = {
           description: `${DESCRIPTIONS[status] ?? STATUS_CODES[status]}. \`code\`: ${list.join(', ')}`,
           content: {

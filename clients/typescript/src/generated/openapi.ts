@@ -1936,7 +1936,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            /** @description A dependency is down; the message names it. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1946,15 +1946,13 @@ export interface operations {
                      * @example {
                      *       "statusCode": 503,
                      *       "error": "Service Unavailable",
-                     *       "code": "DATABASE_UNAVAILABLE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *       "message": "Not ready: redis down",
+                     *       "requestId": "string",
+                     *       "version": "string",
+                     *       "checks": {}
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
-                        /** @enum {string} */
-                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                    };
+                    "application/json": components["schemas"]["NotReadyDto"];
                 };
             };
         };
