@@ -2,18 +2,18 @@ export * from './capacity/delivery-promise.js';
 export * from './capacity/store-capacity.js';
 export * from './order-access.js';
 export * from './order-errors.js';
-export * from './order-queries.service.js';
+export * from './order-queries.js';
 export * from './order-state-machine.js';
-export * from './order-transitions.service.js';
+export * from './order-transitions.js';
 export * from './order-view.js';
 export * from './order.entity.js';
 export * from './orders.module.js';
 export * from './outbox/index.js';
 export * from './placement/customer-queue.js';
 export * from './placement/idempotency.js';
-export * from './placement/order-placement.service.js';
+export * from './placement/order-placement.js';
 export * from './pricing.js';
-export * from './short-picks.service.js';
+export * from './order-short-picks.js';
 export {
   claimAndLockStatements,
   PLACEMENT_REFUSALS,

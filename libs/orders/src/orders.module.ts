@@ -3,14 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '#libs/auth';
 import { InventoryModule } from '#libs/inventory';
 import { StoreCapacity } from './capacity/store-capacity.js';
-import { OrderQueries } from './order-queries.service.js';
-import { OrderShortPicks } from './short-picks.service.js';
-import { OrderTransitions } from './order-transitions.service.js';
+import { OrderQueries } from './order-queries.js';
+import { OrderShortPicks } from './order-short-picks.js';
+import { OrderTransitions } from './order-transitions.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
 import { CustomerQueue } from './placement/customer-queue.js';
 import { IdempotencyKeys } from './placement/idempotency.js';
-import { OrderPlacement } from './placement/order-placement.service.js';
+import { OrderPlacement } from './placement/order-placement.js';
 
 const SERVICES = [
   OrderPlacement,

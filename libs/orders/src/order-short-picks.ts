@@ -6,7 +6,7 @@ import { DomainError, NotFoundError } from '#libs/platform';
 import { visibleOrder, type ActingAs } from './order-access.js';
 import type { OrderStatus } from './order-state-machine.js';
 import { appendEvent } from './order-timeline.js';
-import { OrderTransitions } from './order-transitions.service.js';
+import { OrderTransitions } from './order-transitions.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { toOrderView, type OrderView } from './order-view.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
