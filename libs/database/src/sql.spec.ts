@@ -1,4 +1,4 @@
-import { defineStatement, join, raw, rel, sql, withCtes } from './sql.js';
+import { defineStatement, raw, rel, sql, withCtes } from './sql.js';
 
 describe('sql fragments', () => {
   it('number named parameters by first use, once per name, and bind values by name', () => {
@@ -19,7 +19,7 @@ describe('sql fragments', () => {
     const inner = (x: ReturnType<typeof raw>) => sql`inner(${x})`;
     const s = defineStatement<{ a: number; b: number }>(
       't',
-      (p) => sql`${p.b} ${inner(p.a)} ${join([p.a, p.b, raw('3')], ', ')}`,
+      (p) => sql`${p.b} ${inner(p.a)} ${sql`${p.a}, ${p.b}, ${raw('3')}`}`,
     );
     expect(s.text).toBe('$1 inner($2) $2, $1, 3');
     expect(s.bind({ a: 10, b: 20 }).values).toEqual([20, 10]);

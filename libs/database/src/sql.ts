@@ -48,14 +48,6 @@ export function raw(text: string): Sql {
   return new Sql([text], []);
 }
 
-/** Fragments joined by a separator. */
-export function join<R extends string>(parts: readonly Sql<R>[], separator: string): Sql<R> {
-  return new Sql(
-    parts.flatMap((p, i) => (i === 0 ? p.chunks : [separator, ...p.chunks])),
-    parts.flatMap((p) => p.requires),
-  );
-}
-
 /**
  * `WITH a AS (…), b AS (…) <body>`, built in order: each CTE and the body may read only the
  * CTEs before them (`P`, the names produced so far).
