@@ -295,6 +295,8 @@ export class Dispatcher {
   }
 
   private async notOpen(m: EntityManager, offerId: string): Promise<DomainError> {
-    return offerNotOpen((await m.findOneByOrFail(RiderOffer, { id: offerId })).status);
+    return DomainError.of(
+      offerNotOpen((await m.findOneByOrFail(RiderOffer, { id: offerId })).status),
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { OrderStatus } from '#libs/orders';
-import { DomainError } from '#libs/platform';
+import type { Refusal } from '#libs/platform';
 import type { OfferStatus } from './rider-offer.entity.js';
 
 /**
@@ -42,11 +42,19 @@ export function nextOfferStep(
  * The answer to accepting or declining an offer that is not open: one still OFFERED failed only
  * because it is past due (its timeout has not run yet), so it is expired as far as the rider goes.
  */
-export function offerNotOpen(status: OfferStatus): DomainError {
+export function offerNotOpen(status: OfferStatus): Refusal {
   if (status === 'OFFERED' || status === 'EXPIRED') {
-    return new DomainError('OFFER_EXPIRED', 'This offer has expired', { offerStatus: 'EXPIRED' });
+    return {
+      code: 'OFFER_EXPIRED',
+      message: 'This offer has expired',
+      details: { offerStatus: 'EXPIRED' },
+    };
   }
-  return new DomainError('OFFER_NOT_OPEN', `This offer is ${status}`, { offerStatus: status });
+  return {
+    code: 'OFFER_NOT_OPEN',
+    message: `This offer is ${status}`,
+    details: { offerStatus: status },
+  };
 }
 
 /**

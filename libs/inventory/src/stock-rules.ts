@@ -1,4 +1,4 @@
-import { DomainError } from '#libs/platform';
+import type { Refusal } from '#libs/platform';
 import type { StockReason } from './stock-movement.entity.js';
 
 /**
@@ -31,14 +31,12 @@ export function countMovement(
 }
 
 /** 409 INSUFFICIENT_STOCK for removing more than there is, naming what is left. */
-export function insufficientStock(available: number, delta: number): DomainError {
-  return new DomainError(
-    'INSUFFICIENT_STOCK',
-    `Only ${available} in stock; cannot remove ${-delta}`,
-    {
-      available,
-    },
-  );
+export function insufficientStock(available: number, delta: number): Refusal {
+  return {
+    code: 'INSUFFICIENT_STOCK',
+    message: `Only ${available} in stock; cannot remove ${-delta}`,
+    details: { available },
+  };
 }
 
 /** An order's lines in the order every stock change locks rows: product id (PostgreSQL's uuid order). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { decodeCursor, NotFoundError, toPage, type Page } from '#libs/platform';
+import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
 import { CATALOG_CACHE } from '#libs/products';
 import { ReadCache } from '#libs/redis';
 import { StockMovement, type StockReason } from './stock-movement.entity.js';
@@ -89,7 +89,7 @@ export class StockService {
       await this.ensureRow(m, storeId, productId);
       const quantityAfter = await this.apply(m, storeId, productId, delta);
       if (quantityAfter === null) {
-        throw insufficientStock(await this.available(m, storeId, productId), delta);
+        throw DomainError.of(insufficientStock(await this.available(m, storeId, productId), delta));
       }
       await this.record(m, [{ storeId, productId, delta, quantityAfter, reason, actorId, note }]);
       return { storeId, productId, quantity: quantityAfter };

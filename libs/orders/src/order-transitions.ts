@@ -65,7 +65,7 @@ export class OrderTransitions {
   ): Promise<OrderView> {
     const order = await visibleOrder(m, orderId, actor, true);
     const refused = transitionRefusal(order.status, request, actor);
-    if (refused) throw refused;
+    if (refused) throw DomainError.of(refused);
     const riderId = await this.riderFor(m, request);
     const items = await m.findBy(OrderItem, { orderId: order.id });
     if (request.to === 'CANCELLED') {
@@ -89,7 +89,7 @@ export class OrderTransitions {
     );
     if (updated.length === 0) {
       const current = await m.findOneByOrFail(Order, { id: order.id });
-      throw invalidTransition(current.status, request.to);
+      throw DomainError.of(invalidTransition(current.status, request.to));
     }
     const next = movedOrder(order, request, {
       version: updated[0].version,

@@ -1,8 +1,8 @@
-import { DomainError } from '#libs/platform';
+import type { Refusal } from '#libs/platform';
 import type { Order } from './order.entity.js';
 import { movedOrder, transitionRefusal } from './transition-rules.js';
 
-const codeOf = (e: DomainError | null) => e?.code ?? 'ok';
+const codeOf = (e: Refusal | null) => e?.code ?? 'ok';
 
 describe('order transitions (decisions)', () => {
   it('lets each actor take the edges open to it and nothing else', () => {

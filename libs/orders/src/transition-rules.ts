@@ -1,4 +1,4 @@
-import { DomainError } from '#libs/platform';
+import type { Refusal } from '#libs/platform';
 import type { ActingAs } from './order-access.js';
 import { checkTransition, type OrderStatus } from './order-state-machine.js';
 import type { Order } from './order.entity.js';
@@ -12,29 +12,31 @@ export interface MoveRequest {
 }
 
 /** 409 INVALID_TRANSITION naming the order's status now. */
-export function invalidTransition(current: OrderStatus, to: OrderStatus): DomainError {
-  return new DomainError('INVALID_TRANSITION', `Order is ${current}; it cannot move to ${to}`, {
-    currentStatus: current,
-  });
+export function invalidTransition(current: OrderStatus, to: OrderStatus): Refusal {
+  return {
+    code: 'INVALID_TRANSITION',
+    message: `Order is ${current}; it cannot move to ${to}`,
+    details: { currentStatus: current },
+  };
 }
 
 /**
- * Why an order in `current` may not make the move, or null when it may: a `from` that no longer
+ * Why an order in `current` may not make the move (its service throws it), or null when it may: a `from` that no longer
  * holds and a missing edge are 409 (naming the status), an edge not open to the actor 403.
  */
 export function transitionRefusal(
   current: OrderStatus,
   request: MoveRequest,
   actor: Pick<ActingAs, 'role'>,
-): DomainError | null {
+): Refusal | null {
   if (request.from && current !== request.from) return invalidTransition(current, request.to);
   const check = checkTransition(current, request.to, actor.role);
   if (check.ok) return null;
   if (check.reason === 'INVALID_TRANSITION') return invalidTransition(current, request.to);
-  return new DomainError(
-    'FORBIDDEN',
-    `A ${actor.role} cannot move an order from ${current} to ${request.to}`,
-  );
+  return {
+    code: 'FORBIDDEN',
+    message: `A ${actor.role} cannot move an order from ${current} to ${request.to}`,
+  };
 }
 
 /** The order after the move, as the compare-and-set wrote it. */

@@ -66,8 +66,22 @@ export const PLATFORM_ERRORS = defineErrors('platform', {
   SERVICE_UNAVAILABLE: 503,
 });
 
+/**
+ * A refusal as plain data: what pure decision functions return (they need not load this lib),
+ * and their service throws as a DomainError (`DomainError.of`).
+ */
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
 /** A failure of the domain rules, thrown by services in libs and mapped to HTTP at the edge. */
 export class DomainError extends Error {
+  static of(refusal: Refusal): DomainError {
+    return new DomainError(refusal.code, refusal.message, refusal.details);
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string,
