@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PipelinedTransaction } from '#libs/database';
 import {
-  claimAndLockStatement,
+  claimAndLockStatements,
   writePlacementStatement,
   type Order,
   type PlacementWrite,
@@ -54,7 +54,7 @@ export async function rawPgPlacement(options: {
       const started = performance.now();
       const placed = await PipelinedTransaction.run(pool, async (tx) => {
         const rows = await tx.begin<LockedRow>(
-          claimAndLockStatement({ userId, key, storeId, productIds }),
+          ...claimAndLockStatements({ userId, key, storeId, productIds }),
         );
         if (!rows.every((r) => r.quantity >= 1)) return false; // rolled back by run()
         await tx.commitWith(writePlacementStatement(placement(userId, storeId, key, rows)));
@@ -106,6 +106,10 @@ function placement(
     currency: 'INR',
     subtotalMinor: total,
     deliveryFeeMinor: 0,
+    smallBasketFeeMinor: 0,
+    discountMinor: 0,
+    discounts: [],
+    taxes: [],
     totalMinor: total,
     promisedBy: new Date(now.getTime() + 600_000),
     placedAt: now,
@@ -121,6 +125,8 @@ function placement(
       unitPriceMinor: r.price_minor,
       quantity: 1,
       lineTotalMinor: r.price_minor,
+      discountMinor: 0,
+      taxRateBp: 500,
     })),
     event: {
       orderId: order.id,
@@ -135,6 +141,7 @@ function placement(
       createdAt: now,
     },
     maxOpenOrders: 1_000_000,
+    promotions: [],
     idempotency: { key, requestHash: 'bench', responseBody: { id: order.id } },
   };
 }

@@ -22,6 +22,7 @@ async function cli(args: string[], env: Record<string, string>) {
 const strongSecrets = () => ({
   JWT_ACCESS_SECRET: randomBytes(48).toString('base64'),
   JWT_REFRESH_SECRET: randomBytes(48).toString('base64'),
+  METRICS_TOKEN: randomBytes(32).toString('hex'),
 });
 
 describe('make seed (the CLI)', () => {

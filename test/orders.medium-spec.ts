@@ -1,3 +1,6 @@
+import { jest } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { IdempotencyKeys } from '#libs/orders';
 import { DomainError } from '#libs/platform';
 import { ServiceContext } from './harness/service-context.js';
 
@@ -36,6 +39,35 @@ describe('orders (services)', () => {
     expect(Date.parse(order.timeline![0].data.packBy as string)).toBeGreaterThan(Date.now());
     expect(await ctx.stockOf(store.id, product.id)).toBe(7);
     expect(await ctx.ledgerOf(store.id, product.id)).toBe(7);
+  });
+
+  it('looks for a stored response only after a refusal that can hide one', async () => {
+    const keys = ctx.module.get(IdempotencyKeys);
+    const replay = jest.spyOn(keys, 'replay');
+    try {
+      const store = await ctx.newStore();
+      const product = await ctx.newProduct(store, 1);
+      const customer = await ctx.newUser();
+      const key = randomUUID();
+      const body = {
+        items: [{ productId: product.id, quantity: 2 }],
+        address: ctx.addressAt(store),
+      };
+      // Refused after the claim, which saw every stored response: no replay query.
+      expect(codeOf(await settle(ctx.placement.place(customer.id, key, body)))).toBe(
+        'INSUFFICIENT_STOCK',
+      );
+      expect(replay).not.toHaveBeenCalled();
+      // Refused before the key is read (a retry may come after the store stopped delivering
+      // there): the response stored under the key, if any, is the answer.
+      const nowhere = { ...body, address: { ...body.address, lat: -89.9, lng: 0 } };
+      expect(codeOf(await settle(ctx.placement.place(customer.id, randomUUID(), nowhere)))).toBe(
+        'NOT_SERVICEABLE',
+      );
+      expect(replay).toHaveBeenCalledTimes(1);
+    } finally {
+      replay.mockRestore();
+    }
   });
 
   it('cancels once when the customer, an admin and the sweeper cancel at the same time', async () => {

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { PipelinedTransaction, pgPool } from '#libs/database';
-import { claimAndLockStatement, writePlacementStatement, type Order } from '#libs/orders';
+import net from 'node:net';
+import pg from 'pg';
+import { PipelinedTransaction, refusalOf } from '#libs/database';
+import {
+  claimAndLockStatements,
+  PLACEMENT_REFUSALS,
+  writePlacementStatement,
+  type Order,
+} from '#libs/orders';
 import { ServiceContext } from './harness/service-context.js';
 
 /**
@@ -16,20 +23,73 @@ describe('pipelined transactions (placement)', () => {
   });
   afterAll(() => ctx.close());
 
-  const pool = () => pgPool(ctx.db);
+  const pool = () => ctx.db;
   const settle = <T>(work: Promise<T>) =>
     work.then(
       () => 'ok',
-      (e: unknown) => (e as Error).message,
+      (e: unknown) => refusalOf(e) ?? (e as Error).message,
     );
   /** The connections of the pool, all idle and none inside a transaction. */
   const poolIsClean = async () => {
-    const clients = await Promise.all(Array.from({ length: 3 }, () => pool().connect()));
+    const runners = Array.from({ length: 3 }, () => ctx.db.createQueryRunner());
+    const clients = (await Promise.all(runners.map((r) => r.connect()))) as pg.PoolClient[];
     const statuses = clients.map((c) => c.getTransactionStatus());
     const [{ now }] = (await clients[0]!.query('SELECT 1 AS now')).rows;
-    clients.forEach((c) => c.release());
+    await Promise.all(runners.map((r) => r.release()));
     return statuses.every((s) => s === 'I') && now === 1;
   };
+
+  /**
+   * The contract with node-postgres that the two flights rely on (its documented pipeline mode):
+   * statements issued without awaiting go out at once, so a flight costs one round trip. Through
+   * a proxy that delays every answer by 100 ms, a transaction of four statements in two flights
+   * takes two round trips, not four; an upgrade that stops pipelining fails here.
+   */
+  it('sends each flight in one round trip (node-postgres pipeline mode)', async () => {
+    const target = new URL((ctx.db.options as { url: string }).url);
+    const delayMs = 100;
+    const proxy = net.createServer((client) => {
+      const server = net.connect(Number(target.port || 5432), target.hostname);
+      client.on('data', (chunk) => server.write(chunk));
+      server.on('data', (chunk) => setTimeout(() => client.write(chunk), delayMs));
+      const close = () => (client.destroy(), server.destroy());
+      client.on('error', close).on('close', close);
+      server.on('error', close).on('close', close);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxied = new URL(target);
+    proxied.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    const slowPool = new pg.Pool({ connectionString: proxied.toString(), max: 1, pipeline: true });
+    try {
+      await slowPool.query('SELECT 1'); // connected before timing
+      const started = performance.now();
+      const rows = await PipelinedTransaction.run(slowPool, async (tx) => {
+        await tx.begin({ text: 'SELECT 1 AS n' }, { text: 'SELECT 2 AS n' });
+        return tx.commitWith<{ n: number }>({ text: 'SELECT 3 AS n' });
+      });
+      const elapsed = performance.now() - started;
+      expect(rows).toEqual([{ n: 3 }]);
+      expect(elapsed).toBeGreaterThanOrEqual(2 * delayMs - 5);
+      expect(elapsed).toBeLessThan(3 * delayMs);
+    } finally {
+      await slowPool.end();
+      proxy.close();
+    }
+  });
+
+  it('refuses a connection that is not in pipeline mode', async () => {
+    const plain = new pg.Pool({
+      connectionString: (ctx.db.options as { url: string }).url,
+      max: 1,
+    });
+    try {
+      expect(await settle(PipelinedTransaction.run(plain, () => Promise.resolve()))).toMatch(
+        /pipeline mode/,
+      );
+    } finally {
+      await plain.end();
+    }
+  });
 
   it('rolls back when the last statement fails: its COMMIT, already sent, answers ROLLBACK', async () => {
     const table = `pipelined_${randomUUID().slice(0, 8)}`;
@@ -66,7 +126,7 @@ describe('pipelined transactions (placement)', () => {
     const outcome = await settle(
       PipelinedTransaction.run(pool(), async (tx) => {
         const [locked] = await tx.begin<{ locked: boolean; price_minor: number }>(
-          claimAndLockStatement({
+          ...claimAndLockStatements({
             userId: customer.id,
             key,
             storeId: store.id,
@@ -87,7 +147,7 @@ describe('pipelined transactions (placement)', () => {
         );
       }),
     );
-    expect(outcome).toBe('idempotency_key_taken');
+    expect(outcome).toBe(PLACEMENT_REFUSALS.keyTaken);
     expect(await ctx.db.query(`SELECT id FROM orders WHERE id = $1`, [orderId])).toEqual([]);
     expect(await ctx.db.query(`SELECT 1 FROM order_events WHERE order_id = $1`, [orderId])).toEqual(
       [],
@@ -118,6 +178,10 @@ describe('pipelined transactions (placement)', () => {
       currency: 'INR',
       subtotalMinor: price,
       deliveryFeeMinor: 0,
+      smallBasketFeeMinor: 0,
+      discountMinor: 0,
+      discounts: [],
+      taxes: [],
       totalMinor: price,
       promisedBy: now,
       placedAt: now,
@@ -134,6 +198,8 @@ describe('pipelined transactions (placement)', () => {
           unitPriceMinor: price,
           quantity: 1,
           lineTotalMinor: price,
+          discountMinor: 0,
+          taxRateBp: 500,
         },
       ],
       event: {
@@ -149,6 +215,7 @@ describe('pipelined transactions (placement)', () => {
         createdAt: now,
       },
       maxOpenOrders: 100,
+      promotions: [],
       idempotency: { key, requestHash: 'test', responseBody: {} },
     };
   }

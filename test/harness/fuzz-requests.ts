@@ -348,6 +348,15 @@ const NON_API_ROUTES: Record<string, Requirement> = {
   'GET /docs-json': 'public',
   'GET /docs-yaml': 'public',
   'GET /docs/tracking': 'public',
+  // The frontend reader's documents, rendered (docs-pages).
+  'GET /docs/api': 'public',
+  'GET /docs/api.md': 'public',
+  'GET /docs/dispatch': 'public',
+  'GET /docs/dispatch.md': 'public',
+  'GET /docs/architecture': 'public',
+  'GET /docs/architecture.md': 'public',
+  'GET /docs/client': 'public',
+  'GET /docs/client.md': 'public',
   'GET /docs/tracking.md': 'public',
   // The pages' static files, sign-in and sign-out.
   'GET /pages/*': 'public',

@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { StoresService, type ServiceableStore } from '#libs/inventory';
-import { promisedBy, StoreCapacity } from '#libs/orders';
-import { priceBasket, type FeeRules, type PricedBasket } from '#libs/pricing';
+import { feeRules, promisedBy, StoreCapacity } from '#libs/orders';
+import { priceBasket, type PricedBasket } from '#libs/pricing';
 import { money } from '#libs/products';
 import { Promotions } from '#libs/promotions';
 import type { Cart } from './cart.entity.js';
@@ -39,18 +39,6 @@ export class CartPricing {
     private readonly promotions: Promotions,
   ) {}
 
-  fees(): FeeRules {
-    const o = this.config.orders;
-    return {
-      deliveryFeeMinor: o.deliveryFeeMinor,
-      freeDeliveryAboveMinor: o.freeDeliveryAboveMinor,
-      smallBasketBelowMinor: o.smallBasketBelowMinor,
-      smallBasketFeeMinor: o.smallBasketFeeMinor,
-      minimumOrderMinor: o.minimumOrderMinor,
-      feeTaxRateBp: o.feeTaxRateBp,
-    };
-  }
-
   /** The store that serves the cart's address now: the pinned one if it does, else the nearest. */
   async storeFor(cart: Cart | null): Promise<ServiceableStore | null> {
     if (!cart?.address) return null;
@@ -76,7 +64,7 @@ export class CartPricing {
         unitPriceMinor: l.priceMinor,
         taxRateBp: l.taxRateBp,
       })),
-      this.fees(),
+      feeRules(this.config.orders),
       found.promotions,
       {
         now: new Date(),

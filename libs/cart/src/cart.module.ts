@@ -6,6 +6,7 @@ import { PromotionsModule } from '#libs/promotions';
 import { Cart, CartLine } from './cart.entity.js';
 import { CartPricing } from './cart-pricing.js';
 import { Carts } from './carts.service.js';
+import { Checkout } from './checkout.js';
 
 /** Server-side carts, priced by the one pricing function, checked out through placement. */
 @Module({
@@ -15,7 +16,7 @@ import { Carts } from './carts.service.js';
     PromotionsModule,
     TypeOrmModule.forFeature([Cart, CartLine]),
   ],
-  providers: [Carts, CartPricing],
-  exports: [Carts, CartPricing],
+  providers: [Carts, CartPricing, Checkout],
+  exports: [Carts, CartPricing, Checkout],
 })
 export class CartModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, NotFoundError } from '#libs/platform';
-import { normaliseCode, Promotions } from '#libs/promotions';
+import { Promotions } from '#libs/promotions';
 import './cart-errors.js';
 import { Cart, type CartAddress } from './cart.entity.js';
 import { CartPricing } from './cart-pricing.js';
@@ -59,9 +59,7 @@ export class Carts {
 
   /** Applies a promo code; an unknown one is refused (422), a known one that does not apply now is kept and the cart says why. */
   async setPromoCode(userId: string, code: string): Promise<CartView> {
-    const normalised = normaliseCode(code);
-    if (!normalised || !(await this.promotions.codeExists(normalised)))
-      throw new DomainError('PROMOTION_UNKNOWN', 'No promotion has this code');
+    const normalised = await this.promotions.knownCode(code);
     return this.change(userId, (m) =>
       m.query(`UPDATE carts SET promo_code = $2 WHERE user_id = $1`, [userId, normalised]),
     );

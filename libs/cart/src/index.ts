@@ -4,3 +4,4 @@ export * from './cart-view.js';
 export * from './cart.entity.js';
 export * from './cart.module.js';
 export * from './carts.service.js';
+export * from './checkout.js';

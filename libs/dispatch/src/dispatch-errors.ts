@@ -1,20 +1,15 @@
-import { registerErrorCodes } from '#libs/platform';
-
-declare module '#libs/platform' {
-  interface ErrorCodes {
-    OFFER_NOT_OPEN: 409;
-    OFFER_EXPIRED: 409;
-    RIDER_AT_CAPACITY: 409;
-    RIDER_BUSY: 409;
-    NO_STORE_ASSIGNED: 409;
-  }
-}
+import { defineErrors, type Codes } from '#libs/platform';
 
 /** The error codes of riders' shifts and offers. */
-export const DISPATCH_ERROR_CODES = registerErrorCodes({
+export const DISPATCH_ERRORS = defineErrors('dispatch', {
   OFFER_NOT_OPEN: 409,
   OFFER_EXPIRED: 409,
   RIDER_AT_CAPACITY: 409,
   RIDER_BUSY: 409,
   NO_STORE_ASSIGNED: 409,
 });
+
+declare module '#libs/platform' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends Codes<typeof DISPATCH_ERRORS> {}
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OrderEventConsumer, OrderEventView } from '#libs/orders';
-import { Dispatcher } from './dispatcher.service.js';
+import { Dispatcher } from './dispatcher.js';
 
 /**
  * Outbox consumer `dispatch`: a packed order is offered to the next rider; an order sent out by

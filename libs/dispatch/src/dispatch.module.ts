@@ -5,10 +5,10 @@ import { InventoryModule } from '#libs/inventory';
 import { JobsModule } from '#libs/jobs';
 import { OrdersModule } from '#libs/orders';
 import { DispatchConsumer } from './dispatch.consumer.js';
-import { Dispatcher } from './dispatcher.service.js';
+import { Dispatcher } from './dispatcher.js';
 import { RiderOffer } from './rider-offer.entity.js';
 import { RiderShift } from './rider-shift.entity.js';
-import { RiderShifts } from './rider-shifts.service.js';
+import { RiderShifts } from './rider-shifts.js';
 
 /** Riders on shift and automatic assignment (docs/dispatch.md). */
 @Module({

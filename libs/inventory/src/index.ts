@@ -1,3 +1,4 @@
+export * from './inventory-errors.js';
 export * from './catalog.service.js';
 export * from './geo.js';
 export * from './inventory.module.js';

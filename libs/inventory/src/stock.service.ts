@@ -5,6 +5,13 @@ import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#li
 import { CATALOG_CACHE } from '#libs/products';
 import { ReadCache } from '#libs/redis';
 import { StockMovement, type StockReason } from './stock-movement.entity.js';
+import {
+  countMovement,
+  inLockOrder,
+  insufficientStock,
+  shortPickMovements,
+  type Movement,
+} from './stock-rules.js';
 
 export interface StockLevel {
   storeId: string;
@@ -21,17 +28,6 @@ export interface StockRow extends StockLevel {
   sku: string;
   name: string;
   updatedAt: string;
-}
-
-interface Movement {
-  storeId: string;
-  productId: string;
-  delta: number;
-  quantityAfter: number;
-  reason: StockReason;
-  orderId?: string | null;
-  actorId?: string | null;
-  note?: string | null;
 }
 
 /**
@@ -61,15 +57,17 @@ export class StockService {
         `SELECT quantity FROM store_stock WHERE store_id = $1 AND product_id = $2 FOR UPDATE`,
         [storeId, productId],
       );
-      const delta = quantity - current;
-      if (delta !== 0) {
+      const movement = countMovement(
+        { storeId, productId, reason, actorId, note },
+        current,
+        quantity,
+      );
+      if (movement) {
         await m.query(
           `UPDATE store_stock SET quantity = $3, updated_at = now() WHERE store_id = $1 AND product_id = $2`,
           [storeId, productId, quantity],
         );
-        await this.record(m, [
-          { storeId, productId, delta, quantityAfter: quantity, reason, actorId, note },
-        ]);
+        await this.record(m, [movement]);
       }
       return { storeId, productId, quantity };
     });
@@ -91,14 +89,7 @@ export class StockService {
       await this.ensureRow(m, storeId, productId);
       const quantityAfter = await this.apply(m, storeId, productId, delta);
       if (quantityAfter === null) {
-        const available = await this.available(m, storeId, productId);
-        throw new DomainError(
-          'INSUFFICIENT_STOCK',
-          `Only ${available} in stock; cannot remove ${-delta}`,
-          {
-            available,
-          },
-        );
+        throw DomainError.of(insufficientStock(await this.available(m, storeId, productId), delta));
       }
       await this.record(m, [{ storeId, productId, delta, quantityAfter, reason, actorId, note }]);
       return { storeId, productId, quantity: quantityAfter };
@@ -120,7 +111,7 @@ export class StockService {
     actorId: string | null,
   ): Promise<void> {
     const movements: Movement[] = [];
-    for (const line of [...lines].sort((a, b) => (a.productId < b.productId ? -1 : 1))) {
+    for (const line of inLockOrder(lines)) {
       await this.ensureRow(m, storeId, line.productId);
       const after = await this.apply(m, storeId, line.productId, line.quantity);
       movements.push({
@@ -158,30 +149,12 @@ export class StockService {
       `SELECT quantity FROM store_stock WHERE store_id = $1 AND product_id = $2 FOR UPDATE`,
       [p.storeId, p.productId],
     );
-    const shrinkage = quantity + p.missing;
-    const base = { storeId: p.storeId, productId: p.productId, orderId: p.orderId };
-    const movements: Movement[] = [];
-    if (p.missing > 0) {
-      movements.push({
-        ...base,
-        delta: p.missing,
-        quantityAfter: shrinkage,
-        reason: 'order_released',
-        actorId: p.actorId,
-        note: 'short pick: not found on the shelf',
-      });
-    }
-    if (shrinkage > 0) {
-      await this.apply(m, p.storeId, p.productId, -quantity);
-      movements.push({
-        ...base,
-        delta: -shrinkage,
-        quantityAfter: 0,
-        reason: 'short_pick',
-        actorId: p.actorId,
-        note: `shelf empty while picking; the count said ${shrinkage}`,
-      });
-    }
+    const { shrinkage, movements } = shortPickMovements(
+      { storeId: p.storeId, productId: p.productId, orderId: p.orderId, actorId: p.actorId },
+      quantity,
+      p.missing,
+    );
+    if (shrinkage > 0) await this.apply(m, p.storeId, p.productId, -quantity);
     await this.record(m, movements);
     return shrinkage;
   }

@@ -3,20 +3,24 @@ export * from './capacity/store-capacity.js';
 export * from './order-access.js';
 export * from './order-errors.js';
 export * from './order-labels.js';
-export * from './order-queries.service.js';
+export * from './order-queries.js';
 export * from './order-state-machine.js';
-export * from './order-transitions.service.js';
+export * from './order-transitions.js';
 export * from './order-view.js';
 export * from './order.entity.js';
 export * from './orders.module.js';
 export * from './outbox/index.js';
 export * from './placement/customer-queue.js';
 export * from './placement/idempotency.js';
-export * from './placement/order-placement.service.js';
+export * from './placement/order-placement.js';
 export * from './pricing.js';
-export * from './short-picks.service.js';
+export * from './order-short-picks.js';
 export {
-  claimAndLockStatement,
+  claimAndLockStatements,
+  definePlacementWrite,
+  PLACEMENT_REFUSALS,
   writePlacementStatement,
   type PlacementWrite,
+  type WriteExtension,
+  type WriteParams,
 } from './placement/placement-statements.js';

@@ -29,9 +29,25 @@ export interface OrderView {
     unitPrice: Money;
     quantity: number;
     lineTotal: Money;
+    /** This line's share of the discounts. */
+    discount: Money;
+    taxRateBp: number;
   }[];
   subtotal: Money;
   deliveryFee: Money;
+  smallBasketFee: Money;
+  /** Every promotion applied, as applied; `discount` is their sum. */
+  discounts: {
+    promotionId: string;
+    code: string | null;
+    name: string;
+    kind: string;
+    amount: Money;
+  }[];
+  discount: Money;
+  /** Tax included in the total, per rate. */
+  taxes: { rateBp: number; taxable: Money; tax: Money }[];
+  /** subtotal + deliveryFee + smallBasketFee − discount. */
   total: Money;
   /** Owed back to the customer after short picks (zero otherwise). */
   refundDue: Money;
@@ -79,9 +95,25 @@ export function toOrderView(
       unitPrice: m(i.unitPriceMinor),
       quantity: i.quantity,
       lineTotal: m(i.lineTotalMinor),
+      discount: m(i.discountMinor ?? 0),
+      taxRateBp: i.taxRateBp ?? 0,
     })),
     subtotal: m(order.subtotalMinor),
     deliveryFee: m(order.deliveryFeeMinor),
+    smallBasketFee: m(order.smallBasketFeeMinor ?? 0),
+    discounts: (order.discounts ?? []).map((d) => ({
+      promotionId: d.promotionId,
+      code: d.code,
+      name: d.name,
+      kind: d.kind,
+      amount: m(d.amountMinor),
+    })),
+    discount: m(order.discountMinor ?? 0),
+    taxes: (order.taxes ?? []).map((t) => ({
+      rateBp: t.rateBp,
+      taxable: m(t.taxableMinor),
+      tax: m(t.taxMinor),
+    })),
     total: m(order.totalMinor),
     refundDue: m(order.refundDueMinor ?? 0),
     address: order.address,

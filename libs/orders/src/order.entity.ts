@@ -1,6 +1,22 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { OrderStatus } from './order-state-machine.js';
 
+/** A promotion as applied to an order (kept as it was: later edits of the promotion change nothing). */
+export interface AppliedDiscount {
+  promotionId: string;
+  code: string | null;
+  name: string;
+  kind: string;
+  amountMinor: number;
+}
+
+/** The tax included in an order's total at one rate. */
+export interface IncludedTax {
+  rateBp: number;
+  taxableMinor: number;
+  taxMinor: number;
+}
+
 export interface DeliveryAddress {
   line1: string;
   line2?: string;
@@ -23,6 +39,11 @@ export class Order {
   @Column({ type: 'char', length: 3 }) currency!: string;
   @Column({ type: 'integer' }) subtotalMinor!: number;
   @Column({ type: 'integer' }) deliveryFeeMinor!: number;
+  @Column({ type: 'integer' }) smallBasketFeeMinor!: number;
+  /** What the promotions took off (`discounts` itemises it). total = subtotal + fees − this. */
+  @Column({ type: 'integer' }) discountMinor!: number;
+  @Column({ type: 'jsonb' }) discounts!: AppliedDiscount[];
+  @Column({ type: 'jsonb' }) taxes!: IncludedTax[];
   @Column({ type: 'integer' }) totalMinor!: number;
   /** Owed back to the customer: what short picks took off the total (paid at placement). */
   @Column({ type: 'integer' }) refundDueMinor!: number;
@@ -42,6 +63,9 @@ export class OrderItem {
   @Column({ type: 'integer' }) unitPriceMinor!: number;
   @Column({ type: 'integer' }) quantity!: number;
   @Column({ type: 'integer' }) lineTotalMinor!: number;
+  /** This line's share of the order's discounts. */
+  @Column({ type: 'integer' }) discountMinor!: number;
+  @Column({ type: 'integer' }) taxRateBp!: number;
 }
 
 /** The largest event seq: `seq` is a PostgreSQL integer (bounds `afterSeq` inputs). */

@@ -2,15 +2,16 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '#libs/auth';
 import { InventoryModule } from '#libs/inventory';
+import { PromotionsModule } from '#libs/promotions';
 import { StoreCapacity } from './capacity/store-capacity.js';
-import { OrderQueries } from './order-queries.service.js';
-import { OrderShortPicks } from './short-picks.service.js';
-import { OrderTransitions } from './order-transitions.service.js';
+import { OrderQueries } from './order-queries.js';
+import { OrderShortPicks } from './order-short-picks.js';
+import { OrderTransitions } from './order-transitions.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
 import { CustomerQueue } from './placement/customer-queue.js';
 import { IdempotencyKeys } from './placement/idempotency.js';
-import { OrderPlacement } from './placement/order-placement.service.js';
+import { OrderPlacement } from './placement/order-placement.js';
 
 const SERVICES = [
   OrderPlacement,
@@ -25,7 +26,12 @@ const SERVICES = [
 
 /** Orders: placement, transitions and queries (the outbox relay runs in OutboxModule). */
 @Module({
-  imports: [AuthModule, InventoryModule, TypeOrmModule.forFeature([Order, OrderItem, OrderEvent])],
+  imports: [
+    AuthModule,
+    InventoryModule,
+    PromotionsModule,
+    TypeOrmModule.forFeature([Order, OrderItem, OrderEvent]),
+  ],
   providers: SERVICES,
   exports: SERVICES,
 })

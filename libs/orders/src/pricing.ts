@@ -1,13 +1,8 @@
-import { DomainError, registerErrorCodes } from '#libs/platform';
-
-declare module '#libs/platform' {
-  interface ErrorCodes {
-    ORDER_TOO_LARGE: 422;
-  }
-}
-
-// Registered beside the limit it enforces (rather than in order-errors.ts): pricing decides it.
-registerErrorCodes({ ORDER_TOO_LARGE: 422 });
+import { priceBasket, type BasketLine, type FeeRules, type PricedBasket } from '#libs/pricing';
+import type { Promotion, PromotionContext } from '#libs/pricing';
+import type { AppConfig } from '#libs/config';
+import { DomainError } from '#libs/platform';
+import './order-errors.js';
 
 /**
  * The most one order may total: ₹10,00,000, far above any basket, and far below what the orders'
@@ -24,15 +19,16 @@ export interface CartLine {
   quantity: number;
 }
 
-export interface PricedLine extends CartLine {
-  unitPriceMinor: number;
-  lineTotalMinor: number;
-}
-
-export interface Totals {
-  subtotalMinor: number;
-  deliveryFeeMinor: number;
-  totalMinor: number;
+/** The fees of every basket, from the configuration (one place for carts and orders). */
+export function feeRules(o: AppConfig['orders']): FeeRules {
+  return {
+    deliveryFeeMinor: o.deliveryFeeMinor,
+    freeDeliveryAboveMinor: o.freeDeliveryAboveMinor,
+    smallBasketBelowMinor: o.smallBasketBelowMinor,
+    smallBasketFeeMinor: o.smallBasketFeeMinor,
+    minimumOrderMinor: o.minimumOrderMinor,
+    feeTaxRateBp: o.feeTaxRateBp,
+  };
 }
 
 /** Lines for the same product become one line (quantities added), in first-seen order. */
@@ -43,27 +39,23 @@ export function mergeLines(lines: CartLine[]): CartLine[] {
   return [...merged].map(([productId, quantity]) => ({ productId, quantity }));
 }
 
-/** Server-side pricing in integer paise: line totals, subtotal, delivery fee, total (422 ORDER_TOO_LARGE past the limit). */
+/**
+ * An order's prices: the one pricing function (libs/pricing) on the products as the placement
+ * read them, then the order limit (422 ORDER_TOO_LARGE past MAX_ORDER_TOTAL_MINOR: before the
+ * discounts too, so that no discount can hide an overflow of the subtotal).
+ */
 export function priceOrder(
-  lines: CartLine[],
-  unitPrices: Map<string, number>,
-  fees: { deliveryFeeMinor: number; freeDeliveryAboveMinor: number },
-): { lines: PricedLine[]; totals: Totals } {
-  const priced = lines.map((line) => {
-    const unitPriceMinor = unitPrices.get(line.productId);
-    if (unitPriceMinor === undefined) throw new Error(`no price for ${line.productId}`);
-    return { ...line, unitPriceMinor, lineTotalMinor: unitPriceMinor * line.quantity };
-  });
-  const subtotalMinor = priced.reduce((sum, line) => sum + line.lineTotalMinor, 0);
-  const deliveryFeeMinor = subtotalMinor >= fees.freeDeliveryAboveMinor ? 0 : fees.deliveryFeeMinor;
-  const totalMinor = subtotalMinor + deliveryFeeMinor;
-  if (totalMinor > MAX_ORDER_TOTAL_MINOR)
+  lines: readonly BasketLine[],
+  fees: FeeRules,
+  promotions: readonly Promotion[],
+  context: PromotionContext,
+): PricedBasket {
+  const priced = priceBasket(lines, fees, promotions, context);
+  const largest = Math.max(priced.totalMinor, priced.subtotalMinor + priced.feesMinor);
+  if (largest > MAX_ORDER_TOTAL_MINOR)
     throw new DomainError(
       'ORDER_TOO_LARGE',
-      `This order comes to ${rupees(totalMinor)}; one order may total at most ${rupees(MAX_ORDER_TOTAL_MINOR)}: split it, or order fewer units`,
+      `This order comes to ${rupees(largest)}; one order may total at most ${rupees(MAX_ORDER_TOTAL_MINOR)}: split it, or order fewer units`,
     );
-  return {
-    lines: priced,
-    totals: { subtotalMinor, deliveryFeeMinor, totalMinor },
-  };
+  return priced;
 }

@@ -1,5 +1,16 @@
 import type { EntityManager } from 'typeorm';
+import {
+  defineStatement,
+  raw,
+  refusalOf,
+  rel,
+  sql,
+  withCtes,
+  type Sql,
+  type With,
+} from '#libs/database';
 import { DomainError } from '#libs/platform';
+import './promotion-errors.js';
 
 /** One promotion an order redeems, and the discount it gave. */
 export interface ClaimedPromotion {
@@ -7,39 +18,132 @@ export interface ClaimedPromotion {
   amountMinor: number;
 }
 
-/**
- * Claiming and giving back a promotion's uses. A use is a limited thing like stock: claimed by a
- * conditional update in the transaction that places the order (the promotion still live and under
- * both limits, re-checked on the row's newest version when two claims meet), and given back once,
- * by the transaction that cancels the order (`released_at` is set once, under the order's lock).
- */
-export const claimUsesSql = `
-  WITH wanted AS (
-    SELECT * FROM unnest($3::uuid[], $4::int[]) AS w (promotion_id, amount_minor)
-  ), claimed AS (
-    UPDATE promotions p SET used = p.used + 1
-      FROM wanted w
-     WHERE p.id = w.promotion_id AND NOT p.paused
-       AND (p.starts_at IS NULL OR p.starts_at <= now())
-       AND (p.ends_at IS NULL OR now() < p.ends_at)
-       AND (p.usage_limit IS NULL OR p.used < p.usage_limit)
-    RETURNING p.id, COALESCE(p.per_customer_limit, 2147483647) AS per_customer
-  ), mine AS (
-    INSERT INTO promotion_customer_uses AS u (promotion_id, user_id, uses)
-    SELECT id, $2, 1 FROM claimed
-    ON CONFLICT (promotion_id, user_id) DO UPDATE SET uses = u.uses + 1
-     WHERE u.uses < (SELECT c.per_customer FROM claimed c WHERE c.id = excluded.promotion_id)
-    RETURNING promotion_id
-  ), redeemed AS (
-    INSERT INTO promotion_redemptions (order_id, promotion_id, user_id, amount_minor)
-    SELECT $1, w.promotion_id, $2, w.amount_minor FROM wanted w JOIN mine m USING (promotion_id)
-    RETURNING promotion_id
-  )
-  SELECT CASE WHEN (SELECT count(*) FROM redeemed) < cardinality($3::uuid[])
-              THEN promotion_unavailable() END AS refused`;
+/** What a claim that could not take every use refuses with (`promotion_unavailable()`). */
+export const PROMOTION_REFUSAL = 'promotion_unavailable';
 
-/** Gives back the uses an order claimed, once; returns what was given back. */
-export const releaseUsesSql = `
+/** The CTEs `claimPromotionUses` adds; `promotion_redeemed` has a row per use taken. */
+export type ClaimedUses =
+  'promotion_wanted' | 'promotion_claimed' | 'promotion_customer' | 'promotion_redeemed';
+
+/**
+ * A promotion's uses are limited things, like stock: claimed by a conditional update in the
+ * transaction that places the order (the promotion still live, under its global and per-customer
+ * limits; when two claims meet, the second is re-checked against the first's committed row) and
+ * given back once by the transaction that cancels it. These CTEs claim one use of each promotion
+ * for an order once `gate` (a relation: the order was inserted) has a row, and record the
+ * redemption; the caller refuses the statement when `promotion_redeemed` has fewer rows than
+ * promotions asked for (all of an order's promotions or none). Locks: a promotion's row, then the
+ * customer's count of it, always after the order's insert (the gate), so never before the locks
+ * a placement takes first.
+ */
+export function claimPromotionUses<P extends string>(
+  w: With<P>,
+  a: {
+    orderId: Sql<P>;
+    userId: Sql<P>;
+    promotionIds: Sql<P>;
+    amounts: Sql<P>;
+    gate: Sql<P>;
+  },
+): With<P | ClaimedUses> {
+  return w
+    .cte(
+      'promotion_wanted',
+      sql`SELECT * FROM unnest(${a.promotionIds}, ${a.amounts}) AS w (promotion_id, amount_minor)`,
+    )
+    .cte(
+      'promotion_claimed',
+      sql`UPDATE promotions p SET used = p.used + 1
+        FROM ${rel('promotion_wanted')} w, ${a.gate}
+       WHERE p.id = w.promotion_id AND NOT p.paused
+         AND (p.starts_at IS NULL OR p.starts_at <= now())
+         AND (p.ends_at IS NULL OR now() < p.ends_at)
+         AND (p.usage_limit IS NULL OR p.used < p.usage_limit)
+      RETURNING p.id, COALESCE(p.per_customer_limit, 2147483647) AS per_customer`,
+    )
+    .cte(
+      'promotion_customer',
+      sql`INSERT INTO promotion_customer_uses AS u (promotion_id, user_id, uses)
+      SELECT c.id, ${a.userId}, 1 FROM ${rel('promotion_claimed')} c
+      ON CONFLICT (promotion_id, user_id) DO UPDATE SET uses = u.uses + 1
+       WHERE u.uses < (SELECT c.per_customer FROM ${rel('promotion_claimed')} c WHERE c.id = excluded.promotion_id)
+      RETURNING promotion_id`,
+    )
+    .cte(
+      'promotion_redeemed',
+      sql`INSERT INTO promotion_redemptions (order_id, promotion_id, user_id, amount_minor)
+      SELECT ${a.orderId}, w.promotion_id, ${a.userId}, w.amount_minor
+        FROM ${rel('promotion_wanted')} w JOIN ${rel('promotion_customer')} m USING (promotion_id)
+      RETURNING promotion_id`,
+    );
+}
+
+/** `promotion_unavailable()` (raises PROMOTION_REFUSAL) unless every wanted use was claimed. */
+export function refuseUnlessClaimed<P extends string>(promotionIds: Sql<P>): Sql<P | ClaimedUses> {
+  return sql`CASE WHEN (SELECT count(*) FROM ${rel('promotion_redeemed')}) < cardinality(${promotionIds})
+                  THEN promotion_unavailable() END`;
+}
+
+/** The error for a code that exists but does not apply to this order. */
+export function promotionNotApplicable(reason: string): DomainError {
+  return new DomainError(
+    'PROMOTION_NOT_APPLICABLE',
+    `The promotion code does not apply: ${reason}`,
+    {
+      reason,
+    },
+  );
+}
+
+/** The error for a claim refused by the database. */
+export function promotionUnavailable(): DomainError {
+  return new DomainError(
+    'PROMOTION_UNAVAILABLE',
+    'A promotion in this order has just expired, been paused or been used up',
+  );
+}
+
+const CLAIM = defineStatement<{
+  orderId: string;
+  userId: string;
+  promotionIds: string[];
+  amounts: number[];
+}>('claim-promotion-uses', (p) =>
+  claimPromotionUses(withCtes(), {
+    orderId: sql`${p.orderId}::uuid`,
+    userId: sql`${p.userId}::uuid`,
+    promotionIds: sql`${p.promotionIds}::uuid[]`,
+    amounts: sql`${p.amounts}::int[]`,
+    gate: raw('(SELECT) AS always'),
+  }).select(sql`SELECT ${refuseUnlessClaimed(sql`${p.promotionIds}::uuid[]`)} AS refused`),
+);
+
+/**
+ * Claims an order's promotions in the caller's transaction, or throws PROMOTION_UNAVAILABLE (the
+ * placement claims them in its own statement with the same CTEs; this is for other writers).
+ */
+export async function claimUses(
+  tx: EntityManager,
+  orderId: string,
+  userId: string,
+  claims: readonly ClaimedPromotion[],
+): Promise<void> {
+  if (claims.length === 0) return;
+  const { text, values } = CLAIM.bind({
+    orderId,
+    userId,
+    promotionIds: claims.map((c) => c.promotionId),
+    amounts: claims.map((c) => c.amountMinor),
+  });
+  try {
+    await tx.query(text, values);
+  } catch (error) {
+    if (refusalOf(error) === PROMOTION_REFUSAL) throw promotionUnavailable();
+    throw error;
+  }
+}
+
+const RELEASE = `
   WITH released AS (
     UPDATE promotion_redemptions SET released_at = now()
      WHERE order_id = $1 AND released_at IS NULL
@@ -52,39 +156,11 @@ export const releaseUsesSql = `
   )
   SELECT promotion_id AS "promotionId" FROM released`;
 
-/** Claims `redemptions` for an order in the caller's transaction, or throws PROMOTION_UNAVAILABLE. */
-export async function claimUses(
-  tx: EntityManager,
-  orderId: string,
-  userId: string,
-  redemptions: readonly ClaimedPromotion[],
-): Promise<void> {
-  if (redemptions.length === 0) return;
-  try {
-    await tx.query(claimUsesSql, [
-      orderId,
-      userId,
-      redemptions.map((r) => r.promotionId),
-      redemptions.map((r) => r.amountMinor),
-    ]);
-  } catch (error) {
-    if (isRefusal(error))
-      throw new DomainError(
-        'PROMOTION_UNAVAILABLE',
-        'A promotion in this order has just expired, been paused or been used up',
-      );
-    throw error;
-  }
-}
-
-/** Gives back an order's uses in the caller's (cancelling) transaction; exactly once. */
+/**
+ * Gives back the uses an order claimed, in the caller's (cancelling) transaction: exactly once,
+ * since `released_at` is set once (the caller holds the order's row lock). Returns the promotions.
+ */
 export async function releaseUses(tx: EntityManager, orderId: string): Promise<string[]> {
-  const rows: { promotionId: string }[] = await tx.query(releaseUsesSql, [orderId]);
+  const rows: { promotionId: string }[] = await tx.query(RELEASE, [orderId]);
   return rows.map((r) => r.promotionId);
-}
-
-function isRefusal(error: unknown): boolean {
-  const e = error as { code?: unknown; detail?: unknown; driverError?: unknown } | null;
-  const cause = (e?.driverError ?? e) as { code?: unknown; detail?: unknown } | null;
-  return cause?.code === 'P0001' && cause.detail === 'PROMOTION_UNAVAILABLE';
 }

@@ -103,9 +103,12 @@ export class Promotions {
     };
   }
 
-  /** Whether a promotion has this (normalised) code. */
-  codeExists(code: string): Promise<boolean> {
-    return this.rows.existsBy({ code });
+  /** The code as stored (normalised), or 422 PROMOTION_UNKNOWN when no promotion has it. */
+  async knownCode(code: string): Promise<string> {
+    const normalised = normaliseCode(code);
+    if (!normalised || !(await this.rows.existsBy({ code: normalised })))
+      throw new DomainError('PROMOTION_UNKNOWN', 'No promotion has this code');
+    return normalised;
   }
 
   list(): Promise<PromotionRecord[]> {

@@ -10,7 +10,7 @@ import { CurrentUser, Roles, type Principal } from './principal.js';
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
-@ApiErrors(401, 403)
+@ApiErrors('FORBIDDEN')
 @Controller('admin/users')
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
@@ -18,7 +18,6 @@ export class AdminUsersController {
   @ApiOperation({ operationId: 'listUsers', summary: 'List users (admins)' })
   @Get()
   @ApiOkResponse({ type: UserPageDto })
-  @ApiErrors(400)
   list(@Query() query: ListUsersQuery): Promise<Page<UserView>> {
     return this.users.list(query);
   }
@@ -29,7 +28,7 @@ export class AdminUsersController {
   })
   @Patch(':id')
   @ApiOkResponse({ type: UserDto })
-  @ApiErrors(400, 404, 409)
+  @ApiErrors('NOT_FOUND', 'CONFLICT')
   async update(
     @CurrentUser() me: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,

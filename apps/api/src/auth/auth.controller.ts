@@ -42,7 +42,7 @@ export class AuthController {
   @UseGuards(AuthRateLimitGuard)
   @Post('signup')
   @ApiCreatedResponse({ type: TokenPairDto })
-  @ApiErrors(400, 409, 429)
+  @ApiErrors('EMAIL_TAKEN', 'RATE_LIMITED')
   signup(@Body() body: SignupDto): Promise<TokenPair> {
     return this.auth.signup(body);
   }
@@ -53,7 +53,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiErrors(400, 401, 429)
+  @ApiErrors('INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'RATE_LIMITED')
   login(@Body() body: LoginDto): Promise<TokenPair> {
     return this.auth.login(body.email, body.password);
   }
@@ -70,7 +70,7 @@ export class AuthController {
     type: TokenPairDto,
     description: 'A new pair; the presented refresh token is spent',
   })
-  @ApiErrors(400, 401, 429)
+  @ApiErrors('INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'ACCOUNT_DISABLED', 'RATE_LIMITED')
   refresh(@Body() body: RefreshDto): Promise<TokenPair> {
     return this.sessions.refresh(body.refreshToken);
   }
@@ -80,7 +80,6 @@ export class AuthController {
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'This session is revoked; this access token stops working' })
-  @ApiErrors(400, 401)
   async logout(@CurrentUser() me: Principal, @Body() body: LogoutDto): Promise<void> {
     await this.sessions.logout(me.claims, body?.refreshToken);
   }
@@ -90,7 +89,6 @@ export class AuthController {
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'Every session of the user is revoked' })
-  @ApiErrors(401)
   async logoutAll(@CurrentUser() me: Principal): Promise<void> {
     await this.sessions.logoutAll(me.claims);
   }
@@ -99,7 +97,6 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserDto })
-  @ApiErrors(401)
   async me(@CurrentUser() me: Principal): Promise<UserView> {
     return toUserView(await this.users.get(me.userId));
   }

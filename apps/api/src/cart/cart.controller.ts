@@ -8,9 +8,19 @@ import {
   ParseUUIDPipe,
   Post,
   Put,
+  Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Carts, type CartView } from '#libs/cart';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Carts, Checkout, type CartView } from '#libs/cart';
+import type { OrderView } from '#libs/orders';
+import type { FastifyReply } from 'fastify';
 import { CurrentUser, Roles, type Principal } from '../auth/principal.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import {
@@ -19,7 +29,10 @@ import {
   SetCartAddressDto,
   SetCartLineDto,
   SetPromoCodeDto,
+  CheckoutDto,
 } from './dto/cart.dto.js';
+import { OrderDto } from '../orders/dto/orders.dto.js';
+import { IdempotencyKey } from '../orders/idempotency-key.decorator.js';
 
 const uuid = new ParseUUIDPipe();
 
@@ -29,11 +42,14 @@ const uuid = new ParseUUIDPipe();
  */
 @ApiTags('cart')
 @ApiBearerAuth()
-@ApiErrors(401, 403)
+@ApiErrors('FORBIDDEN')
 @Roles('customer')
 @Controller('cart')
 export class CartController {
-  constructor(private readonly carts: Carts) {}
+  constructor(
+    private readonly carts: Carts,
+    private readonly checkouts: Checkout,
+  ) {}
 
   @ApiOperation({ operationId: 'getCart', summary: 'Read the cart, priced now' })
   @Get()
@@ -46,7 +62,7 @@ export class CartController {
   @Post('lines')
   @HttpCode(200)
   @ApiOkResponse({ type: CartDto })
-  @ApiErrors(400, 404, 422)
+  @ApiErrors('NOT_FOUND', 'PRODUCT_UNAVAILABLE')
   add(@CurrentUser() me: Principal, @Body() body: AddCartLineDto): Promise<CartView> {
     return this.carts.add(me.userId, body.productId, body.quantity);
   }
@@ -54,7 +70,7 @@ export class CartController {
   @ApiOperation({ operationId: 'setCartLine', summary: 'Set a line’s quantity (0 removes it)' })
   @Put('lines/:productId')
   @ApiOkResponse({ type: CartDto })
-  @ApiErrors(400, 404, 422)
+  @ApiErrors('NOT_FOUND', 'PRODUCT_UNAVAILABLE')
   set(
     @CurrentUser() me: Principal,
     @Param('productId', uuid) productId: string,
@@ -66,7 +82,7 @@ export class CartController {
   @ApiOperation({ operationId: 'removeCartLine', summary: 'Remove a product from the cart' })
   @Delete('lines/:productId')
   @ApiOkResponse({ type: CartDto })
-  @ApiErrors(400, 404)
+  @ApiErrors('NOT_FOUND')
   remove(
     @CurrentUser() me: Principal,
     @Param('productId', uuid) productId: string,
@@ -80,7 +96,6 @@ export class CartController {
   })
   @Put('address')
   @ApiOkResponse({ type: CartDto })
-  @ApiErrors(400)
   setAddress(@CurrentUser() me: Principal, @Body() body: SetCartAddressDto): Promise<CartView> {
     return this.carts.setAddress(me.userId, body.address, body.storeId ?? null);
   }
@@ -88,7 +103,7 @@ export class CartController {
   @ApiOperation({ operationId: 'applyPromoCode', summary: 'Apply a promo code to the cart' })
   @Put('promo-code')
   @ApiOkResponse({ type: CartDto })
-  @ApiErrors(400, 422)
+  @ApiErrors('PROMOTION_UNKNOWN')
   applyCode(@CurrentUser() me: Principal, @Body() body: SetPromoCodeDto): Promise<CartView> {
     return this.carts.setPromoCode(me.userId, body.code);
   }
@@ -105,5 +120,39 @@ export class CartController {
   @ApiOkResponse({ type: CartDto })
   clear(@CurrentUser() me: Principal): Promise<CartView> {
     return this.carts.clear(me.userId);
+  }
+
+  @ApiOperation({
+    operationId: 'checkout',
+    summary: 'Turn the cart into an order, at exactly the total it showed',
+  })
+  @Post('checkout')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: 'Same key + same body = same order, even after the cart was emptied by it',
+  })
+  @ApiCreatedResponse({
+    type: OrderDto,
+    description: 'Placed; the cart is emptied with the order (a replay answers the original)',
+  })
+  @ApiErrors(
+    'CART_CHANGED',
+    'CART_NOT_READY',
+    'IDEMPOTENCY_KEY_IN_USE',
+    'IDEMPOTENCY_KEY_REUSED',
+    'STORE_BUSY',
+    'TOO_MANY_OPEN_ORDERS',
+    'ORDER_TOO_LARGE',
+  )
+  async checkout(
+    @CurrentUser() me: Principal,
+    @IdempotencyKey() key: string,
+    @Body() body: CheckoutDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderView> {
+    const result = await this.checkouts.checkout(me.userId, key, body);
+    void reply.status(result.status);
+    return result.body;
   }
 }

@@ -45,7 +45,7 @@ const uuid = new ParseUUIDPipe();
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
-@ApiErrors(400, 401, 403)
+@ApiErrors('FORBIDDEN')
 @Controller('admin')
 export class AdminCatalogController {
   constructor(
@@ -57,7 +57,7 @@ export class AdminCatalogController {
   @ApiOperation({ operationId: 'createCategory', summary: 'Create a category (admins)' })
   @Post('categories')
   @ApiCreatedResponse({ type: CategoryDto })
-  @ApiErrors(404, 409)
+  @ApiErrors('NOT_FOUND', 'CONFLICT')
   createCategory(@Body() body: CreateCategoryDto): Promise<Category> {
     return this.categories.create(body);
   }
@@ -65,7 +65,7 @@ export class AdminCatalogController {
   @ApiOperation({ operationId: 'updateCategory', summary: 'Rename or move a category (admins)' })
   @Patch('categories/:id')
   @ApiOkResponse({ type: CategoryDto })
-  @ApiErrors(404, 409)
+  @ApiErrors('NOT_FOUND', 'CONFLICT')
   updateCategory(
     @Param('id', uuid) id: string,
     @Body() body: UpdateCategoryDto,
@@ -77,7 +77,7 @@ export class AdminCatalogController {
   @Delete('categories/:id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted (only when it has no products or subcategories)' })
-  @ApiErrors(404, 409)
+  @ApiErrors('NOT_FOUND', 'CONFLICT')
   async deleteCategory(@Param('id', uuid) id: string): Promise<void> {
     await this.categories.remove(id);
   }
@@ -85,7 +85,7 @@ export class AdminCatalogController {
   @ApiOperation({ operationId: 'createProduct', summary: 'Create a product (admins)' })
   @Post('products')
   @ApiCreatedResponse({ type: ProductDto })
-  @ApiErrors(404, 409)
+  @ApiErrors('NOT_FOUND', 'CONFLICT')
   async createProduct(@Body() body: CreateProductDto): Promise<ProductView> {
     return toProductView(await this.products.create(body));
   }
@@ -93,7 +93,7 @@ export class AdminCatalogController {
   @ApiOperation({ operationId: 'adminGetProduct', summary: 'A product, active or not (admins)' })
   @Get('products/:id')
   @ApiOkResponse({ type: ProductDto, description: 'Also inactive products' })
-  @ApiErrors(404)
+  @ApiErrors('NOT_FOUND')
   async getProduct(@Param('id', uuid) id: string): Promise<ProductView> {
     return toProductView(await this.products.get(id));
   }
@@ -101,7 +101,7 @@ export class AdminCatalogController {
   @ApiOperation({ operationId: 'updateProduct', summary: 'Change a product (admins)' })
   @Patch('products/:id')
   @ApiOkResponse({ type: ProductDto })
-  @ApiErrors(404, 409)
+  @ApiErrors('NOT_FOUND', 'CONFLICT')
   async updateProduct(
     @Param('id', uuid) id: string,
     @Body() body: UpdateProductDto,
@@ -115,7 +115,7 @@ export class AdminCatalogController {
     type: ProductDto,
     description: 'Deactivated (products are never deleted: orders keep them)',
   })
-  @ApiErrors(404)
+  @ApiErrors('NOT_FOUND')
   async deactivateProduct(@Param('id', uuid) id: string): Promise<ProductView> {
     return toProductView(await this.products.deactivate(id));
   }
@@ -130,7 +130,7 @@ export class AdminCatalogController {
   @ApiOperation({ operationId: 'createStore', summary: 'Create a dark store (admins)' })
   @Post('stores')
   @ApiCreatedResponse({ type: StoreDto })
-  @ApiErrors(409)
+  @ApiErrors('CONFLICT')
   createStore(@Body() body: CreateStoreDto): Promise<Store> {
     return this.stores.create(body);
   }
@@ -138,7 +138,7 @@ export class AdminCatalogController {
   @ApiOperation({ operationId: 'updateStore', summary: 'Change a dark store (admins)' })
   @Patch('stores/:id')
   @ApiOkResponse({ type: StoreDto })
-  @ApiErrors(404, 409)
+  @ApiErrors('NOT_FOUND', 'CONFLICT')
   updateStore(@Param('id', uuid) id: string, @Body() body: UpdateStoreDto): Promise<Store> {
     return this.stores.update(id, body);
   }

@@ -30,7 +30,7 @@ const uuid = new ParseUUIDPipe();
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
-@ApiErrors(400, 401, 403, 404)
+@ApiErrors('FORBIDDEN', 'NOT_FOUND')
 @Controller('admin/stores/:storeId/stock')
 export class AdminStockController {
   constructor(private readonly stock: StockService) {}
@@ -67,7 +67,7 @@ export class AdminStockController {
   @Post(':productId/adjustments')
   @HttpCode(200)
   @ApiOkResponse({ type: StockLevelDto })
-  @ApiErrors(409)
+  @ApiErrors('INSUFFICIENT_STOCK')
   adjust(
     @CurrentUser() me: Principal,
     @Param('storeId', uuid) storeId: string,

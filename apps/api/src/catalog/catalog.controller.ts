@@ -38,7 +38,6 @@ export class CatalogController {
     type: [ServiceableStoreDto],
     description: 'Open stores covering the point, nearest first',
   })
-  @ApiErrors(400)
   async serviceable(@Query() query: ServiceableQuery): Promise<ServiceableStoreDto[]> {
     const stores = await this.stores.serviceable({ lat: query.lat, lng: query.lng });
     const busy = await this.capacity.busy(stores.map((s) => s.id));
@@ -69,7 +68,7 @@ export class CatalogController {
   @Get('products')
   @Header('content-type', JSON_CONTENT)
   @ApiOkResponse({ type: ProductPageDto })
-  @ApiErrors(400, 404)
+  @ApiErrors('NOT_FOUND')
   browse(@Query() query: BrowseProductsQuery): Promise<string> {
     return this.catalog.browseJson(query);
   }
@@ -78,7 +77,7 @@ export class CatalogController {
   @Get('products/:id')
   @Header('content-type', JSON_CONTENT)
   @ApiOkResponse({ type: ProductDto })
-  @ApiErrors(400, 404)
+  @ApiErrors('NOT_FOUND')
   product(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() query: ProductQuery,

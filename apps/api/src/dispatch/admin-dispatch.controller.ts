@@ -13,7 +13,7 @@ const uuid = new ParseUUIDPipe();
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
-@ApiErrors(400, 401, 403)
+@ApiErrors('FORBIDDEN')
 @Controller('admin')
 export class AdminDispatchController {
   constructor(
@@ -27,7 +27,7 @@ export class AdminDispatchController {
   })
   @Get('stores/:id/riders')
   @ApiOkResponse({ type: [RiderDto] })
-  @ApiErrors(404)
+  @ApiErrors('NOT_FOUND')
   riders(@Param('id', uuid) id: string): Promise<RiderView[]> {
     return this.shifts.forStore(id);
   }
@@ -40,7 +40,7 @@ export class AdminDispatchController {
   @Post('orders/:id/lines/:productId/short')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderDto })
-  @ApiErrors(404, 409)
+  @ApiErrors('NOT_FOUND', 'INVALID_TRANSITION')
   shortPick(
     @CurrentUser() me: Principal,
     @Param('id', uuid) id: string,

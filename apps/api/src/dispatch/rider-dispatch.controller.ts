@@ -19,7 +19,7 @@ const uuid = new ParseUUIDPipe();
 @ApiTags('rider')
 @ApiBearerAuth()
 @Roles('rider')
-@ApiErrors(400, 401, 403)
+@ApiErrors('FORBIDDEN')
 @Controller('rider')
 export class RiderDispatchController {
   constructor(
@@ -40,7 +40,7 @@ export class RiderDispatchController {
   })
   @Put('shift')
   @ApiOkResponse({ type: RiderDto })
-  @ApiErrors(404, 409)
+  @ApiErrors('NOT_FOUND', 'NO_STORE_ASSIGNED', 'RIDER_BUSY')
   change(@CurrentUser() me: Principal, @Body() body: ShiftChangeDto): Promise<RiderView> {
     return this.shifts.change(me.userId, body);
   }
@@ -59,7 +59,13 @@ export class RiderDispatchController {
   @Post('offers/:id/accept')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderDto })
-  @ApiErrors(404, 409)
+  @ApiErrors(
+    'NOT_FOUND',
+    'OFFER_EXPIRED',
+    'OFFER_NOT_OPEN',
+    'RIDER_AT_CAPACITY',
+    'INVALID_TRANSITION',
+  )
   accept(@CurrentUser() me: Principal, @Param('id', uuid) id: string): Promise<OrderView> {
     return this.dispatcher.accept(id, me.userId);
   }
@@ -68,7 +74,7 @@ export class RiderDispatchController {
   @Post('offers/:id/decline')
   @HttpCode(200)
   @ApiOkResponse({ type: OfferDto })
-  @ApiErrors(404, 409)
+  @ApiErrors('NOT_FOUND', 'OFFER_EXPIRED', 'OFFER_NOT_OPEN')
   async decline(@CurrentUser() me: Principal, @Param('id', uuid) id: string): Promise<OfferView> {
     return toOfferView(await this.dispatcher.decline(id, me.userId));
   }

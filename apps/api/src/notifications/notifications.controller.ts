@@ -40,7 +40,6 @@ class NotificationPageDto {
 
 @ApiTags('notifications')
 @ApiBearerAuth()
-@ApiErrors(401)
 @Controller('notifications')
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
@@ -48,7 +47,6 @@ export class NotificationsController {
   @ApiOperation({ operationId: 'listNotifications', summary: 'My notifications, newest first' })
   @Get()
   @ApiOkResponse({ type: NotificationPageDto, description: 'Unread first, then newest first' })
-  @ApiErrors(400)
   list(@CurrentUser() me: Principal, @Query() query: PageQuery): Promise<Page<NotificationView>> {
     return this.notifications.list(me.userId, query);
   }
@@ -57,7 +55,7 @@ export class NotificationsController {
   @Post(':id/read')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationDto })
-  @ApiErrors(400, 404)
+  @ApiErrors('NOT_FOUND')
   read(
     @CurrentUser() me: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,

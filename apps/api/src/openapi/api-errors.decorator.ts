@@ -1,7 +1,7 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema } from '@nestjs/swagger';
-import { STATUS_CODES } from 'node:http';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { ORDER_STATUSES, type OrderStatus } from '#libs/orders';
+import type { ErrorCode } from '#libs/platform';
+import { CartDto } from '../cart/dto/cart.dto.js';
 
 @ApiSchema({ name: 'StockShortage' })
 export class StockShortageDto {
@@ -13,7 +13,7 @@ export class StockShortageDto {
 
 /**
  * The one error body. `code` lists every registered code here; each error response narrows it to
- * the codes of its status (openapi-document.ts, from registeredErrorCodes()). The optional fields
+ * the codes its route documents with `@ApiErrors` (openapi-document.ts). The optional fields
  * after `requestId` come with the codes named in their descriptions.
  */
 @ApiSchema({ name: 'ErrorBody' })
@@ -60,17 +60,37 @@ export class ErrorBodyDto {
     description: 'RATE_LIMITED: seconds to wait (also the Retry-After header)',
   })
   retryAfter?: number;
+  @ApiPropertyOptional({
+    type: () => CartDto,
+    description: 'CART_CHANGED, CART_NOT_READY: the cart as it is now, priced',
+  })
+  cart?: CartDto;
 }
 
+/** Where `@ApiErrors` keeps a route's codes (class and method). */
+export const API_ERROR_CODES = 'flashcart:api-error-codes';
+
 /**
- * Documents the error statuses a route can answer, all with the one error body; the document
- * builder lists each status's codes. 400, 431 (every route) and 401 (every route that needs a
- * token) are added for you.
+ * Documents the error codes a route can answer (on a controller: every route of it), all with
+ * the one error body; the document builder adds a response per status, each listing this route's
+ * codes of that status (openapi-document.ts). The codes any route may answer are added for you:
+ * 400 VALIDATION_FAILED / MALFORMED_REQUEST, 431, 503, and 401 UNAUTHORIZED where a token is
+ * needed. api-errors.spec.ts checks that a route names only codes of the libs it reaches.
  */
-export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({ status, description: STATUS_CODES[status], type: ErrorBodyDto }),
-    ),
-  );
+export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    const on = (descriptor?.value as object | undefined) ?? target;
+    const known = (Reflect.getMetadata(API_ERROR_CODES, on) as ErrorCode[] | undefined) ?? [];
+    Reflect.defineMetadata(API_ERROR_CODES, [...new Set([...known, ...codes])], on);
+  };
+}
+
+/** The codes a route documents: its controller's, then its own. */
+export function apiErrorCodesOf(controller: object, handler: object): ErrorCode[] {
+  return [
+    ...new Set([
+      ...((Reflect.getMetadata(API_ERROR_CODES, controller) as ErrorCode[] | undefined) ?? []),
+      ...((Reflect.getMetadata(API_ERROR_CODES, handler) as ErrorCode[] | undefined) ?? []),
+    ]),
+  ];
 }

@@ -3,9 +3,9 @@ import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import type { AppConfig } from '#libs/config';
-import { IS_PUBLIC, registeredErrorCodes } from '#libs/platform';
+import { httpStatusOf, IS_PUBLIC, registeredErrorCodes, type ErrorCode } from '#libs/platform';
 import { ORDER_EVENT_SCHEMA } from '../orders/dto/order-event.dto.js';
-import { ErrorBodyDto, StockShortageDto } from './api-errors.decorator.js';
+import { apiErrorCodesOf, ErrorBodyDto, StockShortageDto } from './api-errors.decorator.js';
 import { exampleOf } from './schema-examples.js';
 
 /** Every tag an operation may use, with what a reader finds there. */
@@ -21,11 +21,20 @@ const TAGS: Record<string, string> = {
 };
 
 /** What every route can answer whatever it does (and the 401 of every route that needs a token). */
-const EVERYWHERE: Record<string, string> = {
-  '400': 'Bad Request (invalid input, NUL characters, JSON nested too deep)',
-  '431': 'Request Header Fields Too Large (a request line or headers over 16 KB)',
-  '503':
-    'Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly',
+const EVERYWHERE: ErrorCode[] = [
+  'VALIDATION_FAILED',
+  'MALFORMED_REQUEST',
+  'HEADERS_TOO_LARGE',
+  'DATABASE_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
+];
+const WITH_A_TOKEN: ErrorCode[] = ['UNAUTHORIZED'];
+
+/** How a status reads where the bare HTTP reason would say too little. */
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad Request (invalid input, NUL characters, JSON nested too deep)',
+  431: 'Request Header Fields Too Large (a request line or headers over 16 KB)',
+  503: 'Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly',
 };
 
 type Operation = {
@@ -42,8 +51,8 @@ const ERROR_BODY_REF = getSchemaPath(ErrorBodyDto);
 
 /**
  * openapi.json from the code: Nest's scan of the controllers, then the parts a decorator cannot
- * say once for all (docs/api.md, "OpenAPI conventions"): security from @Public(), the error codes
- * of each status from registeredErrorCodes(), examples built from the schemas. An operation
+ * say once for all (docs/api.md, "OpenAPI conventions"): security from @Public(), each route's
+ * error responses from the codes its @ApiErrors names, examples built from the schemas. An operation
  * without an explicit operationId and summary, or with an unknown tag, stops the build.
  */
 export function buildOpenApiDocument(app: INestApplication, config: AppConfig): OpenAPIObject {
@@ -75,14 +84,15 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
   const codesByStatus = errorCodesByStatus();
   schemas.ErrorBody.properties.code.enum = [...codesByStatus.values()].flat().sort();
 
-  const publicIds = publicOperations(app);
+  const routes = documentedRoutes(app);
   const problems: string[] = [];
   const usedErrorSchemas = new Set<number>();
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item) as [string, Operation][]) {
       const where = `${method.toUpperCase()} ${path}`;
       const id = operation.operationId ?? '';
-      if (!publicIds.has(id))
+      const route = routes.get(id);
+      if (!route)
         problems.push(`${where}: add @ApiOperation({ operationId: 'verbNoun', summary: '…' })`);
       if (!/^[a-z][A-Za-z0-9]+$/.test(id))
         problems.push(`${where}: operationId '${id}' must be camelCase`);
@@ -91,23 +101,31 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
         if (!TAGS[tag]) problems.push(`${where}: tag '${tag}' is not in TAGS`);
       if (!operation.tags?.length) problems.push(`${where}: needs @ApiTags`);
 
-      const isPublic = publicIds.get(id) ?? false;
+      const isPublic = route?.isPublic ?? false;
       operation.security = isPublic ? [] : [{ bearer: [] }];
-      const errors = { ...EVERYWHERE, ...(isPublic ? {} : { '401': 'Unauthorized' }) };
-      for (const [status, description] of Object.entries(errors)) {
-        operation.responses[status] ??= {
-          description,
-          content: { 'application/json': { schema: { $ref: ERROR_BODY_REF } } },
+      const codes = [...EVERYWHERE, ...(isPublic ? [] : WITH_A_TOKEN), ...(route?.codes ?? [])];
+      const byStatus = new Map<number, ErrorCode[]>();
+      for (const code of new Set(codes))
+        byStatus.set(httpStatusOf(code), [...(byStatus.get(httpStatusOf(code)) ?? []), code]);
+      for (const [status, ofStatus] of [...byStatus].sort(([a], [b]) => a - b)) {
+        const list = ofStatus.sort();
+        // A route that documents this status with a body of its own (health's 503) keeps it.
+        const own = operation.responses[status]?.content?.['application/json']?.schema;
+        if (own && own.$ref !== ERROR_BODY_REF) continue;
+        operation.responses[status] = {
+          description: `${DESCRIPTIONS[status] ?? STATUS_CODES[status]}. \`code\`: ${list.join(', ')}`,
+          content: {
+            'application/json': {
+              schema: {
+                allOf: [
+                  { $ref: `#/components/schemas/${errorSchemaName(status)}` },
+                  { type: 'object', properties: { code: { type: 'string', enum: list } } },
+                ],
+              },
+            },
+          },
         };
-      }
-      for (const [status, response] of Object.entries(operation.responses)) {
-        const media = response.content?.['application/json'];
-        const code = Number(status);
-        if (media?.schema?.$ref === ERROR_BODY_REF && codesByStatus.has(code)) {
-          media.schema = { $ref: `#/components/schemas/${errorSchemaName(code)}` };
-          usedErrorSchemas.add(code);
-          response.description = `${response.description}. \`code\`: ${codesByStatus.get(code)!.join(', ')}`;
-        }
+        usedErrorSchemas.add(status);
       }
     }
   }
@@ -151,11 +169,14 @@ function errorCodesByStatus(): Map<number, string[]> {
 }
 
 /**
- * operationId → whether the route is @Public(), read from the same metadata the auth guard reads
- * (a route is documented as needing a token exactly when it does).
+ * operationId → whether the route is @Public() (read from the same metadata the auth guard
+ * reads: a route is documented as needing a token exactly when it does) and the error codes its
+ * @ApiErrors name.
  */
-function publicOperations(app: INestApplication): Map<string, boolean> {
-  const result = new Map<string, boolean>();
+function documentedRoutes(
+  app: INestApplication,
+): Map<string, { isPublic: boolean; codes: ErrorCode[] }> {
+  const result = new Map<string, { isPublic: boolean; codes: ErrorCode[] }>();
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as Type | undefined;
@@ -167,10 +188,10 @@ function publicOperations(app: INestApplication): Map<string, boolean> {
         const operation = Reflect.getMetadata('swagger/apiOperation', handler) as
           { operationId?: string } | undefined;
         if (operation?.operationId)
-          result.set(
-            operation.operationId,
-            classPublic || Reflect.getMetadata(IS_PUBLIC, handler) === true,
-          );
+          result.set(operation.operationId, {
+            isPublic: classPublic || Reflect.getMetadata(IS_PUBLIC, handler) === true,
+            codes: apiErrorCodesOf(controller, handler),
+          });
       }
     }
   }

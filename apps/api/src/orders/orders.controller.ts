@@ -46,7 +46,6 @@ const uuid = new ParseUUIDPipe();
 @ApiTags('orders')
 @ApiExtraModels(...ORDER_EVENT_TYPES)
 @ApiBearerAuth()
-@ApiErrors(401)
 @Controller('orders')
 export class OrdersController {
   constructor(
@@ -67,7 +66,21 @@ export class OrdersController {
     type: OrderDto,
     description: 'Placed (a replay answers the original response)',
   })
-  @ApiErrors(400, 403, 409, 422, 429)
+  @ApiErrors(
+    'FORBIDDEN',
+    'IDEMPOTENCY_KEY_IN_USE',
+    'IDEMPOTENCY_KEY_REUSED',
+    'INSUFFICIENT_STOCK',
+    'NOT_SERVICEABLE',
+    'PRODUCT_UNAVAILABLE',
+    'STORE_BUSY',
+    'TOO_MANY_OPEN_ORDERS',
+    'ORDER_TOO_LARGE',
+    'PROMOTION_UNKNOWN',
+    'PROMOTION_NOT_APPLICABLE',
+    'PROMOTION_UNAVAILABLE',
+    'RATE_LIMITED',
+  )
   async place(
     @CurrentUser() me: Principal,
     @IdempotencyKey() key: string,
@@ -82,7 +95,6 @@ export class OrdersController {
   @ApiOperation({ operationId: 'listOrders', summary: 'My orders, newest first' })
   @Get()
   @ApiOkResponse({ type: OrderPageDto, description: 'My orders, newest first' })
-  @ApiErrors(400)
   list(@CurrentUser() me: Principal, @Query() query: OrderListQuery): Promise<Page<OrderView>> {
     return this.orders.list({ id: me.userId, role: 'customer' }, query);
   }
@@ -93,7 +105,7 @@ export class OrdersController {
   })
   @Get(':id')
   @ApiOkResponse({ type: OrderDto, description: 'With items, totals and the timeline' })
-  @ApiErrors(400, 404)
+  @ApiErrors('NOT_FOUND')
   get(@CurrentUser() me: Principal, @Param('id', uuid) id: string): Promise<OrderView> {
     return this.orders.get(id, { id: me.userId, role: me.role });
   }
@@ -104,7 +116,7 @@ export class OrdersController {
     schema: { type: 'array', items: orderEventRef },
     description: 'The timeline after afterSeq, in seq order',
   })
-  @ApiErrors(400, 404)
+  @ApiErrors('NOT_FOUND')
   events(
     @CurrentUser() me: Principal,
     @Param('id', uuid) id: string,
@@ -118,7 +130,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('customer')
   @ApiOkResponse({ type: OrderDto })
-  @ApiErrors(400, 403, 404, 409)
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION')
   cancel(
     @CurrentUser() me: Principal,
     @Param('id', uuid) id: string,

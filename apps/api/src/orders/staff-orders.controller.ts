@@ -19,7 +19,7 @@ const uuid = new ParseUUIDPipe();
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
-@ApiErrors(400, 401, 403)
+@ApiErrors('FORBIDDEN')
 @Controller('admin/orders')
 export class AdminOrdersController {
   constructor(
@@ -51,7 +51,7 @@ export class AdminOrdersController {
   @Post(':id/transitions')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderDto })
-  @ApiErrors(404, 409)
+  @ApiErrors('NOT_FOUND', 'INVALID_TRANSITION')
   transition(
     @CurrentUser() me: Principal,
     @Param('id', uuid) id: string,
@@ -65,7 +65,7 @@ export class AdminOrdersController {
 @ApiTags('rider')
 @ApiBearerAuth()
 @Roles('rider')
-@ApiErrors(400, 401, 403)
+@ApiErrors('FORBIDDEN')
 @Controller('rider/orders')
 export class RiderOrdersController {
   constructor(
@@ -87,7 +87,7 @@ export class RiderOrdersController {
   @Post(':id/transitions')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderDto })
-  @ApiErrors(404, 409)
+  @ApiErrors('NOT_FOUND', 'INVALID_TRANSITION')
   transition(
     @CurrentUser() me: Principal,
     @Param('id', uuid) id: string,

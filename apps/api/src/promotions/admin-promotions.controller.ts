@@ -23,7 +23,7 @@ const uuid = new ParseUUIDPipe();
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
-@ApiErrors(400, 401, 403)
+@ApiErrors('FORBIDDEN')
 @Controller('admin/promotions')
 export class AdminPromotionsController {
   constructor(private readonly promotions: Promotions) {}
@@ -31,7 +31,7 @@ export class AdminPromotionsController {
   @ApiOperation({ operationId: 'createPromotion', summary: 'Create a promotion (admins)' })
   @Post()
   @ApiCreatedResponse({ type: PromotionDto })
-  @ApiErrors(409)
+  @ApiErrors('PROMOTION_CODE_TAKEN')
   async create(@Body() body: CreatePromotionDto): Promise<PromotionDto> {
     return toPromotionDto(await this.promotions.create(inputOf(body)));
   }
@@ -49,7 +49,7 @@ export class AdminPromotionsController {
   @ApiOperation({ operationId: 'updatePromotion', summary: 'Edit or pause a promotion (admins)' })
   @Patch(':id')
   @ApiOkResponse({ type: PromotionDto })
-  @ApiErrors(404, 409)
+  @ApiErrors('NOT_FOUND', 'PROMOTION_CODE_TAKEN')
   async update(
     @Param('id', uuid) id: string,
     @Body() body: UpdatePromotionDto,
@@ -60,7 +60,7 @@ export class AdminPromotionsController {
   @ApiOperation({ operationId: 'promotionUsage', summary: 'What a promotion gave (admins)' })
   @Get(':id/usage')
   @ApiOkResponse({ type: PromotionUsageDto })
-  @ApiErrors(404)
+  @ApiErrors('NOT_FOUND')
   async usage(@Param('id', uuid) id: string): Promise<PromotionUsageDto> {
     return toUsageDto(await this.promotions.usage(id));
   }

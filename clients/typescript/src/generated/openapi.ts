@@ -692,6 +692,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cart/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn the cart into an order, at exactly the total it showed */
+        post: operations["checkout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/promotions": {
         parameters: {
             query?: never;
@@ -970,49 +987,6 @@ export interface components {
              * @example 900
              */
             expiresIn: number;
-        };
-        StockShortage: {
-            /**
-             * Format: uuid
-             * @example 9b2f4c1e-7a3d-4e5f-8a6b-1c2d3e4f5a6b
-             */
-            productId: string;
-            /** @example 3 */
-            requested: number;
-            /** @example 1 */
-            available: number;
-        };
-        ErrorBody: {
-            /** @example 409 */
-            statusCode: number;
-            /** @example Conflict */
-            error: string;
-            /**
-             * @description Stable machine-readable cause: branch on this, never on `message`
-             * @example INSUFFICIENT_STOCK
-             * @enum {string}
-             */
-            code: "ACCOUNT_DISABLED" | "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
-            /**
-             * @description Human-readable; a list of field errors for 400
-             * @example What went wrong, for people (never parse it)
-             */
-            message: string | string[];
-            /** @example 0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f */
-            requestId: string;
-            /** @description INSUFFICIENT_STOCK when placing an order: the lines short of stock */
-            items?: components["schemas"]["StockShortage"][];
-            /** @description INSUFFICIENT_STOCK when removing stock: what is left */
-            available?: number;
-            /** @description PRODUCT_UNAVAILABLE: the products not sold */
-            productIds?: string[];
-            /**
-             * @description INVALID_TRANSITION: the order's status now
-             * @enum {string}
-             */
-            currentStatus?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
-            /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
-            retryAfter?: number;
         };
         LoginDto: {
             /** @example asha@example.com */
@@ -1759,6 +1733,11 @@ export interface components {
              */
             storeId?: string;
             note?: string;
+            /**
+             * @description A promotion code (422 PROMOTION_UNKNOWN or PROMOTION_NOT_APPLICABLE if it does not apply)
+             * @example WELCOME50
+             */
+            promoCode?: string;
         };
         OrderItemDto: {
             /** Format: uuid */
@@ -1769,6 +1748,28 @@ export interface components {
             unitPrice: components["schemas"]["MoneyDto"];
             quantity: number;
             lineTotal: components["schemas"]["MoneyDto"];
+            /** @description This line’s share of the discounts */
+            discount: components["schemas"]["MoneyDto"];
+            /** @description GST rate included, basis points (500 = 5 %) */
+            taxRateBp: number;
+        };
+        OrderDiscountDto: {
+            /** Format: uuid */
+            promotionId: string;
+            /** @description null: an automatic promotion */
+            code: string | null;
+            /** @example 10% off fruit */
+            name: string;
+            /** @enum {string} */
+            kind: "percent" | "flat" | "free_delivery" | "buy_x_get_y";
+            amount: components["schemas"]["MoneyDto"];
+        };
+        IncludedTaxDto: {
+            /** @example 500 */
+            rateBp: number;
+            taxable: components["schemas"]["MoneyDto"];
+            /** @description Tax included in `taxable` */
+            tax: components["schemas"]["MoneyDto"];
         };
         OrderDto: {
             /** Format: uuid */
@@ -1785,6 +1786,14 @@ export interface components {
             items: components["schemas"]["OrderItemDto"][];
             subtotal: components["schemas"]["MoneyDto"];
             deliveryFee: components["schemas"]["MoneyDto"];
+            smallBasketFee: components["schemas"]["MoneyDto"];
+            /** @description The promotions applied, as applied */
+            discounts: components["schemas"]["OrderDiscountDto"][];
+            /** @description The sum of `discounts` */
+            discount: components["schemas"]["MoneyDto"];
+            /** @description Tax included in the total, per rate */
+            taxes: components["schemas"]["IncludedTaxDto"][];
+            /** @description subtotal + deliveryFee + smallBasketFee − discount */
             total: components["schemas"]["MoneyDto"];
             /** @description Owed back after short picks (0 otherwise) */
             refundDue: components["schemas"]["MoneyDto"];
@@ -1969,6 +1978,14 @@ export interface components {
         SetPromoCodeDto: {
             /** @example WELCOME50 */
             code: string;
+        };
+        CheckoutDto: {
+            /**
+             * @description The `version` of the cart the customer saw: the order is placed at exactly that total, or 409 CART_CHANGED answers the cart as it is now
+             * @example x3JfQm0c1rC2bqYvWzT9aA
+             */
+            version: string;
+            note?: string;
         };
         CreatePromotionDto: {
             /**
@@ -2199,6 +2216,51 @@ export interface components {
             /** @description Units actually found (less than ordered; 0 removes the line) */
             found: number;
         };
+        StockShortage: {
+            /**
+             * Format: uuid
+             * @example 9b2f4c1e-7a3d-4e5f-8a6b-1c2d3e4f5a6b
+             */
+            productId: string;
+            /** @example 3 */
+            requested: number;
+            /** @example 1 */
+            available: number;
+        };
+        ErrorBody: {
+            /** @example 409 */
+            statusCode: number;
+            /** @example Conflict */
+            error: string;
+            /**
+             * @description Stable machine-readable cause: branch on this, never on `message`
+             * @example INSUFFICIENT_STOCK
+             * @enum {string}
+             */
+            code: "ACCOUNT_DISABLED" | "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_NOT_APPLICABLE" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
+            /**
+             * @description Human-readable; a list of field errors for 400
+             * @example What went wrong, for people (never parse it)
+             */
+            message: string | string[];
+            /** @example 0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f */
+            requestId: string;
+            /** @description INSUFFICIENT_STOCK when placing an order: the lines short of stock */
+            items?: components["schemas"]["StockShortage"][];
+            /** @description INSUFFICIENT_STOCK when removing stock: what is left */
+            available?: number;
+            /** @description PRODUCT_UNAVAILABLE: the products not sold */
+            productIds?: string[];
+            /**
+             * @description INVALID_TRANSITION: the order's status now
+             * @enum {string}
+             */
+            currentStatus?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
+            retryAfter?: number;
+            /** @description CART_CHANGED, CART_NOT_READY: the cart as it is now, priced */
+            cart?: components["schemas"]["CartDto"];
+        };
         /** @description An order timeline event; `type` says which, and what `data` holds */
         OrderEvent: components["schemas"]["OrderPlacedEvent"] | components["schemas"]["OrderTransitionEvent"] | components["schemas"]["OrderOutForDeliveryEvent"] | components["schemas"]["OrderSlaBreachedEvent"] | components["schemas"]["OrderRiderOfferedEvent"] | components["schemas"]["OrderAwaitingRiderEvent"] | components["schemas"]["OrderShortPickedEvent"];
         /** @description The error body of a 400 (Bad Request) */
@@ -2253,7 +2315,7 @@ export interface components {
             /** @enum {string} */
             error?: "Unprocessable Entity";
             /** @enum {string} */
-            code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_SERVICEABLE" | "ORDER_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_UNKNOWN";
+            code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_SERVICEABLE" | "ORDER_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_NOT_APPLICABLE" | "PROMOTION_UNKNOWN";
         };
         /** @description The error body of a 429 (Too Many Requests) */
         TooManyRequestsError: components["schemas"]["ErrorBody"] & {
@@ -2329,7 +2391,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2347,7 +2412,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -2365,7 +2433,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2417,7 +2488,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2435,7 +2509,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description PostgreSQL is down, or the process is draining before it stops. */
@@ -2514,7 +2591,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2532,7 +2612,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description A dependency is down, or the process is draining; the message says which. */
@@ -2609,7 +2692,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2624,10 +2707,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: EMAIL_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2637,12 +2723,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "EMAIL_TAKEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "EMAIL_TAKEN";
+                    };
                 };
             };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
@@ -2660,7 +2749,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["TooManyRequestsError"];
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2678,7 +2770,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -2696,7 +2791,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2744,7 +2842,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2759,10 +2857,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2777,7 +2878,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_DISABLED" | "INVALID_CREDENTIALS";
+                    };
                 };
             };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
@@ -2795,7 +2899,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["TooManyRequestsError"];
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2813,7 +2920,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -2831,7 +2941,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2879,7 +2992,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2894,10 +3007,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2912,7 +3028,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_DISABLED" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED";
+                    };
                 };
             };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
@@ -2930,7 +3049,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["TooManyRequestsError"];
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -2948,7 +3070,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -2966,7 +3091,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2996,7 +3124,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3011,10 +3139,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3024,12 +3155,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3047,7 +3181,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3065,7 +3202,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3101,10 +3241,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3114,12 +3257,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3137,7 +3283,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3155,7 +3304,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3203,10 +3355,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3216,12 +3371,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3239,7 +3397,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3257,7 +3418,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3302,7 +3466,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3317,10 +3481,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3330,12 +3497,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -3353,7 +3523,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3371,7 +3544,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3389,7 +3565,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3434,7 +3613,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3449,10 +3628,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3462,12 +3644,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -3485,7 +3670,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -3503,10 +3691,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3516,12 +3707,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "CONFLICT",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3539,7 +3733,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3557,7 +3754,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3597,7 +3797,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceableStoreDto"][];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3612,7 +3812,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3630,7 +3833,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3648,7 +3854,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3720,7 +3929,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3738,7 +3950,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3756,7 +3971,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3813,7 +4031,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3828,7 +4046,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -3846,7 +4067,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3864,7 +4088,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3882,7 +4109,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3926,7 +4156,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3941,7 +4171,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -3959,7 +4192,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -3977,7 +4213,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -3995,7 +4234,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4038,7 +4280,7 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4053,10 +4295,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4066,12 +4311,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -4089,7 +4337,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -4107,10 +4358,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4120,12 +4374,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "CONFLICT",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4143,7 +4400,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4161,7 +4421,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4184,7 +4447,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4199,10 +4462,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4212,12 +4478,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -4235,7 +4504,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -4253,10 +4525,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4266,12 +4541,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "CONFLICT",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4289,7 +4567,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4307,7 +4588,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4352,7 +4636,7 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4367,10 +4651,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4380,12 +4667,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -4403,7 +4693,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -4421,10 +4714,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4434,12 +4730,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "CONFLICT",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4457,7 +4756,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4475,7 +4777,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4528,7 +4833,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4543,10 +4848,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4556,12 +4864,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -4579,7 +4890,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -4597,10 +4911,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4610,12 +4927,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "CONFLICT",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4633,7 +4953,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4651,7 +4974,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4694,7 +5020,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4709,10 +5035,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4722,12 +5051,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -4745,7 +5077,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -4763,7 +5098,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4781,7 +5119,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4799,7 +5140,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -4842,7 +5186,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4857,10 +5201,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4870,12 +5217,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -4893,7 +5243,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -4911,7 +5264,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -4929,7 +5285,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -4947,7 +5306,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -5000,7 +5362,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5015,10 +5377,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5028,12 +5393,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -5051,7 +5419,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -5069,10 +5440,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5082,12 +5456,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "CONFLICT",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -5105,7 +5482,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -5123,7 +5503,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -5160,7 +5543,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoreDto"][];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5175,10 +5558,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5188,12 +5574,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -5211,7 +5600,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -5229,7 +5621,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -5247,7 +5642,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -5298,7 +5696,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoreDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5313,10 +5711,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5326,12 +5727,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -5349,10 +5753,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5362,12 +5769,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "CONFLICT",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -5385,7 +5795,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -5403,7 +5816,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -5456,7 +5872,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoreDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5471,10 +5887,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5484,12 +5903,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -5507,7 +5929,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -5525,10 +5950,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5538,12 +5966,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "CONFLICT",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -5561,7 +5992,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -5579,7 +6013,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -5625,7 +6062,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockRowPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5640,10 +6077,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5653,12 +6093,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -5676,7 +6119,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -5694,7 +6140,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -5712,7 +6161,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -5730,7 +6182,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -5772,7 +6227,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevelDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5787,10 +6242,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5800,12 +6258,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -5823,7 +6284,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -5841,7 +6305,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -5859,7 +6326,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -5877,7 +6347,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -5919,7 +6392,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevelDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5934,10 +6407,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5947,12 +6423,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -5970,7 +6449,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -5988,10 +6470,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: INSUFFICIENT_STOCK */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6001,12 +6486,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "INSUFFICIENT_STOCK",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "INSUFFICIENT_STOCK";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -6024,7 +6512,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -6042,7 +6533,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -6091,7 +6585,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockMovementPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6106,10 +6600,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6119,12 +6616,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -6142,7 +6642,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -6160,7 +6663,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -6178,7 +6684,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -6196,7 +6705,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -6245,7 +6757,12 @@ export interface operations {
                      *               "lineTotal": {
                      *                 "amount": 4500,
                      *                 "currency": "INR"
-                     *               }
+                     *               },
+                     *               "discount": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               },
+                     *               "taxRateBp": 1
                      *             }
                      *           ],
                      *           "subtotal": {
@@ -6256,6 +6773,39 @@ export interface operations {
                      *             "amount": 4500,
                      *             "currency": "INR"
                      *           },
+                     *           "smallBasketFee": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discounts": [
+                     *             {
+                     *               "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *               "code": "string",
+                     *               "name": "10% off fruit",
+                     *               "kind": "percent",
+                     *               "amount": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxes": [
+                     *             {
+                     *               "rateBp": 500,
+                     *               "taxable": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               },
+                     *               "tax": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               }
+                     *             }
+                     *           ],
                      *           "total": {
                      *             "amount": 4500,
                      *             "currency": "INR"
@@ -6284,7 +6834,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6299,10 +6849,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6312,12 +6865,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -6335,7 +6891,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -6353,7 +6912,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -6384,7 +6946,8 @@ export interface operations {
                  *         "pincode": "560038",
                  *         "lat": 12.9698,
                  *         "lng": 77.6389
-                 *       }
+                 *       },
+                 *       "promoCode": "WELCOME50"
                  *     }
                  */
                 "application/json": components["schemas"]["PlaceOrderDto"];
@@ -6419,7 +6982,12 @@ export interface operations {
                      *           "lineTotal": {
                      *             "amount": 4500,
                      *             "currency": "INR"
-                     *           }
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1
                      *         }
                      *       ],
                      *       "subtotal": {
@@ -6430,6 +6998,39 @@ export interface operations {
                      *         "amount": 4500,
                      *         "currency": "INR"
                      *       },
+                     *       "smallBasketFee": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "10% off fruit",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 500,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
                      *       "total": {
                      *         "amount": 4500,
                      *         "currency": "INR"
@@ -6455,7 +7056,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6470,10 +7071,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6483,12 +7087,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -6506,10 +7113,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, PROMOTION_UNAVAILABLE, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6519,15 +7129,18 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "IDEMPOTENCY_KEY_IN_USE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "PROMOTION_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
+                    };
                 };
             };
-            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, ORDER_TOO_LARGE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
+            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, ORDER_TOO_LARGE, PRODUCT_UNAVAILABLE, PROMOTION_NOT_APPLICABLE, PROMOTION_UNKNOWN */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6542,7 +7155,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnprocessableEntityError"];
+                    "application/json": components["schemas"]["UnprocessableEntityError"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_SERVICEABLE" | "ORDER_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_NOT_APPLICABLE" | "PROMOTION_UNKNOWN";
+                    };
                 };
             };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
@@ -6560,7 +7176,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["TooManyRequestsError"];
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -6578,7 +7197,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -6596,7 +7218,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -6640,7 +7265,12 @@ export interface operations {
                      *           "lineTotal": {
                      *             "amount": 4500,
                      *             "currency": "INR"
-                     *           }
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1
                      *         }
                      *       ],
                      *       "subtotal": {
@@ -6651,6 +7281,39 @@ export interface operations {
                      *         "amount": 4500,
                      *         "currency": "INR"
                      *       },
+                     *       "smallBasketFee": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "10% off fruit",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 500,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
                      *       "total": {
                      *         "amount": 4500,
                      *         "currency": "INR"
@@ -6676,7 +7339,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6691,10 +7354,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6704,12 +7370,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -6727,7 +7396,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -6745,7 +7417,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -6763,7 +7438,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -6815,7 +7493,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderEvent"][];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6830,10 +7508,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6843,12 +7524,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -6866,7 +7550,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -6884,7 +7571,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -6902,7 +7592,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -6954,7 +7647,12 @@ export interface operations {
                      *           "lineTotal": {
                      *             "amount": 4500,
                      *             "currency": "INR"
-                     *           }
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1
                      *         }
                      *       ],
                      *       "subtotal": {
@@ -6965,6 +7663,39 @@ export interface operations {
                      *         "amount": 4500,
                      *         "currency": "INR"
                      *       },
+                     *       "smallBasketFee": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "10% off fruit",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 500,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
                      *       "total": {
                      *         "amount": 4500,
                      *         "currency": "INR"
@@ -6990,7 +7721,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7005,10 +7736,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7018,12 +7752,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -7041,7 +7778,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -7059,10 +7799,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7072,12 +7815,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "INVALID_TRANSITION",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_TRANSITION";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7095,7 +7841,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -7113,7 +7862,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -7166,7 +7918,12 @@ export interface operations {
                      *               "lineTotal": {
                      *                 "amount": 4500,
                      *                 "currency": "INR"
-                     *               }
+                     *               },
+                     *               "discount": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               },
+                     *               "taxRateBp": 1
                      *             }
                      *           ],
                      *           "subtotal": {
@@ -7177,6 +7934,39 @@ export interface operations {
                      *             "amount": 4500,
                      *             "currency": "INR"
                      *           },
+                     *           "smallBasketFee": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discounts": [
+                     *             {
+                     *               "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *               "code": "string",
+                     *               "name": "10% off fruit",
+                     *               "kind": "percent",
+                     *               "amount": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxes": [
+                     *             {
+                     *               "rateBp": 500,
+                     *               "taxable": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               },
+                     *               "tax": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               }
+                     *             }
+                     *           ],
                      *           "total": {
                      *             "amount": 4500,
                      *             "currency": "INR"
@@ -7205,7 +7995,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7220,10 +8010,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7233,12 +8026,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -7256,7 +8052,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7274,7 +8073,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -7292,7 +8094,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -7344,7 +8149,12 @@ export interface operations {
                      *           "lineTotal": {
                      *             "amount": 4500,
                      *             "currency": "INR"
-                     *           }
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1
                      *         }
                      *       ],
                      *       "subtotal": {
@@ -7355,6 +8165,39 @@ export interface operations {
                      *         "amount": 4500,
                      *         "currency": "INR"
                      *       },
+                     *       "smallBasketFee": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "10% off fruit",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 500,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
                      *       "total": {
                      *         "amount": 4500,
                      *         "currency": "INR"
@@ -7380,7 +8223,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7395,10 +8238,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7408,12 +8254,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -7431,7 +8280,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -7449,10 +8301,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7462,12 +8317,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "INVALID_TRANSITION",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_TRANSITION";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7485,7 +8343,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -7503,7 +8364,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -7551,7 +8415,12 @@ export interface operations {
                      *               "lineTotal": {
                      *                 "amount": 4500,
                      *                 "currency": "INR"
-                     *               }
+                     *               },
+                     *               "discount": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               },
+                     *               "taxRateBp": 1
                      *             }
                      *           ],
                      *           "subtotal": {
@@ -7562,6 +8431,39 @@ export interface operations {
                      *             "amount": 4500,
                      *             "currency": "INR"
                      *           },
+                     *           "smallBasketFee": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discounts": [
+                     *             {
+                     *               "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *               "code": "string",
+                     *               "name": "10% off fruit",
+                     *               "kind": "percent",
+                     *               "amount": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxes": [
+                     *             {
+                     *               "rateBp": 500,
+                     *               "taxable": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               },
+                     *               "tax": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               }
+                     *             }
+                     *           ],
                      *           "total": {
                      *             "amount": 4500,
                      *             "currency": "INR"
@@ -7590,7 +8492,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7605,10 +8507,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7618,12 +8523,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -7641,7 +8549,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7659,7 +8570,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -7677,7 +8591,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -7729,7 +8646,12 @@ export interface operations {
                      *           "lineTotal": {
                      *             "amount": 4500,
                      *             "currency": "INR"
-                     *           }
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1
                      *         }
                      *       ],
                      *       "subtotal": {
@@ -7740,6 +8662,39 @@ export interface operations {
                      *         "amount": 4500,
                      *         "currency": "INR"
                      *       },
+                     *       "smallBasketFee": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "10% off fruit",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 500,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
                      *       "total": {
                      *         "amount": 4500,
                      *         "currency": "INR"
@@ -7765,7 +8720,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7780,10 +8735,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7793,12 +8751,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -7816,7 +8777,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -7834,10 +8798,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7847,12 +8814,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "INVALID_TRANSITION",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_TRANSITION";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7870,7 +8840,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -7888,7 +8861,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -7936,7 +8912,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7951,10 +8927,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7964,12 +8943,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -7987,7 +8969,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -8005,7 +8990,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -8045,7 +9033,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8060,10 +9048,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8073,12 +9064,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -8096,7 +9090,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -8114,7 +9111,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -8132,7 +9132,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -8260,10 +9263,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8273,12 +9279,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -8296,7 +9305,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -8314,7 +9326,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -8332,7 +9347,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -8460,10 +9478,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8473,12 +9494,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -8496,7 +9520,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -8514,7 +9541,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -8532,7 +9562,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -8655,7 +9688,7 @@ export interface operations {
                     "application/json": components["schemas"]["CartDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8670,10 +9703,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8683,12 +9719,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -8706,7 +9745,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -8724,10 +9766,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, ORDER_TOO_LARGE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
+            /** @description Unprocessable Entity. `code`: PRODUCT_UNAVAILABLE */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8737,12 +9782,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 422,
                      *       "error": "Unprocessable Entity",
-                     *       "code": "IDEMPOTENCY_KEY_REUSED",
+                     *       "code": "PRODUCT_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnprocessableEntityError"];
+                    "application/json": components["schemas"]["UnprocessableEntityError"] & {
+                        /** @enum {string} */
+                        code?: "PRODUCT_UNAVAILABLE";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -8760,7 +9808,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -8778,7 +9829,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -8902,7 +9956,7 @@ export interface operations {
                     "application/json": components["schemas"]["CartDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8917,10 +9971,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8930,12 +9987,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -8953,7 +10013,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -8971,10 +10034,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, ORDER_TOO_LARGE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
+            /** @description Unprocessable Entity. `code`: PRODUCT_UNAVAILABLE */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8984,12 +10050,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 422,
                      *       "error": "Unprocessable Entity",
-                     *       "code": "IDEMPOTENCY_KEY_REUSED",
+                     *       "code": "PRODUCT_UNAVAILABLE",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnprocessableEntityError"];
+                    "application/json": components["schemas"]["UnprocessableEntityError"] & {
+                        /** @enum {string} */
+                        code?: "PRODUCT_UNAVAILABLE";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -9007,7 +10076,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -9025,7 +10097,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -9140,7 +10215,7 @@ export interface operations {
                     "application/json": components["schemas"]["CartDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9155,10 +10230,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9168,12 +10246,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -9191,7 +10272,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -9209,7 +10293,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -9227,7 +10314,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -9245,7 +10335,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -9373,7 +10466,7 @@ export interface operations {
                     "application/json": components["schemas"]["CartDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9388,10 +10481,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9401,12 +10497,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -9424,7 +10523,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -9442,7 +10544,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -9460,7 +10565,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -9582,7 +10690,7 @@ export interface operations {
                     "application/json": components["schemas"]["CartDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9597,10 +10705,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9610,12 +10721,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -9633,10 +10747,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
-            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, NOT_SERVICEABLE, ORDER_TOO_LARGE, PRODUCT_UNAVAILABLE, PROMOTION_UNKNOWN */
+            /** @description Unprocessable Entity. `code`: PROMOTION_UNKNOWN */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9646,12 +10763,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 422,
                      *       "error": "Unprocessable Entity",
-                     *       "code": "IDEMPOTENCY_KEY_REUSED",
+                     *       "code": "PROMOTION_UNKNOWN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnprocessableEntityError"];
+                    "application/json": components["schemas"]["UnprocessableEntityError"] & {
+                        /** @enum {string} */
+                        code?: "PROMOTION_UNKNOWN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -9669,7 +10789,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -9687,7 +10810,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -9815,10 +10941,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9828,12 +10957,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -9851,7 +10983,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -9869,7 +11004,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -9887,7 +11025,282 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    checkout: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Same key + same body = same order, even after the cart was emptied by it */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "version": "x3JfQm0c1rC2bqYvWzT9aA"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CheckoutDto"];
+            };
+        };
+        responses: {
+            /** @description Placed; the cart is emptied with the order (a replay answers the original) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "status": "PLACED",
+                     *       "version": 1,
+                     *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "riderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "items": [
+                     *         {
+                     *           "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "sku": "string",
+                     *           "name": "string",
+                     *           "unit": "string",
+                     *           "unitPrice": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "quantity": 1,
+                     *           "lineTotal": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1
+                     *         }
+                     *       ],
+                     *       "subtotal": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "deliveryFee": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "smallBasketFee": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "10% off fruit",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 500,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refundDue": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "address": {
+                     *         "line1": "12, 4th Cross, HAL 2nd Stage",
+                     *         "city": "Bengaluru",
+                     *         "pincode": "560038",
+                     *         "lat": 12.9698,
+                     *         "lng": 77.6389
+                     *       },
+                     *       "note": "string",
+                     *       "cancelReason": "string",
+                     *       "promisedBy": "2026-11-26T10:00:00.000Z",
+                     *       "placedAt": "2026-11-26T10:00:00.000Z",
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OrderDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, IDEMPOTENCY_KEY_IN_USE, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "Conflict",
+                     *       "code": "CART_CHANGED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CART_CHANGED" | "CART_NOT_READY" | "IDEMPOTENCY_KEY_IN_USE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity. `code`: IDEMPOTENCY_KEY_REUSED, ORDER_TOO_LARGE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "error": "Unprocessable Entity",
+                     *       "code": "IDEMPOTENCY_KEY_REUSED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnprocessableEntityError"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "ORDER_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -9943,7 +11356,7 @@ export interface operations {
                     "application/json": components["schemas"]["PromotionDto"][];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9958,10 +11371,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9971,12 +11387,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -9994,7 +11413,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -10012,7 +11434,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -10030,7 +11455,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -10095,7 +11523,7 @@ export interface operations {
                     "application/json": components["schemas"]["PromotionDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10110,10 +11538,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10123,12 +11554,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -10146,10 +11580,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: PROMOTION_CODE_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10159,12 +11596,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "PROMOTION_CODE_TAKEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "PROMOTION_CODE_TAKEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -10182,7 +11622,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -10200,7 +11643,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -10266,7 +11712,7 @@ export interface operations {
                     "application/json": components["schemas"]["PromotionDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10281,10 +11727,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10294,12 +11743,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -10317,7 +11769,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -10335,10 +11790,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: PROMOTION_CODE_TAKEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10348,12 +11806,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "PROMOTION_CODE_TAKEN",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "PROMOTION_CODE_TAKEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -10371,7 +11832,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -10389,7 +11853,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -10464,7 +11931,7 @@ export interface operations {
                     "application/json": components["schemas"]["PromotionUsageDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10479,10 +11946,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10492,12 +11962,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -10515,7 +11988,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -10533,7 +12009,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -10551,7 +12030,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -10569,7 +12051,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -10603,7 +12088,7 @@ export interface operations {
                     "application/json": components["schemas"]["RiderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10618,10 +12103,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10631,12 +12119,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -10654,7 +12145,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -10672,7 +12166,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -10690,7 +12187,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -10735,7 +12235,7 @@ export interface operations {
                     "application/json": components["schemas"]["RiderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10750,10 +12250,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10763,12 +12266,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -10786,7 +12292,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -10804,10 +12313,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: NO_STORE_ASSIGNED, RIDER_BUSY */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10817,12 +12329,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "NO_STORE_ASSIGNED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "NO_STORE_ASSIGNED" | "RIDER_BUSY";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -10840,7 +12355,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -10858,7 +12376,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -10896,7 +12417,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDto"][];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10911,10 +12432,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10924,12 +12448,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -10947,7 +12474,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -10965,7 +12495,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -10983,7 +12516,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -11026,7 +12562,12 @@ export interface operations {
                      *           "lineTotal": {
                      *             "amount": 4500,
                      *             "currency": "INR"
-                     *           }
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1
                      *         }
                      *       ],
                      *       "subtotal": {
@@ -11037,6 +12578,39 @@ export interface operations {
                      *         "amount": 4500,
                      *         "currency": "INR"
                      *       },
+                     *       "smallBasketFee": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "10% off fruit",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 500,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
                      *       "total": {
                      *         "amount": 4500,
                      *         "currency": "INR"
@@ -11062,7 +12636,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11077,10 +12651,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11090,12 +12667,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -11113,7 +12693,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -11131,10 +12714,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: INVALID_TRANSITION, OFFER_EXPIRED, OFFER_NOT_OPEN, RIDER_AT_CAPACITY */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11144,12 +12730,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "INVALID_TRANSITION",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_TRANSITION" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "RIDER_AT_CAPACITY";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -11167,7 +12756,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -11185,7 +12777,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -11223,7 +12818,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11238,10 +12833,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11251,12 +12849,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -11274,7 +12875,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -11292,10 +12896,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: OFFER_EXPIRED, OFFER_NOT_OPEN */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11305,12 +12912,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "OFFER_EXPIRED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "OFFER_EXPIRED" | "OFFER_NOT_OPEN";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -11328,7 +12938,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -11346,7 +12959,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -11384,7 +13000,7 @@ export interface operations {
                     "application/json": components["schemas"]["RiderDto"][];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11399,10 +13015,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11412,12 +13031,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -11435,7 +13057,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -11453,7 +13078,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -11471,7 +13099,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -11489,7 +13120,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -11542,7 +13176,12 @@ export interface operations {
                      *           "lineTotal": {
                      *             "amount": 4500,
                      *             "currency": "INR"
-                     *           }
+                     *           },
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxRateBp": 1
                      *         }
                      *       ],
                      *       "subtotal": {
@@ -11553,6 +13192,39 @@ export interface operations {
                      *         "amount": 4500,
                      *         "currency": "INR"
                      *       },
+                     *       "smallBasketFee": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "discounts": [
+                     *         {
+                     *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "code": "string",
+                     *           "name": "10% off fruit",
+                     *           "kind": "percent",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "discount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "taxes": [
+                     *         {
+                     *           "rateBp": 500,
+                     *           "taxable": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "tax": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           }
+                     *         }
+                     *       ],
                      *       "total": {
                      *         "amount": 4500,
                      *         "currency": "INR"
@@ -11578,7 +13250,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            /** @description Bad Request. `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11593,10 +13265,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["BadRequestError"];
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Unauthorized. `code`: ACCOUNT_DISABLED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED, UNAUTHORIZED */
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11606,12 +13281,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 401,
                      *       "error": "Unauthorized",
-                     *       "code": "ACCOUNT_DISABLED",
+                     *       "code": "UNAUTHORIZED",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["UnauthorizedError"];
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
             /** @description Forbidden. `code`: FORBIDDEN */
@@ -11629,7 +13307,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ForbiddenError"];
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
             /** @description Not Found. `code`: NOT_FOUND */
@@ -11647,10 +13328,13 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflict. `code`: CART_CHANGED, CART_NOT_READY, CONFLICT, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, INVALID_TRANSITION, NO_STORE_ASSIGNED, OFFER_EXPIRED, OFFER_NOT_OPEN, PROMOTION_CODE_TAKEN, PROMOTION_UNAVAILABLE, RIDER_AT_CAPACITY, RIDER_BUSY, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
+            /** @description Conflict. `code`: INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11660,12 +13344,15 @@ export interface operations {
                      * @example {
                      *       "statusCode": 409,
                      *       "error": "Conflict",
-                     *       "code": "CART_CHANGED",
+                     *       "code": "INVALID_TRANSITION",
                      *       "message": "What went wrong, for people (never parse it)",
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ConflictError"];
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_TRANSITION";
+                    };
                 };
             };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
@@ -11683,7 +13370,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"];
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
@@ -11701,7 +13391,10 @@ export interface operations {
                      *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };

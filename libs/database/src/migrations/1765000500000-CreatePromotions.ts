@@ -60,11 +60,12 @@ export class CreatePromotions1765000500000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX promotion_redemptions_promotion ON promotion_redemptions (promotion_id)`,
     );
-    // The refusal of a claim (libs/promotions/src/promotion-uses.ts), recognised by its DETAIL.
+    // The refusal of a claim (PROMOTION_REFUSAL in libs/promotions/src/promotion-uses.ts), recognised
+    // by its DETAIL (refusalOf).
     await q.query(`
-      CREATE FUNCTION promotion_unavailable() RETURNS void LANGUAGE plpgsql AS $$
+      CREATE FUNCTION promotion_unavailable() RETURNS boolean LANGUAGE plpgsql AS $$
       BEGIN
-        RAISE EXCEPTION 'promotion unavailable' USING ERRCODE = 'P0001', DETAIL = 'PROMOTION_UNAVAILABLE';
+        RAISE EXCEPTION 'promotion unavailable' USING ERRCODE = 'P0001', DETAIL = 'promotion_unavailable';
       END $$`);
   }
 

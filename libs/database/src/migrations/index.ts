@@ -8,6 +8,7 @@ import { DispatchCapacityShortPicks1764150500000 } from './1764150500000-Dispatc
 import { StoreOpenOrders1764150600000 } from './1764150600000-StoreOpenOrders.js';
 import { RefusePlacement1764150700000 } from './1764150700000-RefusePlacement.js';
 import { NormaliseUserEmails1765000100000 } from './1765000100000-NormaliseUserEmails.js';
+import { PlacementRefusalCodes1765000200000 } from './1765000200000-PlacementRefusalCodes.js';
 import { CreatePromotions1765000500000 } from './1765000500000-CreatePromotions.js';
 import { CartsAndPricing1765000600000 } from './1765000600000-CartsAndPricing.js';
 
@@ -22,6 +23,7 @@ export const migrations: (new () => MigrationInterface)[] = [
   StoreOpenOrders1764150600000,
   RefusePlacement1764150700000,
   NormaliseUserEmails1765000100000,
+  PlacementRefusalCodes1765000200000,
   CreatePromotions1765000500000,
   CartsAndPricing1765000600000,
 ];

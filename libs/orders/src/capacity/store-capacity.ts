@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { refusalOf } from '#libs/database';
 import { DomainError } from '#libs/platform';
 
 /** Statuses in which an order is still in its store (counted against the store's limit). */
@@ -51,8 +52,17 @@ export class StoreCapacity {
   }
 }
 
-/** The insert of an order refused by its store's open-orders limit (the trigger's exception). */
+/**
+ * The store's open-orders limit, as the database enforces it: the trigger `store_open_orders_count`
+ * on orders (migration 1764150600000; its refusal code since 1765000200000) refuses an insert over
+ * `stores.max_open_orders` with SQLSTATE P0001, DETAIL `store_busy` (test/placement-rules.medium-spec.ts).
+ */
+export const STORE_LIMIT_RULE = {
+  trigger: 'store_open_orders_count',
+  refusal: 'store_busy',
+} as const;
+
+/** The insert of an order refused by its store's open-orders limit. */
 export function isStoreBusy(err: unknown): boolean {
-  const cause = (err as { driverError?: { message?: string } } | null)?.driverError ?? err;
-  return (cause as { message?: string } | null)?.message === 'store_busy';
+  return refusalOf(err) === STORE_LIMIT_RULE.refusal;
 }

@@ -49,12 +49,7 @@ export function storedResponse(
   return { status: row.response_status, body: row.response_body };
 }
 
-/**
- * Idempotency-Key handling (IETF draft / Stripe): the same key and body replay the first
- * response; a different body is 422; the same key while the first request runs is 409.
- * The key and its response are written in the transaction of the work itself (no extra commit,
- * nothing left behind by a failure); "running" is an advisory lock held by that transaction.
- */
+/** 409: another request with this key is still running. */
 export function keyInUse(): DomainError {
   return new DomainError(
     'IDEMPOTENCY_KEY_IN_USE',
@@ -62,6 +57,12 @@ export function keyInUse(): DomainError {
   );
 }
 
+/**
+ * Idempotency-Key handling (IETF draft / Stripe): the same key and body replay the first
+ * response; a different body is 422; the same key while the first request runs is 409.
+ * The key and its response are written in the transaction of the work itself (no extra commit,
+ * nothing left behind by a failure); "running" is an advisory lock held by that transaction.
+ */
 @Injectable()
 export class IdempotencyKeys {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

@@ -78,6 +78,16 @@ export class PlaceOrderDto {
   storeId?: string;
 
   @ApiPropertyOptional() @Optional() @IsString() @MaxLength(500) note?: string;
+
+  @ApiPropertyOptional({
+    example: 'WELCOME50',
+    description:
+      'A promotion code (422 PROMOTION_UNKNOWN or PROMOTION_NOT_APPLICABLE if it does not apply)',
+  })
+  @Optional()
+  @IsString()
+  @Length(3, 32)
+  promoCode?: string;
 }
 
 export class CancelOrderDto {
@@ -136,6 +146,25 @@ export class OrderItemDto {
   @ApiProperty({ type: MoneyDto }) unitPrice!: MoneyDto;
   @ApiProperty({ type: 'integer' }) quantity!: number;
   @ApiProperty({ type: MoneyDto }) lineTotal!: MoneyDto;
+  @ApiProperty({ type: MoneyDto, description: 'This line’s share of the discounts' })
+  discount!: MoneyDto;
+  @ApiProperty({ type: 'integer', description: 'GST rate included, basis points (500 = 5 %)' })
+  taxRateBp!: number;
+}
+
+export class OrderDiscountDto {
+  @ApiProperty({ format: 'uuid' }) promotionId!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null: an automatic promotion' })
+  code!: string | null;
+  @ApiProperty({ example: '10% off fruit' }) name!: string;
+  @ApiProperty({ enum: ['percent', 'flat', 'free_delivery', 'buy_x_get_y'] }) kind!: string;
+  @ApiProperty({ type: MoneyDto }) amount!: MoneyDto;
+}
+
+export class IncludedTaxDto {
+  @ApiProperty({ type: 'integer', example: 500 }) rateBp!: number;
+  @ApiProperty({ type: MoneyDto }) taxable!: MoneyDto;
+  @ApiProperty({ type: MoneyDto, description: 'Tax included in `taxable`' }) tax!: MoneyDto;
 }
 
 export class OrderDto {
@@ -148,7 +177,17 @@ export class OrderDto {
   @ApiProperty({ type: [OrderItemDto] }) items!: OrderItemDto[];
   @ApiProperty({ type: MoneyDto }) subtotal!: MoneyDto;
   @ApiProperty({ type: MoneyDto }) deliveryFee!: MoneyDto;
-  @ApiProperty({ type: MoneyDto }) total!: MoneyDto;
+  @ApiProperty({ type: MoneyDto }) smallBasketFee!: MoneyDto;
+  @ApiProperty({ type: [OrderDiscountDto], description: 'The promotions applied, as applied' })
+  discounts!: OrderDiscountDto[];
+  @ApiProperty({ type: MoneyDto, description: 'The sum of `discounts`' }) discount!: MoneyDto;
+  @ApiProperty({ type: [IncludedTaxDto], description: 'Tax included in the total, per rate' })
+  taxes!: IncludedTaxDto[];
+  @ApiProperty({
+    type: MoneyDto,
+    description: 'subtotal + deliveryFee + smallBasketFee − discount',
+  })
+  total!: MoneyDto;
   @ApiProperty({ type: MoneyDto, description: 'Owed back after short picks (0 otherwise)' })
   refundDue!: MoneyDto;
   @ApiProperty({ type: AddressDto }) address!: AddressDto;

@@ -6,6 +6,7 @@ import { JobProducer } from '#libs/jobs';
 import { OrderTransitions, OutboxSignal, type Order, type OrderView } from '#libs/orders';
 import { DomainError, NotFoundError } from '#libs/platform';
 import { insertOffer, nextRider, riderLoad } from './dispatch-statements.js';
+import { nextOfferStep, notesAwaitingRider, offerNotOpen } from './offer-life.js';
 import { RiderOffer } from './rider-offer.entity.js';
 
 const SYSTEM = { id: null, role: 'system' } as const;
@@ -49,19 +50,26 @@ export class Dispatcher {
 
   private async offerIn(m: EntityManager, orderId: string): Promise<OfferOutcome> {
     const order = await this.transitions.lock(m, orderId);
-    if (!order || order.status !== 'PACKED') return { kind: 'skipped' };
-    const [current] = await m.query(
-      `SELECT id, rider_id, status, expires_at FROM rider_offers
-        WHERE order_id = $1 AND status IN ('OFFERED', 'ACCEPTED')`,
-      [orderId],
+    // The offers of an order that is not PACKED do not matter (it is skipped): not read.
+    const [current] =
+      order?.status === 'PACKED'
+        ? await m.query(
+            `SELECT id, rider_id, status, expires_at FROM rider_offers
+            WHERE order_id = $1 AND status IN ('OFFERED', 'ACCEPTED')`,
+            [orderId],
+          )
+        : [];
+    const step = nextOfferStep(
+      order?.status,
+      current && {
+        id: current.id,
+        riderId: current.rider_id,
+        status: current.status,
+        expiresAt: current.expires_at,
+      },
     );
-    if (current?.status === 'ACCEPTED') return { kind: 'skipped' };
-    if (current) {
-      return {
-        kind: 'open',
-        offer: { id: current.id, riderId: current.rider_id, expiresAt: current.expires_at },
-      };
-    }
+    if (step.kind !== 'find-rider') return step;
+    if (!order) throw new Error('unreachable: a rider is looked for only for a PACKED order');
     // Read in the transaction: a second connection per dispatch could starve the pool.
     const [store] = await m.query(`SELECT latitude, longitude FROM stores WHERE id = $1`, [
       order.storeId,
@@ -129,7 +137,7 @@ export class Dispatcher {
         ORDER BY seq DESC LIMIT 1`,
       [order.id],
     );
-    if (last?.type !== 'order.rider_offered') return false;
+    if (!notesAwaitingRider(after, last?.type)) return false;
     await this.transitions.note(m, order, {
       type: 'order.awaiting_rider',
       actor: SYSTEM,
@@ -287,14 +295,8 @@ export class Dispatcher {
   }
 
   private async notOpen(m: EntityManager, offerId: string): Promise<DomainError> {
-    const offer = await m.findOneByOrFail(RiderOffer, { id: offerId });
-    if (offer.status === 'OFFERED' || offer.status === 'EXPIRED') {
-      return new DomainError('OFFER_EXPIRED', 'This offer has expired', {
-        offerStatus: 'EXPIRED',
-      });
-    }
-    return new DomainError('OFFER_NOT_OPEN', `This offer is ${offer.status}`, {
-      offerStatus: offer.status,
-    });
+    return DomainError.of(
+      offerNotOpen((await m.findOneByOrFail(RiderOffer, { id: offerId })).status),
+    );
   }
 }

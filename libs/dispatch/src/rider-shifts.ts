@@ -5,7 +5,7 @@ import { UsersService } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { StoresService } from '#libs/inventory';
 import { DomainError } from '#libs/platform';
-import { Dispatcher } from './dispatcher.service.js';
+import { Dispatcher } from './dispatcher.js';
 import { riderState, toOfferView, type OfferView, type RiderView } from './dispatch-views.js';
 import { RiderOffer } from './rider-offer.entity.js';
 

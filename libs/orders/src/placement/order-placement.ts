@@ -3,25 +3,34 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { PipelinedTransaction, pgPool } from '#libs/database';
+import { PipelinedTransaction, refusalOf, type StatementDefinition } from '#libs/database';
 import { StoresService, type ServiceableStore } from '#libs/inventory';
+import type { PricedBasket } from '#libs/pricing';
 import { DomainError } from '#libs/platform';
+import {
+  PROMOTION_REFUSAL,
+  promotionNotApplicable,
+  promotionUnavailable,
+  Promotions,
+  type PromotionsForPricing,
+} from '#libs/promotions';
 import { promisedBy } from '../capacity/delivery-promise.js';
 import { StoreCapacity } from '../capacity/store-capacity.js';
 import type { Order, OrderItem, DeliveryAddress } from '../order.entity.js';
 import { newEvent } from '../order-timeline.js';
 import { toOrderView, type OrderView } from '../order-view.js';
 import { OutboxSignal } from '../outbox/outbox-signal.js';
-import { priceOrder, type CartLine } from '../pricing.js';
+import { feeRules, priceOrder, type CartLine } from '../pricing.js';
 import { CustomerQueue } from './customer-queue.js';
 import { IdempotencyKeys, keyInUse, requestHash, storedResponse } from './idempotency.js';
 import { checkAvailability, checkedLines } from './placement-checks.js';
 import { isStoreBusy } from '../capacity/store-capacity.js';
 import {
   beginAndClaim,
-  isKeyTaken,
+  PLACEMENT_REFUSALS,
   writeAndCommitPlacement,
   type ProductForOrder,
+  type WriteParams,
 } from './placement-statements.js';
 
 export interface PlaceOrder {
@@ -29,6 +38,41 @@ export interface PlaceOrder {
   address: DeliveryAddress;
   storeId?: string;
   note?: string;
+  /** A promotion code (422 PROMOTION_UNKNOWN / PROMOTION_NOT_APPLICABLE when it does not apply). */
+  promoCode?: string;
+}
+
+/** How a caller other than the one-shot `POST /v1/orders` places an order (checkout). */
+export interface PlacementOptions {
+  /** What the Idempotency-Key's request hash is taken of (default: the input). */
+  fingerprint?: unknown;
+  /** The total the customer saw: any other total refuses with `changed()`, as does a lost claim. */
+  expectTotal?: { totalMinor: number; changed: () => Promise<DomainError> };
+  /** The write statement extended with the caller's CTEs (definePlacementWrite). */
+  write?: StatementDefinition<WriteParams>;
+}
+
+/**
+ * The refusals that can hide a response stored under the key, so that a replay answers instead:
+ * those decided before the key is read (a retry after the store stopped serving the address) or
+ * because another request held it. Every other refusal comes after the claim, which reads the key
+ * once this customer's earlier placements have committed (`claimAndLockStatements`): nothing is
+ * stored, and no replay query is made.
+ */
+const REPLAYABLE = new Set<string>(['NOT_SERVICEABLE', 'IDEMPOTENCY_KEY_IN_USE']);
+
+/** One attempt at one store. */
+interface Attempt {
+  userId: string;
+  idempotencyKey: string;
+  hash: string;
+  input: PlaceOrder;
+  lines: CartLine[];
+  store: ServiceableStore;
+  offers: PromotionsForPricing;
+  /** The promotion code asked for (normalised), if any. */
+  code: string | null;
+  options: PlacementOptions;
 }
 
 /**
@@ -46,6 +90,7 @@ export class OrderPlacement {
     private readonly outbox: OutboxSignal,
     private readonly capacity: StoreCapacity,
     private readonly queue: CustomerQueue,
+    private readonly promotions: Promotions,
   ) {}
 
   /** Places an order once per Idempotency-Key; a replay answers what the first request did. */
@@ -53,24 +98,40 @@ export class OrderPlacement {
     userId: string,
     idempotencyKey: string,
     input: PlaceOrder,
+    options: PlacementOptions = {},
   ): Promise<{ status: number; body: OrderView }> {
-    return this.queue.run(userId, () => this.placeOrReplay(userId, idempotencyKey, input));
+    return this.queue.run(userId, () => this.placeOrReplay(userId, idempotencyKey, input, options));
+  }
+
+  /** The response stored under a key for this request, if any (a checkout asks before pricing). */
+  async replay(
+    userId: string,
+    idempotencyKey: string,
+    fingerprint: unknown,
+  ): Promise<{ status: number; body: OrderView } | undefined> {
+    const stored = await this.keys.replay(userId, idempotencyKey, requestHash(fingerprint));
+    return stored && { status: stored.status, body: stored.body as OrderView };
   }
 
   private async placeOrReplay(
     userId: string,
     idempotencyKey: string,
     input: PlaceOrder,
+    options: PlacementOptions,
   ): Promise<{ status: number; body: OrderView }> {
-    const hash = requestHash(input);
+    const hash = requestHash(options.fingerprint ?? input);
     try {
-      const { status, body, placedNow } = await this.placeOnce(userId, idempotencyKey, hash, input);
+      const { status, body, placedNow } = await this.placeOnce(
+        userId,
+        idempotencyKey,
+        hash,
+        input,
+        options,
+      );
       if (placedNow) this.outbox.committed();
       return { status, body };
     } catch (err) {
-      // A refused retry may have raced the attempt that succeeded, or come after the store
-      // closed: the response stored under the key is the answer.
-      if (!(err instanceof DomainError)) throw err;
+      if (!(err instanceof DomainError) || !REPLAYABLE.has(err.code)) throw err;
       const stored = await this.keys.replay(userId, idempotencyKey, hash);
       if (!stored) throw err;
       return { status: stored.status, body: stored.body as OrderView };
@@ -88,13 +149,17 @@ export class OrderPlacement {
     idempotencyKey: string,
     hash: string,
     input: PlaceOrder,
+    options: PlacementOptions,
   ): Promise<{ status: number; body: OrderView; placedNow: boolean }> {
     const lines = checkedLines(input.items);
+    const code = input.promoCode ? await this.promotions.knownCode(input.promoCode) : null;
     const stores = await this.candidateStores(input);
     let busy: DomainError | undefined;
     for (const store of stores) {
       try {
-        return await this.placeAt(userId, idempotencyKey, hash, input, lines, store);
+        const offers = await this.promotions.forPricing(store.id, code, userId);
+        const place = { userId, idempotencyKey, hash, input, lines, store, offers, code, options };
+        return await this.placeAt(place);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         if (err.code !== 'STORE_BUSY' && !busy) throw err;
@@ -105,15 +170,14 @@ export class OrderPlacement {
     throw busy!;
   }
 
-  private placeAt(
-    userId: string,
-    idempotencyKey: string,
-    hash: string,
-    input: PlaceOrder,
-    lines: CartLine[],
-    store: ServiceableStore,
+  private async placeAt(
+    a: Attempt,
   ): Promise<{ status: number; body: OrderView; placedNow: boolean }> {
-    return PipelinedTransaction.run(pgPool(this.dataSource), async (tx) => {
+    const { userId, idempotencyKey, hash, input, lines, store, options } = a;
+    const customerOrders = a.offers.promotions.some((p) => p.firstOrderOnly)
+      ? await this.ordersOf(userId)
+      : 0;
+    return PipelinedTransaction.run(this.dataSource, async (tx) => {
       const { keyClaimed, stored, products } = await beginAndClaim(tx, {
         userId,
         key: idempotencyKey,
@@ -126,18 +190,38 @@ export class OrderPlacement {
         return { status: earlier.status, body: earlier.body as OrderView, placedNow: false };
       }
       checkAvailability(lines, products);
-      const { order, items, event } = this.newOrder(userId, store, input, lines, products);
+      const priced = this.price(a, products, customerOrders);
+      if (options.expectTotal && priced.totalMinor !== options.expectTotal.totalMinor)
+        throw await options.expectTotal.changed();
+      const refused = priced.refused.find((r) => r.code === a.code);
+      if (refused) throw promotionNotApplicable(refused.reason);
+      const { order, items, event } = this.newOrder(userId, store, input, priced, products);
       const body = toOrderView(order, items, [event]);
-      const written = await writeAndCommitPlacement(tx, {
+      const promotions = priced.discounts.map((d) => ({
+        promotionId: d.promotionId,
+        amountMinor: d.amountMinor,
+      }));
+      const write = {
         order,
         items,
         event,
+        promotions,
         maxOpenOrders: this.config.orders.maxOpenPerCustomer,
         idempotency: { key: idempotencyKey, requestHash: hash, responseBody: body },
-      }).catch((err: unknown) => {
-        if (isStoreBusy(err)) throw new DomainError('STORE_BUSY', 'The store is at capacity');
-        throw isKeyTaken(err) ? keyInUse() : err; // stored meanwhile: the caller replays it
-      });
+      };
+      const written = await writeAndCommitPlacement(tx, write, options.write).catch(
+        async (err: unknown) => {
+          if (isStoreBusy(err)) throw new DomainError('STORE_BUSY', 'The store is at capacity');
+          // Stored meanwhile by a request that raced this one: the caller replays it.
+          if (refusalOf(err) === PLACEMENT_REFUSALS.keyTaken) throw keyInUse();
+          // A promotion's last use went to another order meanwhile.
+          if (refusalOf(err) === PROMOTION_REFUSAL)
+            throw options.expectTotal
+              ? await options.expectTotal.changed()
+              : promotionUnavailable();
+          throw err;
+        },
+      );
       if (!written.placed && !written.customerOk) {
         throw new DomainError(
           'TOO_MANY_OPEN_ORDERS',
@@ -148,20 +232,51 @@ export class OrderPlacement {
     });
   }
 
-  /** The order as placed: server prices, its items and its first event. */
+  /** The one pricing function on the products as locked, with the store's promotions. */
+  private price(
+    a: Attempt,
+    products: Map<string, ProductForOrder>,
+    customerOrders: number,
+  ): PricedBasket {
+    return priceOrder(
+      a.lines.map((l) => {
+        const p = products.get(l.productId)!;
+        return {
+          productId: l.productId,
+          categoryId: p.categoryId,
+          quantity: l.quantity,
+          unitPriceMinor: p.priceMinor,
+          taxRateBp: p.taxRateBp,
+        };
+      }),
+      feeRules(this.config.orders),
+      a.offers.promotions,
+      {
+        now: new Date(),
+        storeId: a.store.id,
+        customerOrders,
+        customerUses: a.offers.customerUses,
+        totalUses: a.offers.totalUses,
+      },
+    );
+  }
+
+  /** The order as placed: its prices, items and first event (what was applied and why in it). */
   private newOrder(
     userId: string,
     store: ServiceableStore,
     input: PlaceOrder,
-    lines: CartLine[],
+    priced: PricedBasket,
     products: Map<string, ProductForOrder>,
   ) {
-    const { lines: priced, totals } = priceOrder(
-      lines,
-      new Map([...products].map(([id, p]) => [id, p.priceMinor])),
-      this.config.orders,
-    );
     const now = new Date();
+    const discounts = priced.discounts.map((d) => ({
+      promotionId: d.promotionId,
+      code: d.code,
+      name: d.name,
+      kind: d.kind,
+      amountMinor: d.amountMinor,
+    }));
     const order: Order = {
       id: randomUUID(),
       userId,
@@ -172,7 +287,13 @@ export class OrderPlacement {
       address: input.address,
       note: input.note ?? null,
       currency: 'INR',
-      ...totals,
+      subtotalMinor: priced.subtotalMinor,
+      deliveryFeeMinor: priced.fees.deliveryMinor,
+      smallBasketFeeMinor: priced.fees.smallBasketMinor,
+      discountMinor: priced.discountMinor,
+      discounts,
+      taxes: priced.taxes,
+      totalMinor: priced.totalMinor,
       refundDueMinor: 0,
       promisedBy: promisedBy(now, store.distanceM, {
         packingSeconds: this.config.dispatch.packingSeconds,
@@ -183,7 +304,7 @@ export class OrderPlacement {
       placedAt: now,
       updatedAt: now,
     };
-    const items: OrderItem[] = priced.map((line) => {
+    const items: OrderItem[] = priced.lines.map((line) => {
       const product = products.get(line.productId)!;
       return {
         orderId: order.id,
@@ -194,6 +315,8 @@ export class OrderPlacement {
         unitPriceMinor: line.unitPriceMinor,
         quantity: line.quantity,
         lineTotalMinor: line.lineTotalMinor,
+        discountMinor: line.discountMinor,
+        taxRateBp: line.taxRateBp,
       };
     });
     const event = newEvent(order, 1, {
@@ -202,13 +325,32 @@ export class OrderPlacement {
       to: 'PLACED',
       actor: { id: userId, role: 'customer' },
       data: {
-        total: totals.totalMinor,
+        total: priced.totalMinor,
         promisedBy: order.promisedBy.toISOString(),
         // Auto-cancelled if not packed by then: fixed at placement, whoever schedules the job.
         packBy: new Date(now.getTime() + this.config.jobs.packTimeoutSeconds * 1000).toISOString(),
+        ...(discounts.length > 0
+          ? {
+              discounts: discounts.map(({ promotionId, code, name, amountMinor }) => ({
+                promotionId,
+                code,
+                name,
+                amount: amountMinor,
+              })),
+            }
+          : {}),
       },
     });
     return { order, items, event };
+  }
+
+  /** The customer's orders that count for "first order only" (every one not cancelled). */
+  private async ordersOf(userId: string): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM orders WHERE user_id = $1 AND status <> 'CANCELLED'`,
+      [userId],
+    );
+    return row.n;
   }
 
   /** The pinned store, or every store serving the address, nearest first. */

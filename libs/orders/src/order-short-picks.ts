@@ -1,3 +1,4 @@
+import { divideHalfUp } from '#libs/pricing';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -6,7 +7,7 @@ import { DomainError, NotFoundError } from '#libs/platform';
 import { visibleOrder, type ActingAs } from './order-access.js';
 import type { OrderStatus } from './order-state-machine.js';
 import { appendEvent } from './order-timeline.js';
-import { OrderTransitions } from './order-transitions.service.js';
+import { OrderTransitions } from './order-transitions.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { toOrderView, type OrderView } from './order-view.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
@@ -54,22 +55,21 @@ export class OrderShortPicks {
         );
       }
       const missing = line.quantity - found;
+      // The line keeps the share of its discount that the units found earned (the one rounding
+      // rule): a discount never pays for what was not delivered.
+      const shrunk = {
+        quantity: found,
+        lineTotalMinor: found * line.unitPriceMinor,
+        discountMinor: divideHalfUp(line.discountMinor * found, line.quantity),
+      };
       if (found === 0) {
         await m.delete(OrderItem, { orderId, productId });
       } else {
-        await m.update(
-          OrderItem,
-          { orderId, productId },
-          { quantity: found, lineTotalMinor: found * line.unitPriceMinor },
-        );
+        await m.update(OrderItem, { orderId, productId }, shrunk);
       }
       const remaining = items
         .filter((i) => i.productId !== productId || found > 0)
-        .map((i) =>
-          i.productId === productId
-            ? { ...i, quantity: found, lineTotalMinor: found * i.unitPriceMinor }
-            : i,
-        );
+        .map((i) => (i.productId === productId ? { ...i, ...shrunk } : i));
       const shrinkage = await this.stock.recordShortPick(m, {
         storeId: order.storeId,
         productId,
@@ -79,21 +79,30 @@ export class OrderShortPicks {
       });
       const fullyShort = remaining.length === 0;
       const subtotal = remaining.reduce((sum, i) => sum + i.lineTotalMinor, 0);
-      // The fee charged stays (a smaller basket never starts costing delivery); nothing to
-      // deliver: no fee.
+      // The fees charged stay (a smaller basket never starts costing more); nothing to deliver:
+      // no fees. A free-delivery discount stays with the delivery fee it paid for.
       const fee = fullyShort ? 0 : order.deliveryFeeMinor;
-      const total = subtotal + fee;
+      const smallBasketFee = fullyShort ? 0 : order.smallBasketFeeMinor;
+      const lineDiscounts = (list: OrderItem[]) =>
+        list.reduce((sum, i) => sum + i.discountMinor, 0);
+      const discount = fullyShort
+        ? 0
+        : order.discountMinor - (lineDiscounts(items) - lineDiscounts(remaining));
+      const total = subtotal + fee + smallBasketFee - discount;
       const refundDue = order.refundDueMinor + (order.totalMinor - total);
       const [[updated]] = await m.query(
-        `UPDATE orders SET subtotal_minor = $2, delivery_fee_minor = $3, total_minor = $4,
-                refund_due_minor = $5, version = version + 1, updated_at = now()
+        `UPDATE orders SET subtotal_minor = $2, delivery_fee_minor = $3, small_basket_fee_minor = $4,
+                discount_minor = $5, total_minor = $6, refund_due_minor = $7,
+                version = version + 1, updated_at = now()
           WHERE id = $1 RETURNING version, updated_at`,
-        [orderId, subtotal, fee, total, refundDue],
+        [orderId, subtotal, fee, smallBasketFee, discount, total, refundDue],
       );
       const next: Order = {
         ...order,
         subtotalMinor: subtotal,
         deliveryFeeMinor: fee,
+        smallBasketFeeMinor: smallBasketFee,
+        discountMinor: discount,
         totalMinor: total,
         refundDueMinor: refundDue,
         version: updated.version,

@@ -1,20 +1,23 @@
+import { releaseUses } from '#libs/promotions';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { StockService } from '#libs/inventory';
 import { DomainError } from '#libs/platform';
 import { visibleOrder, type ActingAs } from './order-access.js';
-import { checkTransition, OPEN_STATUSES, type OrderStatus } from './order-state-machine.js';
+import { OPEN_STATUSES } from './order-state-machine.js';
 import { appendEvent } from './order-timeline.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { toOrderView, type OrderView } from './order-view.js';
+import {
+  invalidTransition,
+  movedOrder,
+  transitionRefusal,
+  type MoveRequest,
+} from './transition-rules.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
 
-export interface TransitionRequest {
-  to: OrderStatus;
-  /** Only move if the order is still in this status (jobs: "cancel if still PLACED"). */
-  from?: OrderStatus;
-  reason?: string;
+export interface TransitionRequest extends MoveRequest {
   riderId?: string;
   /** Extra fields of the event's data (e.g. the accepted offer). */
   data?: Record<string, unknown>;
@@ -62,17 +65,8 @@ export class OrderTransitions {
     request: TransitionRequest,
   ): Promise<OrderView> {
     const order = await visibleOrder(m, orderId, actor, true);
-    if (request.from && order.status !== request.from)
-      throw this.conflict(order.status, request.to);
-    const check = checkTransition(order.status, request.to, actor.role);
-    if (!check.ok && check.reason === 'INVALID_TRANSITION')
-      throw this.conflict(order.status, request.to);
-    if (!check.ok) {
-      throw new DomainError(
-        'FORBIDDEN',
-        `A ${actor.role} cannot move an order from ${order.status} to ${request.to}`,
-      );
-    }
+    const refused = transitionRefusal(order.status, request, actor);
+    if (refused) throw DomainError.of(refused);
     const riderId = await this.riderFor(m, request);
     const items = await m.findBy(OrderItem, { orderId: order.id });
     if (request.to === 'CANCELLED') {
@@ -96,23 +90,27 @@ export class OrderTransitions {
     );
     if (updated.length === 0) {
       const current = await m.findOneByOrFail(Order, { id: order.id });
-      throw this.conflict(current.status, request.to);
+      throw DomainError.of(invalidTransition(current.status, request.to));
     }
-    const next: Order = {
-      ...order,
-      status: request.to,
+    const next = movedOrder(order, request, {
       version: updated[0].version,
       updatedAt: updated[0].updated_at,
-      riderId: riderId ?? order.riderId,
-      cancelReason: request.to === 'CANCELLED' ? (request.reason ?? null) : order.cancelReason,
-    };
+      riderId,
+    });
+    // A cancel gives the promotions' uses back, once (under the order's lock), after the update
+    // as placement claims them after its insert: the same lock order.
+    const returned = request.to === 'CANCELLED' ? await releaseUses(m, order.id) : [];
     await appendEvent(m, next, {
       type: `order.${request.to.toLowerCase()}`,
       from: order.status,
       to: request.to,
       actor,
       reason: request.reason,
-      data: { ...(riderId ? { riderId } : {}), ...request.data },
+      data: {
+        ...(riderId ? { riderId } : {}),
+        ...(returned.length > 0 ? { promotionsReturned: returned } : {}),
+        ...request.data,
+      },
     });
     const timeline = await m.find(OrderEvent, {
       where: { orderId: order.id },
@@ -185,11 +183,5 @@ export class OrderTransitions {
       throw new DomainError('VALIDATION_FAILED', 'riderId must be an active rider');
     }
     return request.riderId;
-  }
-
-  private conflict(current: OrderStatus, to: OrderStatus): DomainError {
-    return new DomainError('INVALID_TRANSITION', `Order is ${current}; it cannot move to ${to}`, {
-      currentStatus: current,
-    });
   }
 }
