@@ -136,6 +136,9 @@ describe('cart', () => {
     const atB = (await setAddress(me, b.address)).body;
     expect(atB.store.id).toBe(b.store.id);
     expect(atB.lines.map((l: any) => l.problem)).toEqual(['NOT_SOLD', undefined]);
+    // A pinned store that does not exist: 404, the cart unchanged (was a 500: the foreign key).
+    expectCode(await setAddress(me, a.address, randomUUID()), 404, 'NOT_FOUND');
+    expect((await cart(me)).body.store.id).toBe(b.store.id);
     const nowhere = (await setAddress(me, { ...b.address, ...north(b.address, 50_000) })).body;
     expect(nowhere.store).toBeUndefined();
     expect(nowhere.checkout.problems).toContainEqual({ code: 'NOT_SERVICEABLE' });
@@ -203,6 +206,16 @@ describe('cart', () => {
     expect((await cart(me)).body.lines[0].quantity).toBe(1);
   });
 
+  it('says before checkout that an order over the total limit will be refused', async () => {
+    const { products, address } = await shop([100_000_00], [500]);
+    await adminPatch(`/v1/admin/products/${products[0].id}`, { maxPerOrder: 100 });
+    const me = await signup(http);
+    await setAddress(me, address);
+    const big = (await add(me, products[0].id, 100)).body;
+    expect(big.total.amount).toBe(100 * 100_000_00);
+    expect(big.checkout.problems).toContainEqual({ code: 'ORDER_TOO_LARGE' });
+  });
+
   it('holds the per-order limit when two devices add at once', async () => {
     const { products } = await shop([1000]);
     const me = await signup(http);
@@ -247,6 +260,233 @@ describe('cart', () => {
       products[0].id,
     ]);
     expect(n).toBe(1);
+  });
+
+  describe('checkout', () => {
+    const checkout = (t: TestUser, version: string, key: string = randomUUID(), api = http) =>
+      api.post(
+        '/v1/cart/checkout',
+        { version },
+        { token: t.accessToken, headers: { 'idempotency-key': key } },
+      );
+    const newCode = async (rules: string, values: unknown[] = []) => {
+      const code = `C${randomUUID().slice(0, 8).toUpperCase()}`;
+      const [row] = await db.query(
+        `INSERT INTO promotions (code, name, ${rules.split('|')[0]}) VALUES ($1, 'Promo ' || $1, ${rules.split('|')[1]}) RETURNING id`,
+        [code, ...values],
+      );
+      return { code, id: row.id as string };
+    };
+    /** A customer with a ready cart at the shop's store. */
+    async function readyCart(shopOf: Awaited<ReturnType<typeof shop>>, code?: string) {
+      const me = await signup(http);
+      await setAddress(me, shopOf.address);
+      for (const p of shopOf.products) await add(me, p.id, 2);
+      if (code) await http.put('/v1/cart/promo-code', { code }, { token: me.accessToken });
+      return { me, cart: (await cart(me)).body };
+    }
+    const ordersOf = async (userId: string) =>
+      (await db.query(`SELECT count(*)::int AS n FROM orders WHERE user_id = $1`, [userId]))[0].n;
+
+    it('places exactly the total the cart showed, with its discounts and taxes, and empties the cart', async () => {
+      const s = await shop([2800, 12_000]);
+      const promo = await newCode(`kind, percent_bp, max_discount_minor|'percent', 1000, 100000`);
+      const { me, cart: shown } = await readyCart(s, promo.code);
+      expect(shown.discountTotal.amount).toBe(Math.round((2 * 2800 + 2 * 12_000) / 10));
+      const placed = await checkout(me, shown.version);
+      expect(placed.status).toBe(201);
+      const order = placed.body;
+      expect(order.total).toEqual(shown.total);
+      expect(order.discount).toEqual(shown.discountTotal);
+      expect(order.discounts).toEqual([
+        expect.objectContaining({
+          promotionId: promo.id,
+          code: promo.code,
+          amount: shown.discountTotal,
+        }),
+      ]);
+      expect(order.taxes.map((t: any) => [t.rateBp, t.tax.amount])).toEqual(
+        shown.taxes.map((t: any) => [t.rateBp, t.tax.amount]),
+      );
+      expect(order.total.amount).toBe(
+        order.subtotal.amount +
+          order.deliveryFee.amount +
+          order.smallBasketFee.amount -
+          order.discount.amount,
+      );
+      const events = await http.get(`/v1/orders/${order.id}/events`, { token: me.accessToken });
+      expect(events.body.items?.[0]?.data ?? events.body[0]?.data).toMatchObject({
+        discounts: [expect.objectContaining({ code: promo.code })],
+      });
+      const after = (await cart(me)).body;
+      expect([after.lines, after.promoCode]).toEqual([[], null]);
+      const [{ used }] = await db.query(`SELECT used FROM promotions WHERE id = $1`, [promo.id]);
+      expect(used).toBe(1);
+    });
+
+    it('refuses with CART_CHANGED and the new cart when a price moved, stock went or the code expired; no order, cart kept', async () => {
+      const s = await shop([2800, 4500], [20, 20]);
+      const promo = await newCode(`kind, amount_minor|'flat', 500`);
+      for (const move of [
+        () => adminPatch(`/v1/admin/products/${s.products[0].id}`, { priceMinor: 2900 }),
+        () => make.stock(s.store.id, s.products[1].id, 1),
+        () => db.query(`UPDATE promotions SET ends_at = now() WHERE id = $1`, [promo.id]),
+      ]) {
+        await adminPatch(`/v1/admin/products/${s.products[0].id}`, { priceMinor: 2800 });
+        await make.stock(s.store.id, s.products[1].id, 20);
+        await db.query(`UPDATE promotions SET ends_at = NULL WHERE id = $1`, [promo.id]);
+        const { me, cart: shown } = await readyCart(s, promo.code);
+        expect(shown.checkout.ready).toBe(true);
+        await move();
+        const res = await checkout(me, shown.version);
+        expectCode(res, 409, 'CART_CHANGED');
+        expect(res.body.cart.version).not.toBe(shown.version);
+        expect(await ordersOf(me.id)).toBe(0);
+        expect((await cart(me)).body.lines).toHaveLength(2);
+      }
+    });
+
+    it('answers the first order when the same Idempotency-Key comes again after the cart changed', async () => {
+      const s = await shop([3000]);
+      const { me, cart: shown } = await readyCart(s);
+      const key = randomUUID();
+      const first = await checkout(me, shown.version, key);
+      expect(first.status).toBe(201);
+      await add(me, s.products[0].id, 1); // the cart moves on
+      const again = await checkout(me, shown.version, key);
+      expect(again.status).toBe(201);
+      expect(again.body.id).toBe(first.body.id);
+      expect(await ordersOf(me.id)).toBe(1);
+      expect((await cart(me)).body.lines).toHaveLength(1); // the new line, untouched
+    });
+
+    it('says CART_NOT_READY with the reasons when the cart cannot be checked out', async () => {
+      const me = await signup(http);
+      const shown = (await cart(me)).body;
+      const res = await checkout(me, shown.version);
+      expectCode(res, 409, 'CART_NOT_READY');
+      expect(res.body.cart.checkout.problems).toContainEqual({ code: 'EMPTY' });
+    });
+
+    it('gives the last 50 uses of a code to exactly 50 of 200 customers checking out at once; a cancel gives one back once', async () => {
+      const s = await shop([5000]);
+      await make.stock(s.store.id, s.products[0].id, 1000);
+      const promo = await newCode(`kind, amount_minor, usage_limit|'flat', 700, 50`);
+      const carts = [];
+      for (let i = 0; i < 200; i += 25)
+        carts.push(
+          ...(await Promise.all(Array.from({ length: 25 }, () => readyCart(s, promo.code)))),
+        );
+      // As a client does: a 503 (the database shed load: retry) is retried with the same key.
+      const settled = async (me: TestUser, version: string) => {
+        const key = randomUUID();
+        for (let attempt = 0; ; attempt++) {
+          const res = await checkout(me, version, key);
+          if (res.status !== 503 || attempt === 10) return res;
+          await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+        }
+      };
+      const results = await Promise.all(
+        carts.map(({ me, cart: shown }) => settled(me, shown.version)),
+      );
+      const placed = results.filter((r) => r.status === 201);
+      expect(placed).toHaveLength(50);
+      expect(placed.every((r) => r.body.discount.amount === 700)).toBe(true);
+      // The others: the cart as it is now, the code used up (no order, no 5xx).
+      const refused = results.filter((r) => r.status !== 201);
+      expect(refused.every((r) => r.status === 409 && r.body.code === 'CART_CHANGED')).toBe(true);
+      expect(refused.every((r) => r.body.cart.promoCodeProblem === 'USAGE_LIMIT')).toBe(true);
+      const [{ used, held }] = await db.query(
+        `SELECT p.used, (SELECT count(*)::int FROM promotion_redemptions r WHERE r.promotion_id = p.id AND r.released_at IS NULL) AS held
+           FROM promotions p WHERE p.id = $1`,
+        [promo.id],
+      );
+      expect([used, held]).toEqual([50, 50]);
+      // Cancelled by the customer, the store and the sweeper at once: one use back.
+      const { me } = carts[results.indexOf(placed[0]!)]!;
+      const orderId = placed[0]!.body.id;
+      await Promise.all([
+        http.post(`/v1/orders/${orderId}/cancel`, {}, { token: me.accessToken }),
+        http.post(
+          `/v1/admin/orders/${orderId}/transitions`,
+          { to: 'CANCELLED' },
+          { token: admin.accessToken },
+        ),
+        http.post(`/v1/orders/${orderId}/cancel`, {}, { token: me.accessToken }),
+      ]);
+      const [{ used: after }] = await db.query(`SELECT used FROM promotions WHERE id = $1`, [
+        promo.id,
+      ]);
+      expect(after).toBe(49);
+    }, 180_000);
+
+    it('holds a per-customer limit raced by one customer across two api instances (one-shot orders with the code)', async () => {
+      const other = await startApi({ MAX_OPEN_ORDERS_PER_CUSTOMER: '20' });
+      try {
+        const s = await shop([5000]);
+        const promo = await newCode(`kind, amount_minor, per_customer_limit|'flat', 300, 2`);
+        const me = await signup(http);
+        const apis = [http, new HttpClient(other.url)];
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            apis[i % 2]!.post(
+              '/v1/orders',
+              {
+                items: [{ productId: s.products[0].id, quantity: 1 }],
+                address: s.address,
+                promoCode: promo.code,
+              },
+              { token: me.accessToken, headers: { 'idempotency-key': randomUUID() } },
+            ),
+          ),
+        );
+        const placed = results.filter((r) => r.status === 201);
+        expect(placed).toHaveLength(2);
+        expect(
+          results
+            .filter((r) => r.status !== 201)
+            .every(
+              (r) =>
+                r.body.code === 'PROMOTION_NOT_APPLICABLE' ||
+                r.body.code === 'PROMOTION_UNAVAILABLE',
+            ),
+        ).toBe(true);
+        const [{ uses }] = await db.query(
+          `SELECT uses FROM promotion_customer_uses WHERE promotion_id = $1 AND user_id = $2`,
+          [promo.id, me.id],
+        );
+        expect(uses).toBe(2);
+      } finally {
+        await other.close();
+      }
+    }, 120_000);
+
+    it('prices a one-shot order with the same rules: fees, tax, automatic promotions; refuses an unknown code', async () => {
+      const s = await shop([4000]);
+      const me = await signup(http);
+      const res = await http.post(
+        '/v1/orders',
+        { items: [{ productId: s.products[0].id, quantity: 1 }], address: s.address },
+        { token: me.accessToken, headers: { 'idempotency-key': randomUUID() } },
+      );
+      expect(res.status).toBe(201);
+      // 4,000 < 9,900: small-basket fee; < 19,900: delivery.
+      expect([
+        res.body.deliveryFee.amount,
+        res.body.smallBasketFee.amount,
+        res.body.total.amount,
+      ]).toEqual([2500, 1500, 8000]);
+      const unknown = await http.post(
+        '/v1/orders',
+        {
+          items: [{ productId: s.products[0].id, quantity: 1 }],
+          address: s.address,
+          promoCode: 'NOSUCH9',
+        },
+        { token: me.accessToken, headers: { 'idempotency-key': randomUUID() } },
+      );
+      expectCode(unknown, 422, 'PROMOTION_UNKNOWN');
+    });
   });
 
   describe('admin promotions', () => {

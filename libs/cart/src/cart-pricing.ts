@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { StoresService, type ServiceableStore } from '#libs/inventory';
-import { feeRules, promisedBy, StoreCapacity } from '#libs/orders';
+import { feeRules, MAX_ORDER_TOTAL_MINOR, promisedBy, StoreCapacity } from '#libs/orders';
 import { priceBasket, type PricedBasket } from '#libs/pricing';
 import { money } from '#libs/products';
 import { Promotions } from '#libs/promotions';
@@ -150,6 +150,11 @@ export class CartPricing {
       if (ids.length > 0) add(code, ids);
     }
     if (lines.length > 0 && priced.belowMinimum) add('BELOW_MINIMUM');
+    // What the placement refuses (422 ORDER_TOO_LARGE), said before the customer tries.
+    if (
+      Math.max(priced.totalMinor, priced.subtotalMinor + priced.feesMinor) > MAX_ORDER_TOTAL_MINOR
+    )
+      add('ORDER_TOO_LARGE');
     return problems;
   }
 

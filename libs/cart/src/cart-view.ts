@@ -15,7 +15,8 @@ export type CheckoutProblem =
   | 'PRODUCT_UNAVAILABLE'
   | 'INSUFFICIENT_STOCK'
   | 'QUANTITY_LIMIT'
-  | 'BELOW_MINIMUM';
+  | 'BELOW_MINIMUM'
+  | 'ORDER_TOO_LARGE';
 
 export interface CartLineView {
   productId: string;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, NotFoundError } from '#libs/platform';
+import { StoresService } from '#libs/inventory';
 import { Promotions } from '#libs/promotions';
 import './cart-errors.js';
 import { Cart, type CartAddress } from './cart.entity.js';
@@ -22,6 +23,7 @@ export class Carts {
     @InjectDataSource() private readonly db: DataSource,
     private readonly pricing: CartPricing,
     private readonly promotions: Promotions,
+    private readonly stores: StoresService,
   ) {}
 
   async view(userId: string): Promise<CartView> {
@@ -46,8 +48,13 @@ export class Carts {
     return this.change(userId, (m) => this.removeLine(m, userId, productId));
   }
 
-  /** Where to deliver; `storeId` pins a store (used while it serves the address). */
-  setAddress(userId: string, address: CartAddress, storeId: string | null): Promise<CartView> {
+  /** Where to deliver; `storeId` pins a store (used while it serves the address; 404 if none has that id). */
+  async setAddress(
+    userId: string,
+    address: CartAddress,
+    storeId: string | null,
+  ): Promise<CartView> {
+    if (storeId) await this.stores.get(storeId);
     return this.change(userId, (m) =>
       m.query(`UPDATE carts SET address = $2, store_id = $3 WHERE user_id = $1`, [
         userId,

@@ -96,6 +96,7 @@ export class CartController {
   })
   @Put('address')
   @ApiOkResponse({ type: CartDto })
+  @ApiErrors('NOT_FOUND')
   setAddress(@CurrentUser() me: Principal, @Body() body: SetCartAddressDto): Promise<CartView> {
     return this.carts.setAddress(me.userId, body.address, body.storeId ?? null);
   }

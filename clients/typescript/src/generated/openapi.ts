@@ -1927,7 +1927,7 @@ export interface components {
         };
         CheckoutProblemDto: {
             /** @enum {string} */
-            code: "EMPTY" | "ADDRESS_REQUIRED" | "NOT_SERVICEABLE" | "STORE_BUSY" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_STOCK" | "QUANTITY_LIMIT" | "BELOW_MINIMUM";
+            code: "EMPTY" | "ADDRESS_REQUIRED" | "NOT_SERVICEABLE" | "STORE_BUSY" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_STOCK" | "QUANTITY_LIMIT" | "BELOW_MINIMUM" | "ORDER_TOO_LARGE";
             productIds?: string[];
         };
         CheckoutStateDto: {
@@ -10526,6 +10526,27 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenError"] & {
                         /** @enum {string} */
                         code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
                     };
                 };
             };

@@ -138,6 +138,7 @@ class CheckoutProblemDto {
       'INSUFFICIENT_STOCK',
       'QUANTITY_LIMIT',
       'BELOW_MINIMUM',
+      'ORDER_TOO_LARGE',
     ],
   })
   code!: string;
