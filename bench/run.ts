@@ -1,6 +1,7 @@
 import { createFixtures } from './fixtures.js';
 import { machine, publish, type Row } from './report.js';
 import { catalog } from './scenarios/catalog.js';
+import { checkout } from './scenarios/checkout.js';
 import type { ScenarioContext } from './scenarios/context.js';
 import { placement } from './scenarios/placement.js';
 import { tracking } from './scenarios/tracking.js';
@@ -12,9 +13,9 @@ import { BenchStack } from './stack.js';
  * bounded in time.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-/** BENCH_ONLY=catalog,placement,tracking runs a subset (e.g. while profiling). */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'catalog,placement,tracking').split(','));
-const SCENARIOS = { catalog, placement, tracking };
+/** BENCH_ONLY=catalog,placement,checkout,tracking runs a subset (e.g. while profiling). */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'catalog,placement,checkout,tracking').split(','));
+const SCENARIOS = { catalog, placement, checkout, tracking };
 const [PORT_A, PORT_B, PORT_BALANCER] = [3400, 3401, 3402];
 
 async function main(): Promise<void> {

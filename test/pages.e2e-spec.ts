@@ -581,6 +581,11 @@ describe('browser pages (headless Chromium)', () => {
       await expect(page.locator('#countdown').textContent()).resolves.toMatch(
         /^arriving in \d+:\d\d$/,
       );
+      // The bill: items, the fees charged, the total (as the order says).
+      const bill = await page.locator('table.bill').textContent();
+      expect(bill).toContain('Items');
+      expect(bill).toContain('Total');
+      if (order.deliveryFee.amount > 0) expect(bill).toContain('Delivery fee');
 
       expect((await moveOrder(order.id, { to: 'PACKED' })).status).toBe(200);
       await page.locator('#timeline li[data-type="order.packed"]').waitFor({ timeout: LIVE_MS });

@@ -111,7 +111,15 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
       met: ratio >= share && other === 0,
       cpu: run.cpu,
     });
-    if (name === '1 api') cpuPerOrderRows(ctx, run.cpu, placed, pg.cpu, pg.value.rps);
+    if (name === '1 api') {
+      cpuPerOrderRows(ctx, run.cpu, placed, pg.cpu, pg.value.rps);
+      // What the checkout scenario compares itself with (same run, same machine).
+      ctx.raw.placementOneApi = {
+        ordersPerSecond: placed,
+        cpuMsPerOrder: msPerOrder(run.cpu.api + run.cpu.postgres, placed),
+        rawPgOrdersPerSecond: pg.value.rps,
+      };
+    }
   }
 
   // "Well below capacity": half of what one api placed in the closed loop above, on this machine

@@ -22,9 +22,14 @@ export async function orderFlow({ baseUrl, email, password, here, log }: Example
   const query = { storeId: stores[0].id, inStock: true };
   const { items } = await unwrap(api.rest.GET('/v1/products', { params: { query } }));
 
-  // Place an order: an Idempotency-Key is generated, and reused if the network fails mid-call
+  // A cart on the server, priced there: lines, fees, promotions, tax and the total to show
+  await api.addToCart(items[0].id, 2);
   const address = { line1: '12, 4th Cross', city: 'Bengaluru', pincode: '560038', ...here };
-  const order = await api.placeOrder({ items: [{ productId: items[0].id, quantity: 1 }], address });
+  const cart = await api.setCartAddress(address); // cart.total, cart.checkout.ready / .problems
+
+  // Check out at exactly that total (409 CART_CHANGED with the new cart if anything moved);
+  // an Idempotency-Key is generated, and reused if the network fails mid-call
+  const order = await api.checkout(cart);
 
   // Watch it live: the timeline so far, then each new event, across reconnections
   const tracking = api.tracking();

@@ -9,6 +9,8 @@ import { uuidV4 } from './uuid.js';
 type Schemas = components['schemas'];
 export type Order = Schemas['OrderDto'];
 export type PlaceOrderBody = Schemas['PlaceOrderDto'];
+export type Cart = Schemas['CartDto'];
+export type Address = Schemas['AddressDto'];
 export type User = Schemas['UserDto'];
 
 export interface FlashCartClientOptions {
@@ -99,13 +101,55 @@ export class FlashCartClient {
    * original order.
    */
   async placeOrder(body: PlaceOrderBody, options: PlaceOrderOptions = {}): Promise<Order> {
+    return this.once(options, (key) =>
+      this.rest.POST('/v1/orders', { body, params: { header: { 'Idempotency-Key': key } } }),
+    );
+  }
+
+  /** The customer's cart, priced now (lines, fees, discounts, tax, total, `checkout.ready`). */
+  async cart(): Promise<Cart> {
+    return unwrap(this.rest.GET('/v1/cart'));
+  }
+
+  /** Adds units of a product to the cart; answers the cart priced now. */
+  async addToCart(productId: string, quantity = 1): Promise<Cart> {
+    return unwrap(this.rest.POST('/v1/cart/lines', { body: { productId, quantity } }));
+  }
+
+  /** Where to deliver: the cart is priced at the store serving the address. */
+  async setCartAddress(address: Address, storeId?: string): Promise<Cart> {
+    return unwrap(this.rest.PUT('/v1/cart/address', { body: { address, storeId } }));
+  }
+
+  /** Applies a promo code (ApiError PROMOTION_UNKNOWN for an unknown one). */
+  async applyPromoCode(code: string): Promise<Cart> {
+    return unwrap(this.rest.PUT('/v1/cart/promo-code', { body: { code } }));
+  }
+
+  /**
+   * Turns the cart the customer saw into an order at exactly its total, once (an
+   * Idempotency-Key, retried like placeOrder). When anything moved, an `ApiError` with code
+   * `CART_CHANGED` carries the cart as it is now in `error.body.cart`: show it and ask again.
+   */
+  async checkout(cart: Pick<Cart, 'version'>, options: PlaceOrderOptions = {}): Promise<Order> {
+    return this.once(options, (key) =>
+      this.rest.POST('/v1/cart/checkout', {
+        body: { version: cart.version },
+        params: { header: { 'Idempotency-Key': key } },
+      }),
+    );
+  }
+
+  /** One call made once: the same Idempotency-Key through a network error, a 503 or a key in use. */
+  private async once<T extends Result>(
+    options: PlaceOrderOptions,
+    call: (key: string) => Promise<T>,
+  ): Promise<NonNullable<T['data']>> {
     const key = options.idempotencyKey ?? uuidV4();
     const retries = options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await unwrap(
-          this.rest.POST('/v1/orders', { body, params: { header: { 'Idempotency-Key': key } } }),
-        );
+        return await unwrap(call(key));
       } catch (error) {
         const transient =
           error instanceof NetworkError ||

@@ -176,7 +176,17 @@ function renderCard(entry) {
         'div',
         { class: 'facts' },
         el('span', { class: 'items' }, `${itemCount} item${itemCount === 1 ? '' : 's'}`),
-        el('span', { class: 'total' }, formatMoney(order.total)),
+        el(
+          'span',
+          {
+            class: 'total',
+            title: `items ${formatMoney(order.subtotal)} + fees ${formatMoney(feesOf(order))} − discounts ${formatMoney(order.discount)}`,
+          },
+          formatMoney(order.total),
+        ),
+        order.discount?.amount > 0
+          ? el('span', { class: 'discount' }, `${formatMoney(order.discount)} off`)
+          : null,
         el('span', { class: 'age' }),
         order.riderId ? el('span', { class: 'rider' }, `rider ${riderLabel(order.riderId)}`) : null,
       ),
@@ -403,3 +413,9 @@ async function start() {
 }
 
 start().catch(showError);
+
+/** Delivery and small-basket fees together (orders placed before fees existed have none). */
+function feesOf(order) {
+  const amount = order.deliveryFee.amount + (order.smallBasketFee?.amount ?? 0);
+  return { amount, currency: order.total.currency };
+}

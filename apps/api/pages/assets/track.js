@@ -117,6 +117,7 @@ async function trackOrder(orderId) {
     ),
     el('section', { class: 'panel' }, el('h2', {}, 'Timeline'), timeline),
     el('section', { class: 'panel' }, el('h2', {}, 'Where is it?'), svg),
+    el('section', { class: 'panel' }, el('h2', {}, 'Your bill'), bill(order)),
   );
   document.title = `Order #${shortId(order.id)} · FlashCart`;
 
@@ -221,3 +222,25 @@ async function trackOrder(orderId) {
 
 const match = location.pathname.match(/^\/track\/([^/]+)\/?$/);
 (match ? trackOrder(decodeURIComponent(match[1])) : listOrders()).catch(showError);
+
+/** Items, fees, each discount by name, the total and the tax it includes. */
+function bill(order) {
+  const row = (label, money, sign = '') =>
+    el('tr', {}, el('th', { scope: 'row' }, label), el('td', {}, `${sign}${formatMoney(money)}`));
+  const positive = (money) => money && money.amount > 0;
+  const tax = (order.taxes ?? []).reduce((sum, t) => sum + t.tax.amount, 0);
+  return el(
+    'table',
+    { class: 'bill' },
+    el(
+      'tbody',
+      {},
+      row('Items', order.subtotal),
+      positive(order.deliveryFee) ? row('Delivery fee', order.deliveryFee) : null,
+      positive(order.smallBasketFee) ? row('Small basket fee', order.smallBasketFee) : null,
+      ...(order.discounts ?? []).map((d) => row(d.name, d.amount, '− ')),
+      row('Total', order.total),
+      tax > 0 ? row('Includes tax', { amount: tax, currency: order.total.currency }) : null,
+    ),
+  );
+}
