@@ -360,6 +360,34 @@ describe('cart', () => {
       expect((await cart(me)).body.lines).toHaveLength(1); // the new line, untouched
     });
 
+    it('shrinks a line’s discount with a short pick: fees stay, the total adds up, the refund is the difference', async () => {
+      const s = await shop([5000, 7000]);
+      const promo = await newCode(`kind, percent_bp|'percent', 1000`);
+      const { me, cart: shown } = await readyCart(s, promo.code);
+      const order = (await checkout(me, shown.version)).body;
+      const line = order.items.find((i: any) => i.productId === s.products[1].id);
+      expect(line.discount.amount).toBe(1400); // 10% of 2 × 7,000
+      const res = await http.post(
+        `/v1/admin/orders/${order.id}/lines/${s.products[1].id}/short`,
+        { found: 1 },
+        { token: admin.accessToken },
+      );
+      expect(res.status).toBe(200);
+      const after = res.body;
+      expect(after.items.find((i: any) => i.productId === s.products[1].id).discount.amount).toBe(
+        700,
+      );
+      expect(after.discount.amount).toBe(order.discount.amount - 700);
+      expect(after.deliveryFee).toEqual(order.deliveryFee);
+      expect(after.total.amount).toBe(
+        after.subtotal.amount +
+          after.deliveryFee.amount +
+          after.smallBasketFee.amount -
+          after.discount.amount,
+      );
+      expect(after.refundDue.amount).toBe(order.total.amount - after.total.amount);
+    });
+
     it('says CART_NOT_READY with the reasons when the cart cannot be checked out', async () => {
       const me = await signup(http);
       const shown = (await cart(me)).body;
