@@ -1,3 +1,4 @@
+import type { DiscountView, TaxView } from '#libs/orders';
 import { createHash } from 'node:crypto';
 import type { PricedBasket } from '#libs/pricing';
 import { money, type Money } from '#libs/products';
@@ -49,15 +50,9 @@ export interface CartView {
   lines: CartLineView[];
   subtotal: Money;
   fees: { delivery: Money; smallBasket: Money };
-  discounts: {
-    promotionId: string;
-    code: string | null;
-    name: string;
-    kind: string;
-    amount: Money;
-  }[];
+  discounts: DiscountView[];
   discountTotal: Money;
-  taxes: { rateBp: number; taxable: Money; tax: Money }[];
+  taxes: TaxView[];
   total: Money;
   promoCode: string | null;
   /** Why the promo code does not apply now (null when it does, or none is set). */

@@ -1,14 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { DeliveryAddress } from '#libs/orders';
 
-/** Where a cart is delivered: the fields of an order's address. */
-export interface CartAddress {
-  line1: string;
-  line2?: string;
-  city: string;
-  pincode: string;
-  lat: number;
-  lng: number;
-}
+/** Where a cart is delivered: an order's address. */
+export type CartAddress = DeliveryAddress;
 
 /** A customer's one cart (table `carts`, owned by this lib); its store serves its address. */
 @Entity('carts')

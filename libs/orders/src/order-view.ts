@@ -14,6 +14,20 @@ export interface OrderEventView {
   at: string;
 }
 
+/** A promotion as applied, and the tax included at one rate (orders and carts show both). */
+export interface DiscountView {
+  promotionId: string;
+  code: string | null;
+  name: string;
+  kind: string;
+  amount: Money;
+}
+export interface TaxView {
+  rateBp: number;
+  taxable: Money;
+  tax: Money;
+}
+
 export interface OrderView {
   id: string;
   status: OrderStatus;
@@ -37,16 +51,10 @@ export interface OrderView {
   deliveryFee: Money;
   smallBasketFee: Money;
   /** Every promotion applied, as applied; `discount` is their sum. */
-  discounts: {
-    promotionId: string;
-    code: string | null;
-    name: string;
-    kind: string;
-    amount: Money;
-  }[];
+  discounts: DiscountView[];
   discount: Money;
   /** Tax included in the total, per rate. */
-  taxes: { rateBp: number; taxable: Money; tax: Money }[];
+  taxes: TaxView[];
   /** subtotal + deliveryFee + smallBasketFee − discount. */
   total: Money;
   /** Owed back to the customer after short picks (zero otherwise). */

@@ -1,13 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import { conflictOnUnique } from '#libs/database';
 import type { Promotion } from '#libs/pricing';
 import { DomainError, NotFoundError } from '#libs/platform';
+import { ReadCache } from '#libs/redis';
 import './promotion-errors.js';
 import { PromotionRecord, toPromotion } from './promotion.entity.js';
 
+const PROMOTIONS_CACHE = 'promotions';
 const CODE_UNIQUE = 'promotions_code_key';
+
+/** A row back from the cache's JSON: its dates as dates. */
+function revived(r: PromotionRecord): PromotionRecord {
+  const date = (d: Date | string | null) => (d === null ? null : new Date(d));
+  return { ...r, startsAt: date(r.startsAt), endsAt: date(r.endsAt) };
+}
 const CODE_TAKEN = 'Another promotion has this code';
 
 /** What an admin sets on a promotion (`used` is counted by claims, never set). */
@@ -46,6 +54,7 @@ export interface PromotionsForPricing {
 export class Promotions {
   constructor(
     @InjectRepository(PromotionRecord) private readonly rows: Repository<PromotionRecord>,
+    private readonly cache: ReadCache,
   ) {}
 
   async create(input: PromotionInput): Promise<PromotionRecord> {
@@ -56,6 +65,7 @@ export class Promotions {
       CODE_TAKEN,
       'PROMOTION_CODE_TAKEN',
     );
+    await this.cache.invalidate(PROMOTIONS_CACHE);
     return this.get(saved.id); // with what the database set (used, createdAt, updatedAt)
   }
 
@@ -70,6 +80,7 @@ export class Promotions {
       CODE_TAKEN,
       'PROMOTION_CODE_TAKEN',
     );
+    await this.cache.invalidate(PROMOTIONS_CACHE);
     return this.get(id);
   }
 
@@ -126,29 +137,37 @@ export class Promotions {
     userId: string,
   ): Promise<PromotionsForPricing> {
     const normalised = normaliseCode(code);
-    const rows = await this.rows
-      .createQueryBuilder('p')
-      .where(
-        new Brackets((w) =>
-          w
+    // The store's automatic promotions are read by every placement: cached for a moment (an
+    // admin's change is heard at once through the cache's invalidation). A stale `used` only
+    // shows a use that is gone: the claim in SQL decides.
+    const automatic = (
+      await this.cache.getOrLoad<PromotionRecord[]>(
+        PROMOTIONS_CACHE,
+        `automatic:${storeId ?? '-'}`,
+        2_000,
+        () =>
+          this.rows
+            .createQueryBuilder('p')
             .where('p.code IS NULL AND NOT p.paused')
             .andWhere('(p.store_ids IS NULL OR CAST(:storeId AS uuid) = ANY (p.store_ids))', {
               storeId,
-            }),
-        ),
+            })
+            .getMany(),
       )
-      .orWhere('p.code = :code', { code: normalised ?? '' })
-      .getMany();
-    const mine: { promotionId: string; uses: number }[] = rows.length
+    ).map(revived);
+    const coded = normalised ? await this.rows.findOneBy({ code: normalised }) : null;
+    const rows = coded ? [...automatic, coded] : automatic;
+    const limited = rows.filter((r) => r.perCustomerLimit !== null);
+    const mine: { promotionId: string; uses: number }[] = limited.length
       ? await this.rows.manager.query(
           `SELECT promotion_id AS "promotionId", uses FROM promotion_customer_uses
             WHERE user_id = $1 AND promotion_id = ANY ($2::uuid[])`,
-          [userId, rows.map((r) => r.id)],
+          [userId, limited.map((r) => r.id)],
         )
       : [];
     return {
       promotions: rows.map(toPromotion),
-      unknownCode: normalised !== null && !rows.some((r) => r.code === normalised),
+      unknownCode: normalised !== null && !coded,
       customerUses: new Map(mine.map((m) => [m.promotionId, m.uses])),
       totalUses: new Map(rows.map((r) => [r.id, r.used])),
     };

@@ -12,7 +12,7 @@ import {
 } from 'class-validator';
 import { Optional } from '#libs/platform';
 import { MoneyDto } from '../../catalog/dto/catalog.dto.js';
-import { AddressDto } from '../../orders/dto/orders.dto.js';
+import { AddressDto, IncludedTaxDto, OrderDiscountDto } from '../../orders/dto/orders.dto.js';
 
 export class AddCartLineDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() productId!: string;
@@ -113,20 +113,6 @@ class CartFeesDto {
   @ApiProperty({ type: MoneyDto }) smallBasket!: MoneyDto;
 }
 
-class CartDiscountDto {
-  @ApiProperty({ format: 'uuid' }) promotionId!: string;
-  @ApiProperty({ type: String, nullable: true }) code!: string | null;
-  @ApiProperty() name!: string;
-  @ApiProperty({ enum: ['percent', 'flat', 'free_delivery', 'buy_x_get_y'] }) kind!: string;
-  @ApiProperty({ type: MoneyDto }) amount!: MoneyDto;
-}
-
-class CartTaxDto {
-  @ApiProperty({ type: 'integer' }) rateBp!: number;
-  @ApiProperty({ type: MoneyDto }) taxable!: MoneyDto;
-  @ApiProperty({ type: MoneyDto, description: 'Tax included in `taxable`' }) tax!: MoneyDto;
-}
-
 class CheckoutProblemDto {
   @ApiProperty({
     enum: [
@@ -166,9 +152,9 @@ export class CartDto {
   @ApiProperty({ type: [CartLineViewDto] }) lines!: CartLineViewDto[];
   @ApiProperty({ type: MoneyDto }) subtotal!: MoneyDto;
   @ApiProperty({ type: CartFeesDto }) fees!: CartFeesDto;
-  @ApiProperty({ type: [CartDiscountDto] }) discounts!: CartDiscountDto[];
+  @ApiProperty({ type: [OrderDiscountDto] }) discounts!: OrderDiscountDto[];
   @ApiProperty({ type: MoneyDto }) discountTotal!: MoneyDto;
-  @ApiProperty({ type: [CartTaxDto] }) taxes!: CartTaxDto[];
+  @ApiProperty({ type: [IncludedTaxDto] }) taxes!: IncludedTaxDto[];
   @ApiProperty({ type: MoneyDto }) total!: MoneyDto;
   @ApiProperty({ type: String, nullable: true }) promoCode!: string | null;
   @ApiProperty({
