@@ -1910,21 +1910,6 @@ export interface components {
             delivery: components["schemas"]["MoneyDto"];
             smallBasket: components["schemas"]["MoneyDto"];
         };
-        CartDiscountDto: {
-            /** Format: uuid */
-            promotionId: string;
-            code: string | null;
-            name: string;
-            /** @enum {string} */
-            kind: "percent" | "flat" | "free_delivery" | "buy_x_get_y";
-            amount: components["schemas"]["MoneyDto"];
-        };
-        CartTaxDto: {
-            rateBp: number;
-            taxable: components["schemas"]["MoneyDto"];
-            /** @description Tax included in `taxable` */
-            tax: components["schemas"]["MoneyDto"];
-        };
         CheckoutProblemDto: {
             /** @enum {string} */
             code: "EMPTY" | "ADDRESS_REQUIRED" | "NOT_SERVICEABLE" | "STORE_BUSY" | "PRODUCT_UNAVAILABLE" | "INSUFFICIENT_STOCK" | "QUANTITY_LIMIT" | "BELOW_MINIMUM" | "ORDER_TOO_LARGE";
@@ -1944,9 +1929,9 @@ export interface components {
             lines: components["schemas"]["CartLineViewDto"][];
             subtotal: components["schemas"]["MoneyDto"];
             fees: components["schemas"]["CartFeesDto"];
-            discounts: components["schemas"]["CartDiscountDto"][];
+            discounts: components["schemas"]["OrderDiscountDto"][];
             discountTotal: components["schemas"]["MoneyDto"];
-            taxes: components["schemas"]["CartTaxDto"][];
+            taxes: components["schemas"]["IncludedTaxDto"][];
             total: components["schemas"]["MoneyDto"];
             promoCode: string | null;
             /** @description Why the code does not apply now: PAUSED, NOT_STARTED, EXPIRED, WRONG_STORE, MIN_BASKET, FIRST_ORDER_ONLY, CUSTOMER_LIMIT, USAGE_LIMIT, NOTHING_TO_DISCOUNT, UNKNOWN */
@@ -9202,7 +9187,7 @@ export interface operations {
                      *         {
                      *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "code": "string",
-                     *           "name": "string",
+                     *           "name": "10% off fruit",
                      *           "kind": "percent",
                      *           "amount": {
                      *             "amount": 4500,
@@ -9216,7 +9201,7 @@ export interface operations {
                      *       },
                      *       "taxes": [
                      *         {
-                     *           "rateBp": 1,
+                     *           "rateBp": 500,
                      *           "taxable": {
                      *             "amount": 4500,
                      *             "currency": "INR"
@@ -9417,7 +9402,7 @@ export interface operations {
                      *         {
                      *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "code": "string",
-                     *           "name": "string",
+                     *           "name": "10% off fruit",
                      *           "kind": "percent",
                      *           "amount": {
                      *             "amount": 4500,
@@ -9431,7 +9416,7 @@ export interface operations {
                      *       },
                      *       "taxes": [
                      *         {
-                     *           "rateBp": 1,
+                     *           "rateBp": 500,
                      *           "taxable": {
                      *             "amount": 4500,
                      *             "currency": "INR"
@@ -9642,7 +9627,7 @@ export interface operations {
                      *         {
                      *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "code": "string",
-                     *           "name": "string",
+                     *           "name": "10% off fruit",
                      *           "kind": "percent",
                      *           "amount": {
                      *             "amount": 4500,
@@ -9656,7 +9641,7 @@ export interface operations {
                      *       },
                      *       "taxes": [
                      *         {
-                     *           "rateBp": 1,
+                     *           "rateBp": 500,
                      *           "taxable": {
                      *             "amount": 4500,
                      *             "currency": "INR"
@@ -9910,7 +9895,7 @@ export interface operations {
                      *         {
                      *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "code": "string",
-                     *           "name": "string",
+                     *           "name": "10% off fruit",
                      *           "kind": "percent",
                      *           "amount": {
                      *             "amount": 4500,
@@ -9924,7 +9909,7 @@ export interface operations {
                      *       },
                      *       "taxes": [
                      *         {
-                     *           "rateBp": 1,
+                     *           "rateBp": 500,
                      *           "taxable": {
                      *             "amount": 4500,
                      *             "currency": "INR"
@@ -10169,7 +10154,7 @@ export interface operations {
                      *         {
                      *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "code": "string",
-                     *           "name": "string",
+                     *           "name": "10% off fruit",
                      *           "kind": "percent",
                      *           "amount": {
                      *             "amount": 4500,
@@ -10183,7 +10168,7 @@ export interface operations {
                      *       },
                      *       "taxes": [
                      *         {
-                     *           "rateBp": 1,
+                     *           "rateBp": 500,
                      *           "taxable": {
                      *             "amount": 4500,
                      *             "currency": "INR"
@@ -10420,7 +10405,7 @@ export interface operations {
                      *         {
                      *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "code": "string",
-                     *           "name": "string",
+                     *           "name": "10% off fruit",
                      *           "kind": "percent",
                      *           "amount": {
                      *             "amount": 4500,
@@ -10434,7 +10419,7 @@ export interface operations {
                      *       },
                      *       "taxes": [
                      *         {
-                     *           "rateBp": 1,
+                     *           "rateBp": 500,
                      *           "taxable": {
                      *             "amount": 4500,
                      *             "currency": "INR"
@@ -10665,7 +10650,7 @@ export interface operations {
                      *         {
                      *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "code": "string",
-                     *           "name": "string",
+                     *           "name": "10% off fruit",
                      *           "kind": "percent",
                      *           "amount": {
                      *             "amount": 4500,
@@ -10679,7 +10664,7 @@ export interface operations {
                      *       },
                      *       "taxes": [
                      *         {
-                     *           "rateBp": 1,
+                     *           "rateBp": 500,
                      *           "taxable": {
                      *             "amount": 4500,
                      *             "currency": "INR"
@@ -10901,7 +10886,7 @@ export interface operations {
                      *         {
                      *           "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "code": "string",
-                     *           "name": "string",
+                     *           "name": "10% off fruit",
                      *           "kind": "percent",
                      *           "amount": {
                      *             "amount": 4500,
@@ -10915,7 +10900,7 @@ export interface operations {
                      *       },
                      *       "taxes": [
                      *         {
-                     *           "rateBp": 1,
+                     *           "rateBp": 500,
                      *           "taxable": {
                      *             "amount": 4500,
                      *             "currency": "INR"
