@@ -69,7 +69,10 @@ export class CartPricing {
       {
         now: new Date(),
         storeId: store?.id ?? '',
-        customerOrders: await this.ordersOf(userId),
+        // Counted only when a promotion asks (first order only): most reads need no query.
+        customerOrders: found.promotions.some((p) => p.firstOrderOnly)
+          ? await this.ordersOf(userId)
+          : 0,
         customerUses: found.customerUses,
         totalUses: found.totalUses,
       },
