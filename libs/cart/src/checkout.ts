@@ -53,15 +53,17 @@ export class Checkout {
     request: CheckoutRequest,
   ): Promise<{ status: number; body: OrderView }> {
     const fingerprint = { checkout: request.version, note: request.note ?? null };
-    const earlier = await this.placement.replay(userId, idempotencyKey, fingerprint);
-    if (earlier) return earlier;
     const cart = await this.db.getRepository(Cart).findOneBy({ userId });
     const now = await this.pricing.price(userId, cart);
-    if (now.view.version !== request.version) throw changed(now.view);
-    if (!now.view.checkout.ready)
+    if (now.view.version !== request.version || !now.view.checkout.ready) {
+      // A retry after this key's order emptied the cart: that order is the answer.
+      const earlier = await this.placement.replay(userId, idempotencyKey, fingerprint);
+      if (earlier) return earlier;
+      if (now.view.version !== request.version) throw changed(now.view);
       throw new DomainError('CART_NOT_READY', 'The cart cannot be checked out as it is', {
         cart: now.view,
       });
+    }
     const changedNow = async () => changed((await this.pricing.price(userId, cart)).view);
     try {
       return await this.placement.place(
