@@ -46,7 +46,15 @@ export class CartPricing {
     return serving.find((s) => s.id === cart.storeId) ?? serving[0] ?? null;
   }
 
-  async price(userId: string, cart: Cart | null): Promise<PricedCart> {
+  /**
+   * `capacity: false` skips asking whether the store is at capacity (checkout: the placement's
+   * insert decides that, and answers STORE_BUSY).
+   */
+  async price(
+    userId: string,
+    cart: Cart | null,
+    options: { capacity?: boolean } = {},
+  ): Promise<PricedCart> {
     const store = await this.storeFor(cart);
     const lines = await this.load(userId, store?.id ?? null);
     const hasStore = store !== null;
@@ -77,7 +85,7 @@ export class CartPricing {
         totalUses: found.totalUses,
       },
     );
-    const problems = await this.problems(cart, store, lines, priced);
+    const problems = await this.problems(cart, store, lines, priced, options.capacity ?? true);
     const promoCodeProblem = found.unknownCode
       ? 'UNKNOWN'
       : (priced.refused.find((r) => r.code === cart?.promoCode)?.reason ?? null);
@@ -88,7 +96,8 @@ export class CartPricing {
         priced.fees,
         priced.discounts.map((d) => [d.promotionId, d.amountMinor]),
         priced.totalMinor,
-        problems,
+        // A busy store is a moment, not a price: it does not change the version.
+        problems.filter((p) => p.code !== 'STORE_BUSY'),
       ]),
       address: cart?.address ?? undefined,
       store: store ? { id: store.id, name: store.name, distanceM: store.distanceM } : undefined,
@@ -132,6 +141,7 @@ export class CartPricing {
     store: ServiceableStore | null,
     lines: LoadedLine[],
     priced: PricedBasket,
+    capacity: boolean,
   ): Promise<CartView['checkout']['problems']> {
     const problems: CartView['checkout']['problems'] = [];
     const add = (code: CheckoutProblem, productIds?: string[]) =>
@@ -139,7 +149,7 @@ export class CartPricing {
     if (lines.length === 0) add('EMPTY');
     if (!cart?.address) add('ADDRESS_REQUIRED');
     else if (!store) add('NOT_SERVICEABLE');
-    else if ((await this.capacity.busy([store.id])).has(store.id)) add('STORE_BUSY');
+    else if (capacity && (await this.capacity.busy([store.id])).has(store.id)) add('STORE_BUSY');
     const having = (...kinds: string[]) =>
       lines
         .filter((l) => kinds.includes(lineProblem(l, store !== null) ?? ''))

@@ -54,7 +54,7 @@ export class Checkout {
   ): Promise<{ status: number; body: OrderView }> {
     const fingerprint = { checkout: request.version, note: request.note ?? null };
     const cart = await this.db.getRepository(Cart).findOneBy({ userId });
-    const now = await this.pricing.price(userId, cart);
+    const now = await this.pricing.price(userId, cart, { capacity: false });
     if (now.view.version !== request.version || !now.view.checkout.ready) {
       // A retry after this key's order emptied the cart: that order is the answer.
       const earlier = await this.placement.replay(userId, idempotencyKey, fingerprint);
