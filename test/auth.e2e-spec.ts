@@ -192,6 +192,26 @@ describe('auth', () => {
       );
     });
 
+    it('refuses a look-alike letter in the domain and a stray combining mark, with a 400 naming the field', async () => {
+      const id = tag();
+      const domain = `flashcart-${id}.local`;
+      expect((await signupAs(`customer@${domain}`)).status).toBe(201);
+      const lookAlikes = [
+        [`customer@${domain.replace('local', 'loca\u0131')}`, /^email must have a domain of ASCII/], // dotless ı
+        [`admin@${domain.replace('cart', 'c\u0430rt')}`, /^email must have a domain of ASCII/], // Cyrillic а
+        [`customer@${domain.replace('local', 'l\u043ecal')}`, /^email must have a domain of ASCII/], // Cyrillic о
+        [`c\u0336ustomer@${domain}`, /^email must not contain combining marks/], // overlay
+      ] as const;
+      for (const [email, message] of lookAlikes)
+        for (const res of [await signupAs(email), await login(email)]) {
+          expectErrorShape(res, 400);
+          expect(res.body.code).toBe('VALIDATION_FAILED');
+          expect(res.body.message).toMatch(message);
+        }
+      // An internationalised domain in its xn-- form is an address like any other.
+      expect((await signupAs(`customer@xn--mller-kva-${id}.de`)).status).toBe(201);
+    });
+
     it("normalises the admin's user search the same way, and refuses invisible characters there", async () => {
       const admin = await userWithRole(api.app, http, 'admin');
       const id = tag();

@@ -333,6 +333,23 @@ describe('jobs and the worker', () => {
           headers: { authorization: 'Bearer a-long-metrics-token-123' },
         });
         expect(ok.status).toBe(200);
+        // The scheme is case-insensitive (RFC 7235), as the REST API reads it.
+        for (const scheme of ['bearer', 'BEARER', 'bEaReR'])
+          expect(
+            (
+              await client.get('/metrics', {
+                headers: { authorization: `${scheme} a-long-metrics-token-123` },
+              })
+            ).status,
+          ).toBe(200);
+        for (const wrong of [
+          'Basic a-long-metrics-token-123',
+          'Bearer',
+          'a-long-metrics-token-123',
+        ])
+          expect((await client.get('/metrics', { headers: { authorization: wrong } })).status).toBe(
+            401,
+          );
       } finally {
         await guarded.close();
       }

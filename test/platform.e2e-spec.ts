@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { apiOnPrivateRedis, startApi, startWorker, type RunningApp } from './harness/apps.js';
 import { expectErrorShape, HttpClient } from './harness/http-client.js';
 import { operations } from './harness/openapi.js';
+import { rawExchange } from './harness/raw-request.js';
 
 describe('platform: health, errors, request ids, docs', () => {
   let api: RunningApp;
@@ -109,6 +110,37 @@ describe('platform: health, errors, request ids, docs', () => {
     const committed = JSON.parse(readFileSync('openapi.json', 'utf8'));
     // Stale? Run `make openapi` and commit the file.
     expect(doc.body).toEqual(committed);
+  });
+
+  it('answers an unparsable request target in the error shape with the security headers, and HEAD without a body', async () => {
+    const headers = (response: string) => {
+      const [head = '', after = ''] = response.split('\r\n\r\n');
+      const [statusLine, ...lines] = head.split('\r\n');
+      const map = new Map(
+        lines.map((line) => [
+          line.slice(0, line.indexOf(':')).toLowerCase(),
+          line.slice(line.indexOf(':') + 1).trim(),
+        ]),
+      );
+      return { statusLine, map, after };
+    };
+    for (const method of ['HEAD', 'GET']) {
+      const res = headers(
+        await rawExchange(api.url, `${method} %2Fadmin/board HTTP/1.1\r\nHost: x\r\n\r\n`),
+      );
+      expect(res.statusLine).toBe('HTTP/1.1 400 Bad Request');
+      expect(res.map.get('content-security-policy')).toContain("default-src 'self'");
+      expect(res.map.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(res.map.get('strict-transport-security')).toBeDefined();
+      expect(res.map.get('x-content-type-options')).toBe('nosniff');
+      if (method === 'HEAD') expect(res.after).toBe('');
+      else
+        expect(JSON.parse(res.after)).toMatchObject({
+          statusCode: 400,
+          code: 'MALFORMED_REQUEST',
+          requestId: res.map.get('x-request-id'),
+        });
+    }
   });
 });
 

@@ -100,6 +100,23 @@ describe('realtime tracking', () => {
     });
   });
 
+  it('answers an event it has no handler for with UNKNOWN_EVENT, never leaving the ack waiting', async () => {
+    const client = await connect(a, (await signup(httpA)).accessToken);
+    for (const event of [
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'subscribe.all',
+      'order.event',
+    ])
+      expect(await client.emit(event, {})).toEqual({ ok: false, error: 'UNKNOWN_EVENT' });
+    // The socket is still served.
+    expect(await client.emit('subscribe', { orderId: 'nope' })).toEqual({
+      ok: false,
+      error: 'BAD_REQUEST',
+    });
+  });
+
   it('delivers a REST status change as order.event with the right seq', async () => {
     const { order, customer } = await placeOrder();
     const client = await connect(a, customer.accessToken);

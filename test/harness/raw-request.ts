@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 
 export interface RawResponse {
   status: number;
@@ -104,4 +105,21 @@ export function pathVariants(path: string): { kind: string; path: string }[] {
   variants.push({ kind: 'trailing /.', path: `${pathname}/.${q}` });
   variants.push({ kind: 'trailing %2F', path: `${pathname}%2F${q}` });
   return variants;
+}
+
+/**
+ * Bytes written on a plain TCP socket, and everything the server sent back until it closed:
+ * for requests an HTTP client will not send (a request target not starting with `/`), and to see
+ * exactly what follows the headers (an HTTP client skips a HEAD response's body).
+ */
+export function rawExchange(baseUrl: string, bytes: string): Promise<string> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(bytes));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('error', reject);
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no close within 10 s')));
+  });
 }

@@ -53,9 +53,10 @@ export type UnsubscribedMessage =
 /**
  * Any message may be refused before it is looked at: `RATE_LIMITED` past the socket's message
  * budget (TRACKING_MESSAGES_PER_SECOND, TRACKING_MESSAGE_BURST), `UNAVAILABLE` when the user's
- * role could not be re-read (database away; send it again shortly).
+ * role could not be re-read (database away; send it again shortly), `UNKNOWN_EVENT` for an event
+ * name the server has no handler for.
  */
-export type RefusedMessage = 'RATE_LIMITED' | 'UNAVAILABLE';
+export type RefusedMessage = 'RATE_LIMITED' | 'UNAVAILABLE' | 'UNKNOWN_EVENT';
 
 export interface SubscribeRequest {
   orderId: string;

@@ -46,15 +46,23 @@ export class JobsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // Queue depths are read from Redis when Prometheus scrapes.
-    this.metrics.onScrape(async () => {
-      for (const { name } of queues) {
-        const counts = await this.moduleRef
-          .get<Queue>(getQueueToken(name), { strict: false })
-          .getJobCounts();
-        for (const [state, count] of Object.entries(counts))
-          this.metrics.queueJobs.set({ queue: name, state }, count);
-      }
+    // Queue depths are read from Redis when Prometheus scrapes; with Redis away the scrape leaves
+    // them out (Metrics bounds the wait) rather than waiting for it to come back.
+    this.metrics.onScrape({
+      name: 'queues',
+      read: async () => {
+        const counts = await Promise.all(
+          queues.map(({ name }) =>
+            this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }).getJobCounts(),
+          ),
+        );
+        return () =>
+          queues.forEach(({ name }, i) => {
+            for (const [state, count] of Object.entries(counts[i]!))
+              this.metrics.queueJobs.set({ queue: name, state }, count);
+          });
+      },
+      clear: () => this.metrics.queueJobs.reset(),
     });
   }
 }

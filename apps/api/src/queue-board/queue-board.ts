@@ -13,6 +13,11 @@ export const QUEUE_BOARD_ROUTE = '/admin/queues';
 /** The board's routes as the router matches them (also what its CSP is chosen by). */
 export const QUEUE_BOARD_ROUTES = [QUEUE_BOARD_ROUTE, `${QUEUE_BOARD_ROUTE}/*`] as const;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * The longest the board may take to answer: its reads wait for Redis (BullMQ's connections queue
+ * commands until it is back), so without a bound an outage hung every board request.
+ */
+const BOARD_DEADLINE_MS = 5_000;
 
 /**
  * Bull Board (queues, failed jobs, retries) at /admin/queues. It is a Fastify plugin outside
@@ -74,20 +79,37 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
       ? payload.replace(/<link[^>]+\/\/fonts\.(googleapis|gstatic)\.com[^>]*>/g, '')
       : payload;
 
+  const queues = Object.values(QUEUES).map((name) =>
+    app.get<Queue>(getQueueToken(name), { strict: false }),
+  );
+  const unavailable = (request: FastifyRequest, reply: FastifyReply) =>
+    reply.status(503).send(
+      errorBody(503, 'The queues cannot be read: Redis is not answering', String(request.id), {
+        code: 'SERVICE_UNAVAILABLE',
+      }),
+    );
+
   let board: Promise<FastifyInstance> | undefined;
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    // Redis known to be away: answer now rather than queue the board's reads behind the outage.
+    if (!(await queuesConnected(queues))) return unavailable(request, reply);
     board ??= loadBoard(app).catch((err: unknown) => {
       board = undefined; // the next request tries again
       throw err;
     });
     const instance = await board;
-    const res = await instance.inject({
-      method: request.method as 'GET',
-      url: request.url,
-      headers: withoutHopHeaders(request.headers),
-      // Fastify parsed the body (JSON); the board parses it again.
-      ...(request.body === undefined ? {} : { payload: JSON.stringify(request.body) }),
-    });
+    // Redis lost without the connection noticing yet, or too slow: the deadline answers.
+    const res = await withinDeadline(
+      instance.inject({
+        method: request.method as 'GET',
+        url: request.url,
+        headers: withoutHopHeaders(request.headers),
+        // Fastify parsed the body (JSON); the board parses it again.
+        ...(request.body === undefined ? {} : { payload: JSON.stringify(request.body) }),
+      }),
+      BOARD_DEADLINE_MS,
+    );
+    if (!res) return unavailable(request, reply);
     if (res.headers[NOT_A_BOARD_ROUTE]) return reply.callNotFound(); // our 404, in our error shape
     reply.status(res.statusCode).headers(withoutHopHeaders(res.headers));
     // HTML as text, so that withoutFontLinks can take the fonts link out.
@@ -121,6 +143,28 @@ async function loadBoard(app: NestFastifyApplication): Promise<FastifyInstance> 
 }
 
 const NOT_A_BOARD_ROUTE = 'x-not-a-board-route';
+
+/** Whether every queue's Redis connection is up (ioredis' status; an unopened one is waited for briefly). */
+async function queuesConnected(queues: Queue[]): Promise<boolean> {
+  const clients = await withinDeadline(
+    Promise.all(queues.map((queue) => queue.getBackend().client)),
+    1_000,
+  );
+  return clients?.every((client) => client.status === 'ready') ?? false;
+}
+
+/** The promise's value, or undefined once `ms` have passed (the promise is left to settle). */
+async function withinDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Headers that describe one connection or one encoding of the body, not the message. */
 const HOP_HEADERS = new Set([

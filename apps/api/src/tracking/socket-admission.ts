@@ -42,6 +42,8 @@ export class SocketAdmission {
     private readonly authority: SocketAuthority,
     private readonly config: AppConfig,
     private readonly logger: Logger,
+    /** The events the gateway handles; any other is answered `UNKNOWN_EVENT`. */
+    private readonly events: ReadonlySet<string>,
   ) {
     const trust = config.http.trustProxy;
     this.trusted = typeof trust === 'boolean' ? () => trust : proxyAddr.compile(trust);
@@ -98,8 +100,9 @@ export class SocketAdmission {
   }
 
   /**
-   * Before every message: its budget (refused before it costs anything), then the user's role
-   * now (a demoted admin or rider loses their powers with their next message).
+   * Before every message: its budget (refused before it costs anything), its name (an event no
+   * handler answers would leave the client's acknowledgement waiting forever), then the user's
+   * role now (a demoted admin or rider loses their powers with their next message).
    */
   private authorise(socket: Socket, packet: unknown[], proceed: () => void): void {
     const ack = packet.at(-1);
@@ -107,6 +110,8 @@ export class SocketAdmission {
       if (typeof ack === 'function') ack({ ok: false, error });
     };
     if (!(socket.data as SocketData).budget.take()) return refuse('RATE_LIMITED');
+    if (typeof packet[0] !== 'string' || !this.events.has(packet[0]))
+      return refuse('UNKNOWN_EVENT');
     this.authority.refresh(socket).then(
       (live) => live && proceed(),
       (err: unknown) => {

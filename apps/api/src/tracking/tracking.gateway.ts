@@ -11,6 +11,7 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import type {
+  ClientToServerEvents,
   RiderLocationAck,
   RiderLocationMessage,
   SubscribeAck,
@@ -33,6 +34,18 @@ import { ConnectionLimits } from './connection-limits.js';
 import { OrderStreams, toWire } from './order-streams.js';
 import { SocketAdmission } from './socket-admission.js';
 import { SocketAuthority, userRoom, type SocketData } from './socket-authority.js';
+
+/**
+ * The messages this gateway has handlers for (their names, from the protocol); SocketAdmission
+ * answers any other with `UNKNOWN_EVENT` rather than leave its acknowledgement waiting forever.
+ */
+const MESSAGES = {
+  subscribe: 'subscribe',
+  unsubscribe: 'unsubscribe',
+  subscribeStore: 'subscribe.store',
+  riderLocation: 'rider.location',
+} as const satisfies Record<string, keyof ClientToServerEvents>;
+const TRACKING_MESSAGES: ReadonlySet<string> = new Set(Object.values(MESSAGES));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An event seq to resume after (0 = from the start). */
@@ -72,7 +85,14 @@ export class TrackingGateway
   ) {
     this.streams = new OrderStreams(orders, this.logger);
     this.authority = new SocketAuthority(auth, orders, this.logger);
-    this.admission = new SocketAdmission(auth, limits, this.authority, config, this.logger);
+    this.admission = new SocketAdmission(
+      auth,
+      limits,
+      this.authority,
+      config,
+      this.logger,
+      TRACKING_MESSAGES,
+    );
   }
 
   async afterInit(namespace: Namespace): Promise<void> {
@@ -104,7 +124,7 @@ export class TrackingGateway
     this.admission.release(socket);
   }
 
-  @SubscribeMessage('subscribe')
+  @SubscribeMessage(MESSAGES.subscribe)
   async subscribe(
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: unknown,
@@ -135,7 +155,7 @@ export class TrackingGateway
     return { ok: true, order: { id: orderId, status, seq: current?.seq ?? 0 } };
   }
 
-  @SubscribeMessage('unsubscribe')
+  @SubscribeMessage(MESSAGES.unsubscribe)
   async unsubscribe(
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: unknown,
@@ -148,7 +168,7 @@ export class TrackingGateway
   }
 
   /** Ops board: every order event of a store (admins). */
-  @SubscribeMessage('subscribe.store')
+  @SubscribeMessage(MESSAGES.subscribeStore)
   async subscribeStore(
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: unknown,
@@ -162,7 +182,7 @@ export class TrackingGateway
   }
 
   /** A rider's position on an order out for delivery; at most one accepted per second. */
-  @SubscribeMessage('rider.location')
+  @SubscribeMessage(MESSAGES.riderLocation)
   async riderLocation(
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: unknown,

@@ -49,6 +49,28 @@ describe('canonicalEmail', () => {
       expect(refusal(`${imitation}@example.com`)).toMatch(/imitate/);
   });
 
+  it('refuses a domain that is not ASCII: look-alike letters, internationalised unless in xn-- form', () => {
+    for (const lookAlike of [
+      'customer@flashcart.loca\u0131', // dotless ı
+      'admin@flashc\u0430rt.local', // Cyrillic а
+      'customer@flashcart.l\u043ecal', // Cyrillic о
+      'asha@m\u00fcller.de',
+      'asha@exa\u0301mple.com',
+    ])
+      expect(refusal(lookAlike)).toBe(
+        'email must have a domain of ASCII letters, digits, hyphens and dots after the @ (write an internationalised domain in its xn-- form)',
+      );
+    expect(canonicalEmail('asha@xn--mller-kva.de')).toBe('asha@xn--mller-kva.de');
+    expect(canonicalEmail('asha@\uff45xample.com')).toBe('asha@example.com'); // fullwidth ｅ
+  });
+
+  it('refuses a combining mark that composition left standing, such as an overlay', () => {
+    for (const marked of ['c\u0336ustomer', 'q\u0303', 'c\u20d2ustomer', 'a\u0301\u0301'])
+      expect(refusal(`${marked}@flashcart.local`)).toBe(
+        'email must not contain combining marks that are not part of a letter',
+      );
+  });
+
   it('accepts one script throughout, digits and punctuation included, and Japanese mixes', () => {
     expect(canonicalEmail('\u0430\u043d\u044f.2024@example.com')).toBe(
       '\u0430\u043d\u044f.2024@example.com',

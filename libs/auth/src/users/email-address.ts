@@ -5,8 +5,9 @@ import { DomainError } from '#libs/platform';
  * admin's user search): trimmed, NFKC-normalised, then lower-cased, so that a fullwidth `ｕ`, a
  * decomposed `é` or `ＡＤＭＩＮ` is the same address as its plain form. What normalisation cannot
  * merge and a person cannot see is refused with a 400 naming the field: invisible characters,
- * letters of several scripts in the local part (`pаypal` with a Cyrillic `а`), and the Latin
- * letters that imitate an ASCII letter without a visible mark (a dotless `ı`).
+ * letters of several scripts in the local part (`pаypal` with a Cyrillic `а`), the Latin
+ * letters that imitate an ASCII letter without a visible mark (a dotless `ı`), a combining mark
+ * left over after composition (`c̶ustomer`), and a domain that is not plain ASCII.
  */
 export function normalizeEmail(raw: string): string {
   return raw.trim().normalize('NFKC').toLowerCase();
@@ -21,6 +22,21 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\s]/u;
  */
 const IMITATING_LATIN =
   /[\u0131\u0237\u0251\u0261\u0262\u0269\u026a\u0274\u0280\u028f\u029c\u029f\u1d00-\u1d22\ua731]|[ij]\u0307/u;
+
+/**
+ * A combining mark that belongs to no script (Unicode's Inherited: accents, overlays such as
+ * U+0336's strike-through) and that NFKC did not compose into a letter: it decorates whatever
+ * precedes it, so `c̶ustomer` would pass for `customer`. The vowel signs of Devanagari, Tamil…
+ * belong to their script and are needed to write it, so they stay.
+ */
+const STRAY_MARK = /(?=\p{M})\p{Script=Inherited}/u;
+
+/**
+ * A domain as DNS carries it: ASCII letters, digits, hyphens and dots. An internationalised
+ * domain is written in its punycode (`xn--…`) form, so `flashcаrt.local` with a Cyrillic `а`
+ * or `flashcart.locaı` cannot pass for ours.
+ */
+const ASCII_DOMAIN = /^[a-z0-9.-]+$/;
 
 /** The scripts whose letters are told apart; Han, Hiragana and Katakana count as one (Japanese). */
 const SCRIPTS: [string, RegExp][] = (
@@ -69,9 +85,16 @@ function refuseInvisible(email: string, field: string): void {
 export function canonicalEmail(raw: string, field = 'email'): string {
   const email = normalizeEmail(raw);
   refuseInvisible(email, field);
-  const local = email.slice(0, email.lastIndexOf('@'));
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  if (!ASCII_DOMAIN.test(email.slice(at + 1)))
+    throw invalid(
+      `${field} must have a domain of ASCII letters, digits, hyphens and dots after the @ (write an internationalised domain in its xn-- form)`,
+    );
   if (IMITATING_LATIN.test(local))
     throw invalid(`${field} must not contain letters that imitate others (such as a dotless ı)`);
+  if (STRAY_MARK.test(local))
+    throw invalid(`${field} must not contain combining marks that are not part of a letter`);
   const scripts = new Set([...local].filter((c) => /\p{L}/u.test(c)).map(scriptOf));
   if (scripts.size > 1)
     throw invalid(

@@ -26,6 +26,24 @@ export const CONTENT_SECURITY_POLICIES = {
 export type ContentSecurityPolicyName = keyof typeof CONTENT_SECURITY_POLICIES;
 
 /**
+ * The strict policy's headers as helmet sets them, for an answer written on the raw socket
+ * before any request exists (answerClientError): every response carries them, that one too.
+ */
+export function strictSecurityHeaders(): [string, string][] {
+  const headers: [string, string][] = [];
+  const response = {
+    setHeader: (name: string, value: string) => headers.push([name, String(value)]),
+    removeHeader: () => undefined,
+  };
+  helmet({ contentSecurityPolicy: { directives: STRICT } })(
+    {} as never,
+    response as never,
+    () => undefined,
+  );
+  return headers;
+}
+
+/**
  * An onRequest hook setting helmet's security headers, with the CSP chosen by the matched route
  * (`request.routeOptions.url`, e.g. `/admin/queues/*`): never by the raw URL, which can spell a
  * path many ways. Each policy's helmet is built once: @fastify/helmet rebuilds helmet and

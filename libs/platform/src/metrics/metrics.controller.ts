@@ -10,6 +10,14 @@ import { Metrics } from './metrics.js';
 const digest = (text: string) => createHash('sha256').update(text).digest();
 const same = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
+/** The credentials of `Authorization: Bearer <token>`; the scheme in any case (RFC 7235). */
+function bearerCredentials(header = ''): string | undefined {
+  const space = header.indexOf(' ');
+  return space > 0 && header.slice(0, space).toLowerCase() === 'bearer'
+    ? header.slice(space + 1)
+    : undefined;
+}
+
 /**
  * Prometheus text format; behind METRICS_TOKEN when one is configured (always in production:
  * libs/config refuses to start without it there).
@@ -27,7 +35,8 @@ export class MetricsController {
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(@Headers('authorization') authorization?: string): Promise<string> {
     const token = this.config.metrics.token;
-    if (token && !same(authorization ?? '', `Bearer ${token}`)) {
+    const credentials = bearerCredentials(authorization);
+    if (token && (credentials === undefined || !same(credentials, token))) {
       throw new DomainError('UNAUTHORIZED', 'A metrics token is required');
     }
     return this.metrics.render();
