@@ -107,6 +107,18 @@ describe('robustness: hostile input gets a 4xx in the error shape', () => {
       expectValidationError(created);
     });
 
+    it('an unpaired surrogate in a JSON string or key (validator threw: 500)', async () => {
+      // Found by the fuzz suite (FUZZ_SEED=1313530174): {"email":"\ud800"} answered 500.
+      const raw = '{"email":"\\ud800","password":"correct horse battery","name":"Asha"}';
+      const signup = await http.request('POST', '/v1/auth/signup', undefined, { raw });
+      expectValidationError(signup);
+      expect(JSON.stringify(signup.body.message)).toContain('email');
+      const key = await http.request('POST', '/v1/auth/login', undefined, {
+        raw: '{"\\udc00":1,"email":"a@b.co","password":"xxxxxxxx"}',
+      });
+      expectValidationError(key);
+    });
+
     it('in a JSON key', async () => {
       expectValidationError(
         await http.post('/v1/auth/login', { 'email\u0000': 'x@y.z', password: 'whatever!' }),

@@ -8,11 +8,20 @@ import { BadRequestException } from '@nestjs/common';
 export const MAX_JSON_DEPTH = 32;
 
 const NUL = '\u0000';
+/** A UTF-16 surrogate without its pair: not Unicode text (JSON's `"\ud800"` makes one). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text no field may hold: NUL (PostgreSQL refuses it) or a lone surrogate (validators threw). */
+function unacceptable(text: string): boolean {
+  return text.includes(NUL) || LONE_SURROGATE.test(text);
+}
+const WHAT = 'NUL characters or unpaired surrogates';
 
 /**
- * Checks what a client sent before any route sees it, once for every route: no NUL character in
- * a query value or key, a path parameter, or a JSON string or key (PostgreSQL refuses NUL in text
- * and jsonb: it answered 500), and JSON no deeper than MAX_JSON_DEPTH. Empty query values are
+ * Checks what a client sent before any route sees it, once for every route: no NUL character and
+ * no unpaired surrogate in a query value or key, a path parameter, or a JSON string or key
+ * (PostgreSQL refuses NUL in text and jsonb: it answered 500; validator's isEmail threw on a lone
+ * surrogate: 500), and JSON no deeper than MAX_JSON_DEPTH. Empty query values are
  * dropped: `?lat=` means lat is missing (class-transformer had turned it into 0). Headers need no
  * check: Node's HTTP parser refuses NUL in them. Throws a 400 VALIDATION_FAILED naming the field.
  */
@@ -21,19 +30,19 @@ export function guardRequestInput(request: FastifyRequest): void {
   const query = request.query as Record<string, unknown> | undefined;
   if (query && typeof query === 'object') {
     for (const [key, value] of Object.entries(query)) {
-      if (key.includes(NUL)) problems.push('query parameter names must not contain NUL characters');
+      if (unacceptable(key)) problems.push(`query parameter names must not contain ${WHAT}`);
       else if (value === '') delete query[key];
-      else if (hasNul(value)) problems.push(`${key} must not contain NUL characters`);
+      else if (hasUnacceptable(value)) problems.push(`${key} must not contain ${WHAT}`);
     }
   }
   const params = request.params as Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(params ?? {})) {
-    if (hasNul(value)) problems.push(`${key} must not contain NUL characters`);
+    if (hasUnacceptable(value)) problems.push(`${key} must not contain ${WHAT}`);
   }
   if (request.body !== undefined && request.body !== null && typeof request.body === 'object') {
     checkJson(request.body, problems);
-  } else if (typeof request.body === 'string' && request.body.includes(NUL)) {
-    problems.push('the body must not contain NUL characters');
+  } else if (typeof request.body === 'string' && unacceptable(request.body)) {
+    problems.push(`the body must not contain ${WHAT}`);
   }
   if (problems.length > 0) {
     // A body of 10,000 NUL strings needs no 10,000 messages.
@@ -41,9 +50,9 @@ export function guardRequestInput(request: FastifyRequest): void {
   }
 }
 
-function hasNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes(NUL);
-  return Array.isArray(value) && value.some((v) => typeof v === 'string' && v.includes(NUL));
+function hasUnacceptable(value: unknown): boolean {
+  if (typeof value === 'string') return unacceptable(value);
+  return Array.isArray(value) && value.some((v) => typeof v === 'string' && unacceptable(v));
 }
 
 /** An iterative walk (a recursive one would overflow on exactly the input it guards against). */
@@ -54,7 +63,7 @@ function checkJson(root: object, problems: string[]): void {
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop()!;
     if (typeof value === 'string') {
-      if (value.includes(NUL)) problems.push(`${path || 'body'} must not contain NUL characters`);
+      if (unacceptable(value)) problems.push(`${path || 'body'} must not contain ${WHAT}`);
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
@@ -70,9 +79,9 @@ function checkJson(root: object, problems: string[]): void {
     }
     for (const [key, child] of Object.entries(value)) {
       const childPath = path ? `${path}.${key}` : key;
-      if (key.includes(NUL)) {
+      if (unacceptable(key)) {
         problems.push(
-          `${path ? `${path}.` : ''}property names must not contain NUL characters (${JSON.stringify(key)})`,
+          `${path ? `${path}.` : ''}property names must not contain ${WHAT} (${JSON.stringify(key)})`,
         );
         continue;
       }
