@@ -4,6 +4,7 @@ import { DatabaseModule } from '#libs/database';
 import { OutboxConsumersModule } from '#libs/outbox-consumers';
 import { PlatformModule } from '#libs/platform';
 import { ReadCacheModule, RedisModule } from '#libs/redis';
+import { AccountsHttpModule } from './accounts/accounts-http.module.js';
 import { AuthHttpModule } from './auth/auth-http.module.js';
 import { CartHttpModule } from './cart/cart-http.module.js';
 import { CatalogHttpModule } from './catalog/catalog-http.module.js';
@@ -22,6 +23,7 @@ import { TrackingHttpModule } from './tracking/tracking-http.module.js';
     CatalogHttpModule,
     OrdersHttpModule,
     CartHttpModule,
+    AccountsHttpModule,
     TrackingHttpModule,
     DispatchHttpModule,
     // The api delivers committed order events too (whichever process holds a consumer's lease).

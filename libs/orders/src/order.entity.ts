@@ -24,6 +24,8 @@ export interface DeliveryAddress {
   pincode: string;
   lat: number;
   lng: number;
+  /** For the rider (gate code, landmark); from a saved address or given inline. */
+  instructions?: string;
 }
 
 @Entity('orders')

@@ -22,6 +22,7 @@ import { Carts, Checkout, type CartView } from '#libs/cart';
 import type { OrderView } from '#libs/orders';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, Roles, type Principal } from '../auth/principal.js';
+import { DeliveryAddressChoice } from '../accounts/delivery-address-choice.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import {
   AddCartLineDto,
@@ -49,6 +50,7 @@ export class CartController {
   constructor(
     private readonly carts: Carts,
     private readonly checkouts: Checkout,
+    private readonly addresses: DeliveryAddressChoice,
   ) {}
 
   @ApiOperation({ operationId: 'getCart', summary: 'Read the cart, priced now' })
@@ -97,8 +99,12 @@ export class CartController {
   @Put('address')
   @ApiOkResponse({ type: CartDto })
   @ApiErrors('NOT_FOUND')
-  setAddress(@CurrentUser() me: Principal, @Body() body: SetCartAddressDto): Promise<CartView> {
-    return this.carts.setAddress(me.userId, body.address, body.storeId ?? null);
+  async setAddress(
+    @CurrentUser() me: Principal,
+    @Body() body: SetCartAddressDto,
+  ): Promise<CartView> {
+    const address = await this.addresses.resolve(me.userId, body);
+    return this.carts.setAddress(me.userId, address, body.storeId ?? null);
   }
 
   @ApiOperation({ operationId: 'applyPromoCode', summary: 'Apply a promo code to the cart' })

@@ -52,7 +52,7 @@ export class ErrorBodyDto {
   productIds?: string[];
   @ApiPropertyOptional({
     enum: ORDER_STATUSES,
-    description: "INVALID_TRANSITION: the order's status now",
+    description: "INVALID_TRANSITION, ORDER_NOT_DELIVERED: the order's status now",
   })
   currentStatus?: OrderStatus;
   @ApiPropertyOptional({
@@ -60,6 +60,11 @@ export class ErrorBodyDto {
     description: 'RATE_LIMITED: seconds to wait (also the Retry-After header)',
   })
   retryAfter?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'ADDRESS_BOOK_FULL: the most saved addresses a customer may have',
+  })
+  max?: number;
   @ApiPropertyOptional({
     type: () => CartDto,
     description: 'CART_CHANGED, CART_NOT_READY: the cart as it is now, priced',

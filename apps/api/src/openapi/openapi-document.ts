@@ -17,6 +17,8 @@ const TAGS: Record<string, string> = {
   rider: "A rider's assigned orders",
   admin: 'Store staff and admins: users, catalog, stock, every order',
   notifications: "The signed-in user's notifications",
+  account:
+    "The customer's account: saved addresses, ratings of delivered orders, their data (export, erasure)",
   health: 'Liveness and readiness probes',
 };
 

@@ -28,6 +28,7 @@ import {
 } from '#libs/orders';
 import type { Page } from '#libs/platform';
 import { CurrentUser, Roles, type Principal } from '../auth/principal.js';
+import { DeliveryAddressChoice } from '../accounts/delivery-address-choice.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import {
   CancelOrderDto,
@@ -52,6 +53,7 @@ export class OrdersController {
     private readonly placement: OrderPlacement,
     private readonly orders: OrderQueries,
     private readonly transitions: OrderTransitions,
+    private readonly addresses: DeliveryAddressChoice,
   ) {}
 
   @ApiOperation({ operationId: 'placeOrder', summary: 'Place an order' })
@@ -68,6 +70,7 @@ export class OrdersController {
   })
   @ApiErrors(
     'FORBIDDEN',
+    'NOT_FOUND',
     'IDEMPOTENCY_KEY_IN_USE',
     'IDEMPOTENCY_KEY_REUSED',
     'INSUFFICIENT_STOCK',
@@ -87,7 +90,16 @@ export class OrdersController {
     @Body() body: PlaceOrderDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderView> {
-    const result = await this.placement.place(me.userId, key, body);
+    const { addressId, ...order } = body;
+    const address = await this.addresses.resolve(me.userId, body);
+    // The key's request is what was sent: a retry with the same addressId is the same request
+    // even if the saved address was edited in between (the first order answers it).
+    const result = await this.placement.place(
+      me.userId,
+      key,
+      { ...order, address },
+      addressId ? { fingerprint: body } : {},
+    );
     void reply.status(result.status);
     return result.body;
   }

@@ -42,11 +42,24 @@ export class SetCartLineDto {
 }
 
 export class SetCartAddressDto {
-  @ApiProperty({ type: AddressDto })
+  @ApiPropertyOptional({
+    type: AddressDto,
+    description: 'Where to deliver: this, or `addressId` (exactly one of the two)',
+  })
+  @Optional()
   @IsObject({ message: 'address must be an object' })
   @ValidateNested()
   @Type(() => AddressDto)
-  address!: AddressDto;
+  address?: AddressDto;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'One of my saved addresses, instead of `address`: the cart keeps a copy of it as it is now',
+  })
+  @Optional()
+  @IsUUID()
+  addressId?: string;
 
   @ApiPropertyOptional({
     format: 'uuid',

@@ -48,6 +48,11 @@ export class AddressDto {
   pincode!: string;
   @ApiProperty({ example: DEMO_ADDRESS.lat }) @IsNumber() @IsLatitude() lat!: number;
   @ApiProperty({ example: DEMO_ADDRESS.lng }) @IsNumber() @IsLongitude() lng!: number;
+  @ApiPropertyOptional({ maxLength: 300, description: 'For the rider: gate code, landmark' })
+  @Optional()
+  @IsString()
+  @MaxLength(300)
+  instructions?: string;
 }
 
 /** No price fields: the server prices everything, and unknown fields are rejected (400). */
@@ -63,11 +68,24 @@ export class PlaceOrderDto {
   @Type(() => OrderLineDto)
   items!: OrderLineDto[];
 
-  @ApiProperty({ type: AddressDto })
+  @ApiPropertyOptional({
+    type: AddressDto,
+    description: 'Where to deliver: this, or `addressId` (exactly one of the two)',
+  })
+  @Optional()
   @IsObject({ message: 'address must be an object' })
   @ValidateNested()
   @Type(() => AddressDto)
-  address!: AddressDto;
+  address?: AddressDto;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'One of my saved addresses (GET /v1/account/addresses), instead of `address`; the order keeps a copy',
+  })
+  @Optional()
+  @IsUUID()
+  addressId?: string;
 
   @ApiPropertyOptional({
     format: 'uuid',

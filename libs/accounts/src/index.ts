@@ -1,0 +1,5 @@
+export * from './accounts-errors.js';
+export * from './accounts.module.js';
+export * from './addresses/address-book.service.js';
+export * from './addresses/address-view.js';
+export * from './addresses/customer-address.entity.js';
