@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 // A JSON Schema object of any shape.
 type Schema = Record<string, any>;
 
-/** The only fractional numbers of the API: money and counts are integers (design.md, "Data"). */
-const FRACTIONAL = new Set(['lat', 'lng', 'latitude', 'longitude']);
+/** The only fractional numbers of the API (money and counts are integers, design.md "Data"): coordinates and a mean score. */
+const FRACTIONAL = new Set(['lat', 'lng', 'latitude', 'longitude', 'average']);
 const STRING_FORMATS = new Set(['uuid', 'date-time', 'date', 'email', 'uri']);
 
 /**

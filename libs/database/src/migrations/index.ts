@@ -12,6 +12,7 @@ import { PlacementRefusalCodes1765000200000 } from './1765000200000-PlacementRef
 import { CreatePromotions1765000500000 } from './1765000500000-CreatePromotions.js';
 import { CartsAndPricing1765000600000 } from './1765000600000-CartsAndPricing.js';
 import { CreateCustomerAddresses1765000900000 } from './1765000900000-CreateCustomerAddresses.js';
+import { CreateOrderRatings1765000910000 } from './1765000910000-CreateOrderRatings.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -28,4 +29,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreatePromotions1765000500000,
   CartsAndPricing1765000600000,
   CreateCustomerAddresses1765000900000,
+  CreateOrderRatings1765000910000,
 ];
