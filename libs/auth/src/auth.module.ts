@@ -12,6 +12,7 @@ import { RefreshToken } from './sessions/refresh-token.entity.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokens, accessTokenOptions } from './tokens/access-tokens.js';
 import { RefreshGrace } from './tokens/refresh-grace.js';
+import { AuthPersonalData } from './users/auth-personal-data.js';
 import { User } from './users/user.entity.js';
 import { UsersService } from './users/users.service.js';
 
@@ -33,7 +34,16 @@ import { UsersService } from './users/users.service.js';
     PasswordHasher,
     AccessTokens,
     RefreshGrace,
+    AuthPersonalData,
   ],
-  exports: [AuthService, Authenticator, SessionsService, PageSessions, UsersService, AccessTokens],
+  exports: [
+    AuthService,
+    Authenticator,
+    SessionsService,
+    PageSessions,
+    UsersService,
+    AccessTokens,
+    AuthPersonalData,
+  ],
 })
 export class AuthModule {}

@@ -11,3 +11,4 @@ export * from './users/email-address.js';
 export * from './users/user.entity.js';
 export * from './users/user-view.js';
 export * from './users/users.service.js';
+export * from './users/auth-personal-data.js';

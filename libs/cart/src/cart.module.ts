@@ -4,6 +4,7 @@ import { InventoryModule } from '#libs/inventory';
 import { OrdersModule } from '#libs/orders';
 import { PromotionsModule } from '#libs/promotions';
 import { Cart, CartLine } from './cart.entity.js';
+import { CartPersonalData } from './cart-personal-data.js';
 import { CartPricing } from './cart-pricing.js';
 import { Carts } from './carts.service.js';
 import { Checkout } from './checkout.js';
@@ -16,7 +17,7 @@ import { Checkout } from './checkout.js';
     PromotionsModule,
     TypeOrmModule.forFeature([Cart, CartLine]),
   ],
-  providers: [Carts, CartPricing, Checkout],
-  exports: [Carts, CartPricing, Checkout],
+  providers: [Carts, CartPricing, Checkout, CartPersonalData],
+  exports: [Carts, CartPricing, Checkout, CartPersonalData],
 })
 export class CartModule {}

@@ -5,3 +5,4 @@ export * from './cart.entity.js';
 export * from './cart.module.js';
 export * from './carts.service.js';
 export * from './checkout.js';
+export * from './cart-personal-data.js';

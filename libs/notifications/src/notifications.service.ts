@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { userNotErasedSql } from '#libs/auth';
 import { decodeCursor, NotFoundError, toPage, type Page } from '#libs/platform';
 import { NotificationChannel } from './notification-channel.js';
 import { Notification } from './notification.entity.js';
@@ -27,7 +28,7 @@ export interface NotificationView {
   readAt: string | null;
 }
 
-const view = (n: Notification): NotificationView => ({
+export const toNotificationView = (n: Notification): NotificationView => ({
   id: n.id,
   orderId: n.orderId,
   type: n.type,
@@ -50,9 +51,11 @@ export class NotificationsService {
    * running this twice neither duplicates the row nor re-sends a delivered one.
    */
   async notify(input: NewNotification): Promise<void> {
+    // Nothing for an erased account (an order of theirs still in flight goes on notifying).
     await this.dataSource.query(
       `INSERT INTO notifications (user_id, order_id, dedupe_key, type, title, body, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, dedupe_key) DO NOTHING`,
+       SELECT $1, $2, $3, $4, $5, $6, $7 WHERE ${userNotErasedSql('$1::uuid')}
+       ON CONFLICT (user_id, dedupe_key) DO NOTHING`,
       [
         input.userId,
         input.orderId ?? null,
@@ -64,8 +67,8 @@ export class NotificationsService {
       ],
     );
     const repo = this.dataSource.getRepository(Notification);
-    const row = await repo.findOneByOrFail({ userId: input.userId, dedupeKey: input.dedupeKey });
-    if (row.deliveredAt) return;
+    const row = await repo.findOneBy({ userId: input.userId, dedupeKey: input.dedupeKey });
+    if (!row || row.deliveredAt) return;
     await this.channel.deliver(row);
     await repo.update(row.id, { deliveredAt: new Date() });
   }
@@ -91,7 +94,7 @@ export class NotificationsService {
       .getRepository(Notification)
       .findBy({ id: In(ids.map((r) => r.id)) });
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const ordered = ids.map((r) => view(byId.get(r.id)!));
+    const ordered = ids.map((r) => toNotificationView(byId.get(r.id)!));
     return toPage(ordered, page.limit, (n) => [n.readAt ? 1 : 0, n.createdAt, n.id]);
   }
 
@@ -100,6 +103,6 @@ export class NotificationsService {
     const row = await repo.findOneBy({ id, userId });
     if (!row) throw new NotFoundError('Notification');
     if (!row.readAt) await repo.update(row.id, { readAt: new Date() });
-    return view(await repo.findOneByOrFail({ id }));
+    return toNotificationView(await repo.findOneByOrFail({ id }));
   }
 }

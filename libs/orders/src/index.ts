@@ -24,3 +24,4 @@ export {
   type WriteExtension,
   type WriteParams,
 } from './placement/placement-statements.js';
+export * from './order-personal-data.js';

@@ -7,6 +7,7 @@ import { DomainError } from '#libs/platform';
 import { visibleOrder, type ActingAs } from './order-access.js';
 import { OPEN_STATUSES } from './order-state-machine.js';
 import { appendEvent } from './order-timeline.js';
+import { erasedOnArrivalSql } from './order-personal-data.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { toOrderView, type OrderView } from './order-view.js';
 import {
@@ -77,9 +78,10 @@ export class OrderTransitions {
     }
     const [updated] = await m.query(
       `UPDATE orders SET status = $3, version = version + 1, updated_at = now(),
-              rider_id = COALESCE($4, rider_id), cancel_reason = COALESCE($5, cancel_reason)
+              rider_id = COALESCE($4, rider_id), cancel_reason = COALESCE($5, cancel_reason),
+              ${erasedOnArrivalSql('$3')}
         WHERE id = $1 AND status = $2
-        RETURNING version, updated_at`,
+        RETURNING version, updated_at, address, note`,
       [
         order.id,
         order.status,
@@ -92,11 +94,16 @@ export class OrderTransitions {
       const current = await m.findOneByOrFail(Order, { id: order.id });
       throw DomainError.of(invalidTransition(current.status, request.to));
     }
-    const next = movedOrder(order, request, {
-      version: updated[0].version,
-      updatedAt: updated[0].updated_at,
-      riderId,
-    });
+    const next = {
+      ...movedOrder(order, request, {
+        version: updated[0].version,
+        updatedAt: updated[0].updated_at,
+        riderId,
+      }),
+      // Without its personal fields if its customer was erased while it was in flight.
+      address: updated[0].address,
+      note: updated[0].note,
+    };
     // A cancel gives the promotions' uses back, once (under the order's lock), after the update
     // as placement claims them after its insert: the same lock order.
     const returned = request.to === 'CANCELLED' ? await releaseUses(m, order.id) : [];

@@ -4,6 +4,7 @@ import { AuthModule } from '#libs/auth';
 import { InventoryModule } from '#libs/inventory';
 import { PromotionsModule } from '#libs/promotions';
 import { StoreCapacity } from './capacity/store-capacity.js';
+import { OrdersPersonalData } from './order-personal-data.js';
 import { OrderQueries } from './order-queries.js';
 import { OrderShortPicks } from './order-short-picks.js';
 import { OrderTransitions } from './order-transitions.js';
@@ -22,6 +23,7 @@ const SERVICES = [
   CustomerQueue,
   IdempotencyKeys,
   OutboxSignal,
+  OrdersPersonalData,
 ];
 
 /** Orders: placement, transitions and queries (the outbox relay runs in OutboxModule). */

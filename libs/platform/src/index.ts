@@ -9,3 +9,4 @@ export * from './errors/validation.js';
 export * from './pagination/cursor.js';
 export * from './http/public.decorator.js';
 export * from './metrics/metrics.js';
+export * from './personal-data/personal-data-holder.js';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrdersModule } from '#libs/orders';
 import { OrderRating } from './order-rating.entity.js';
+import { RatingsPersonalData } from './ratings-personal-data.js';
 import { Ratings } from './ratings.service.js';
 
 /**
@@ -12,7 +13,7 @@ import { Ratings } from './ratings.service.js';
  */
 @Module({
   imports: [OrdersModule, TypeOrmModule.forFeature([OrderRating])],
-  providers: [Ratings],
-  exports: [Ratings],
+  providers: [Ratings, RatingsPersonalData],
+  exports: [Ratings, RatingsPersonalData],
 })
 export class RatingsModule {}

@@ -6,7 +6,7 @@ import { CurrentUser, type Principal } from '../auth/principal.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { PageQuery } from '../pagination/page-query.dto.js';
 
-class NotificationDto {
+export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) orderId!: string | null;
   @ApiProperty({ example: 'order.packed' }) type!: string;

@@ -19,6 +19,8 @@ export class User {
   @Column({ type: 'varchar', length: 20, nullable: true }) phone!: string | null;
   @Column({ type: 'text' }) role!: Role;
   @Column({ type: 'boolean' }) disabled!: boolean;
+  /** Set when the account was erased (data rights): the row stays for the orders that refer to it. */
+  @Column({ type: 'timestamptz', nullable: true }) erasedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -78,6 +78,16 @@ export class UsersService {
     return user;
   }
 
+  /** Whether `password` is this user's (re-authentication before a destructive change). */
+  async verifyPassword(id: string, password: string): Promise<boolean> {
+    const user = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
+      .getOne();
+    return this.hasher.verify(user?.passwordHash, password);
+  }
+
   /** The ids of the enabled users with a role, oldest first (e.g. the admins to alert). */
   async activeIds(role: Role): Promise<string[]> {
     const users = await this.users.find({

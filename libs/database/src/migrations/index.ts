@@ -13,6 +13,7 @@ import { CreatePromotions1765000500000 } from './1765000500000-CreatePromotions.
 import { CartsAndPricing1765000600000 } from './1765000600000-CartsAndPricing.js';
 import { CreateCustomerAddresses1765000900000 } from './1765000900000-CreateCustomerAddresses.js';
 import { CreateOrderRatings1765000910000 } from './1765000910000-CreateOrderRatings.js';
+import { AccountErasure1765000920000 } from './1765000920000-AccountErasure.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -30,4 +31,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CartsAndPricing1765000600000,
   CreateCustomerAddresses1765000900000,
   CreateOrderRatings1765000910000,
+  AccountErasure1765000920000,
 ];
