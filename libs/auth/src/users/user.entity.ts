@@ -19,6 +19,8 @@ export class User {
   @Column({ type: 'varchar', length: 20, nullable: true }) phone!: string | null;
   @Column({ type: 'text' }) role!: Role;
   @Column({ type: 'boolean' }) disabled!: boolean;
+  /** Set when the user followed the link of a verification email. */
+  @Column({ type: 'timestamptz', nullable: true }) emailVerifiedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }
