@@ -166,6 +166,30 @@ describe('email (SMTP, the worker, preferences, reset and verification)', () => 
       expect(twice.body.code).toBe('INVALID_ACCOUNT_TOKEN');
     });
 
+    it('lets exactly one of concurrent uses of a link through, across different accounts', async () => {
+      const users = await Promise.all([0, 1, 2].map(() => signup(http, 'race')));
+      await Promise.all(users.map((u) => askReset(u.email)));
+      const tokens = await Promise.all(
+        users.map(async (u) => tokenIn((await smtp.waitFor(u.email, 1, 15_000, /Reset your/))[0]!)),
+      );
+      const results = await Promise.all(
+        tokens.flatMap((token, i) =>
+          [0, 1, 2, 3].map((j) => confirm(token, `raced password ${i}-${j}`)),
+        ),
+      );
+      const statuses = results.map((r) => r.status);
+      expect(statuses.filter((s) => s === 204)).toHaveLength(3);
+      expect(statuses.filter((s) => s === 400)).toHaveLength(9);
+      for (const [i, u] of users.entries()) {
+        const winner = results.findIndex((r, k) => Math.floor(k / 4) === i && r.status === 204);
+        const login = await http.post('/v1/auth/login', {
+          email: u.email,
+          password: `raced password ${i}-${winner % 4}`,
+        });
+        expect(login.status).toBe(200);
+      }
+    });
+
     it('refuses an expired link and one replaced by a newer request', async () => {
       const user = await signup(http, 'reset2');
       await askReset(user.email);
