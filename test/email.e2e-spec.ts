@@ -99,8 +99,11 @@ describe('email (SMTP, the worker, preferences, reset and verification)', () => 
       expect(mail!.html).toContain(`href="${BASE}/verify-email?token=${token}"`);
       expect(mail!.messageId).toMatch(/^<[0-9a-f-]{36}@flashcart\.test>$/);
 
+      const me = () => http.get('/v1/auth/me', { token: res.body.accessToken });
+      expect((await me()).body.emailVerified).toBe(false);
       const verified = await http.post('/v1/auth/verify-email', { token });
       expect(verified.status).toBe(204);
+      expect((await me()).body.emailVerified).toBe(true);
       const [user] = await db.query(`SELECT email_verified_at FROM users WHERE id = $1`, [
         res.body.user.id,
       ]);
