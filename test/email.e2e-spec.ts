@@ -1,3 +1,4 @@
+import { ApiError, createFlashCartClient } from '@flashcart/client';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppProcess } from './harness/app-process.js';
@@ -10,7 +11,7 @@ import {
   userWithRole,
   type TestUser,
 } from './harness/factories.js';
-import { expectErrorShape, HttpClient } from './harness/http-client.js';
+import { documentedFetch, expectErrorShape, HttpClient } from './harness/http-client.js';
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
 import { TestSmtp, tokenIn } from './harness/smtp-server.js';
 
@@ -235,6 +236,36 @@ describe('email (SMTP, the worker, preferences, reset and verification)', () => 
       // The api does the same work either way (one job enqueued); the worker looks the address up.
       expect(Math.abs(known - unknown)).toBeLessThan(Math.max(5, 0.5 * Math.min(known, unknown)));
     });
+  });
+
+  it('the client: verify, preferences, reset (each call as openapi.json documents it)', async () => {
+    const client = createFlashCartClient({ baseUrl: api.url, fetch: documentedFetch() });
+    const email = uniqueEmail('client');
+    await client.signup({ email, password: 'client passphrase', name: 'Client' });
+    const [verify] = await smtp.waitFor(email);
+    await client.verifyEmail(tokenIn(verify!));
+    await expect(client.verifyEmail(tokenIn(verify!))).rejects.toMatchObject({
+      code: 'INVALID_ACCOUNT_TOKEN',
+    });
+    await client.resendVerificationEmail(email);
+    const prefs = await client.updateNotificationPreferences([
+      { kind: 'refund_issued', email: false },
+    ]);
+    expect(prefs).toContainEqual({
+      kind: 'refund_issued',
+      inApp: true,
+      email: false,
+      locked: false,
+    });
+    expect(await client.notificationPreferences()).toEqual(prefs);
+    await client.requestPasswordReset(email);
+    const [reset] = await smtp.waitFor(email, 1, 15_000, /Reset your/);
+    await client.resetPassword(tokenIn(reset!), 'a client reset password');
+    expect(await client.isSignedIn()).toBe(false);
+    await expect(client.notificationPreferences()).rejects.toBeInstanceOf(Error);
+    await client.login(email, 'a client reset password');
+    expect(await client.isSignedIn()).toBe(true);
+    expect(ApiError).toBeDefined();
   });
 
   describe('order emails and preferences', () => {
