@@ -16,6 +16,36 @@ PORT=${PORT:-3000}
 WORKER_HEALTH_PORT=${WORKER_HEALTH_PORT:-3001}
 export NODE_ENV=${NODE_ENV:-development}
 
+# Email: an SMTP_URL of your own is used as it is; otherwise maildev (SMTP on 1025, its web inbox
+# on 1080), or whatever SMTP server already listens on 1025. maildev failing is not fatal: the
+# worker keeps retrying the emails (docs/operations.md, "Email").
+MAILDEV_SMTP_PORT=${MAILDEV_SMTP_PORT:-1025}
+MAILDEV_WEB_PORT=${MAILDEV_WEB_PORT:-1080}
+maildev=
+mail_line="    Email        via ${SMTP_URL:-}"
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [[ -z ${SMTP_URL:-} && ${EMAIL_ENABLED:-true} != false ]]; then
+  export SMTP_URL="smtp://127.0.0.1:$MAILDEV_SMTP_PORT"
+  if port_open "$MAILDEV_SMTP_PORT"; then
+    mail_line="    Email        an SMTP server already on port $MAILDEV_SMTP_PORT receives them"
+  else
+    node node_modules/maildev/dist/bin/maildev.js -s "$MAILDEV_SMTP_PORT" -w "$MAILDEV_WEB_PORT" \
+      --ip 127.0.0.1 --web-ip 127.0.0.1 >/dev/null 2>&1 & maildev=$!
+    # It takes a few seconds to start (about 8 s on a loaded 2-core machine).
+    for _ in $(seq 60); do port_open "$MAILDEV_WEB_PORT" && break; sleep 0.25; done
+    if port_open "$MAILDEV_WEB_PORT"; then
+      mail_line="    Email inbox  http://localhost:$MAILDEV_WEB_PORT/index.html   (maildev: every email the app sends)"
+    else
+      kill "$maildev" 2>/dev/null
+      maildev=
+      echo "[up] maildev did not start; emails wait (and are retried) until an SMTP server answers on port $MAILDEV_SMTP_PORT" >&2
+      mail_line="    Email        maildev did not start: nothing receives email (see above)"
+    fi
+  fi
+elif [[ ${EMAIL_ENABLED:-true} == false ]]; then
+  mail_line="    Email        off (EMAIL_ENABLED=false)"
+fi
+
 scripts/start-api.sh & api=$!
 node dist/apps/worker/src/main.js & worker=$!
 
@@ -24,6 +54,7 @@ stop() {
   echo "[up] stopping api and worker..." >&2
   kill -TERM "$api" "$worker" 2>/dev/null
   wait "$api" "$worker" 2>/dev/null
+  [[ -n $maildev ]] && kill -TERM "$maildev" 2>/dev/null
   echo "[up] stopped" >&2
   exit 0
 }
@@ -39,6 +70,7 @@ for _ in $(seq 120); do
     Swagger UI   http://localhost:$PORT/docs   (OpenAPI JSON: /docs-json)
     Health       http://localhost:$PORT/health/ready   worker: http://localhost:$WORKER_HEALTH_PORT/health/ready
     Ops board    http://localhost:$PORT/admin/board   (demo admin: admin@flashcart.local / flashcart-admin; orders move by themselves)
+$mail_line
   Ctrl-C stops both.
 
 MSG
@@ -47,6 +79,7 @@ MSG
   if ! kill -0 "$api" 2>/dev/null || ! kill -0 "$worker" 2>/dev/null; then
     echo "[up] a process exited during start-up; see the log above" >&2
     kill -TERM "$api" "$worker" 2>/dev/null
+    [[ -n $maildev ]] && kill -TERM "$maildev" 2>/dev/null
     wait
     exit 1
   fi
@@ -57,5 +90,6 @@ done
 wait -n "$api" "$worker"
 code=$?
 kill -TERM "$api" "$worker" 2>/dev/null
+[[ -n $maildev ]] && kill -TERM "$maildev" 2>/dev/null
 wait
 exit $code

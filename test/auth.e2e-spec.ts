@@ -39,6 +39,7 @@ describe('auth', () => {
           phone: '+919876543210',
           role: 'customer',
           disabled: false,
+          emailVerified: false,
           createdAt: expect.any(String),
         },
         accessToken: expect.any(String),

@@ -287,6 +287,7 @@ describe('jobs and the worker', () => {
       expect(ok.body.queues.map((q: any) => q.name).sort()).toEqual([
         'delivery',
         'dispatch',
+        'email',
         'maintenance',
         'notifications',
         'orders',

@@ -38,6 +38,8 @@ export default async function globalSetup() {
     AUTH_RATE_LIMIT_ACCOUNT: '1000',
     // Every test's sockets come from 127.0.0.1 too; the limits test sets its own.
     TRACKING_MAX_SOCKETS_PER_IP: '1000000',
+    // No SMTP server unless a suite starts one (test/harness/smtp-server.ts) and turns email on.
+    EMAIL_ENABLED: 'false',
     DATABASE_URL: withDatabase(serverUrl(), database),
     REDIS_PREFIX: `fctest_${id}`,
     FC_TEST_DATABASE: database,

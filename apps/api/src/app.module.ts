@@ -9,6 +9,7 @@ import { AuthHttpModule } from './auth/auth-http.module.js';
 import { CartHttpModule } from './cart/cart-http.module.js';
 import { CatalogHttpModule } from './catalog/catalog-http.module.js';
 import { DispatchHttpModule } from './dispatch/dispatch-http.module.js';
+import { NotificationsHttpModule } from './notifications/notifications-http.module.js';
 import { OrdersHttpModule } from './orders/orders-http.module.js';
 import { RatingsHttpModule } from './ratings/ratings-http.module.js';
 import { TrackingHttpModule } from './tracking/tracking-http.module.js';
@@ -28,6 +29,7 @@ import { TrackingHttpModule } from './tracking/tracking-http.module.js';
     RatingsHttpModule,
     TrackingHttpModule,
     DispatchHttpModule,
+    NotificationsHttpModule,
     // The api delivers committed order events too (whichever process holds a consumer's lease).
     OutboxConsumersModule,
   ],

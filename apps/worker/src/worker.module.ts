@@ -14,6 +14,7 @@ import { ReadCacheModule, RedisModule } from '#libs/redis';
 import { TrackingModule } from '#libs/tracking';
 import { DeliveryProcessor } from './processors/delivery.processor.js';
 import { DispatchProcessor } from './processors/dispatch.processor.js';
+import { EmailProcessor } from './processors/email.processor.js';
 import { MaintenanceProcessor } from './processors/maintenance.processor.js';
 import { NotificationsProcessor } from './processors/notifications.processor.js';
 import { OrdersProcessor } from './processors/orders.processor.js';
@@ -48,6 +49,7 @@ import { SimulationProcessor } from './processors/simulation.processor.js';
     SimulationProcessor,
     MaintenanceProcessor,
     DispatchProcessor,
+    EmailProcessor,
   ],
 })
 export class WorkerModule implements OnApplicationBootstrap {

@@ -12,6 +12,8 @@ export type PlaceOrderBody = Schemas['PlaceOrderDto'];
 export type Cart = Schemas['CartDto'];
 export type Address = Schemas['AddressDto'];
 export type User = Schemas['UserDto'];
+export type NotificationPreference = Schemas['NotificationPreferenceDto'];
+export type NotificationPreferenceChange = Schemas['PreferenceChangeDto'];
 
 export interface FlashCartClientOptions {
   /** e.g. `https://api.flashcart.example` (no trailing slash, no `/v1`). */
@@ -88,6 +90,46 @@ export class FlashCartClient {
     } finally {
       await this.session.store.clear();
     }
+  }
+
+  /** Emails a reset link if the address has an account (the answer never says whether it does). */
+  async requestPasswordReset(email: string): Promise<void> {
+    await unwrap(this.rest.POST('/v1/auth/password-reset', { body: { email } }));
+  }
+
+  /**
+   * Sets a new password with the `token` of a reset link (ApiError INVALID_ACCOUNT_TOKEN when it
+   * is unknown, used, expired or replaced). Every session of the account ends, this one included.
+   */
+  async resetPassword(token: string, password: string): Promise<void> {
+    await unwrap(this.rest.POST('/v1/auth/password-reset/confirm', { body: { token, password } }));
+    await this.session.store.clear();
+  }
+
+  /** Confirms the email address with the `token` of a verification link. */
+  async verifyEmail(token: string): Promise<void> {
+    await unwrap(this.rest.POST('/v1/auth/verify-email', { body: { token } }));
+  }
+
+  /** Emails a new verification link (replacing the previous one) if the address has an account. */
+  async resendVerificationEmail(email: string): Promise<void> {
+    await unwrap(this.rest.POST('/v1/auth/verify-email/resend', { body: { email } }));
+  }
+
+  /** Which kinds of notification reach the signed-in user, in the app and by email. */
+  async notificationPreferences(): Promise<NotificationPreference[]> {
+    return (await unwrap(this.rest.GET('/v1/account/notification-preferences'))).preferences;
+  }
+
+  /** Switches kinds on or off per channel (only those given change); answers every kind. */
+  async updateNotificationPreferences(
+    changes: NotificationPreferenceChange[],
+  ): Promise<NotificationPreference[]> {
+    return (
+      await unwrap(
+        this.rest.PUT('/v1/account/notification-preferences', { body: { preferences: changes } }),
+      )
+    ).preferences;
   }
 
   /** Whether tokens are held (they may still be refused: calls then raise SessionExpiredError). */

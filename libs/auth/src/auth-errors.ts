@@ -7,6 +7,7 @@ export const AUTH_ERRORS = defineErrors('auth', {
   INVALID_REFRESH_TOKEN: 401,
   REFRESH_TOKEN_REUSED: 401,
   ACCOUNT_DISABLED: 401,
+  INVALID_ACCOUNT_TOKEN: 400,
 });
 
 declare module '#libs/platform' {

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { AccountRecovery } from './account-tokens/account-recovery.service.js';
+import { AccountToken } from './account-tokens/account-token.entity.js';
+import { AccountTokens } from './account-tokens/account-tokens.service.js';
 import { AuthService } from './auth.service.js';
 import { Authenticator } from './authenticator.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
@@ -18,13 +21,15 @@ import { UsersService } from './users/users.service.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, AuthSession, RefreshToken]),
+    TypeOrmModule.forFeature([User, AuthSession, RefreshToken, AccountToken]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => accessTokenOptions(config),
     }),
   ],
   providers: [
+    AccountTokens,
+    AccountRecovery,
     AuthService,
     Authenticator,
     SessionsService,
@@ -37,6 +42,8 @@ import { UsersService } from './users/users.service.js';
     AuthPersonalData,
   ],
   exports: [
+    AccountTokens,
+    AccountRecovery,
     AuthService,
     Authenticator,
     SessionsService,

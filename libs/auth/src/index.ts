@@ -1,3 +1,6 @@
+export * from './account-tokens/account-recovery.service.js';
+export * from './account-tokens/account-token.entity.js';
+export * from './account-tokens/account-tokens.service.js';
 export * from './auth-errors.js';
 export * from './auth.module.js';
 export * from './auth.service.js';

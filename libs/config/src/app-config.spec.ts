@@ -89,6 +89,32 @@ describe('loadConfig', () => {
     expect(loadConfig(weak).env).toBe('development');
   });
 
+  it('email: on outside production; in production only with its SMTP server, sender and links', () => {
+    expect(loadConfig({}).email).toMatchObject({
+      enabled: true,
+      smtpUrl: 'smtp://127.0.0.1:1025',
+      publicBaseUrl: 'http://localhost:3000',
+    });
+    expect(loadConfig({ NODE_ENV: 'production', ...realSecrets }).email.enabled).toBe(false);
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        ...realSecrets,
+        SMTP_URL: 'smtps://u:p@mail.example:465',
+      }),
+    ).toEqual([
+      'MAIL_FROM must be set in production while email is on (EMAIL_ENABLED, SMTP_URL)',
+      'PUBLIC_BASE_URL must be set in production while email is on (EMAIL_ENABLED, SMTP_URL)',
+    ]);
+    expect(
+      problemsOf({ NODE_ENV: 'production', ...realSecrets, EMAIL_ENABLED: 'true' }),
+    ).toHaveLength(3);
+    expect(problemsOf({ SMTP_URL: 'http://mail.example' })[0]).toMatch(/^SMTP_URL must be an smtp/);
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://shop.example/' }).email.publicBaseUrl).toBe(
+      'https://shop.example',
+    );
+  });
+
   it('rejects short secrets and identical access/refresh secrets', () => {
     expect(problemsOf({ JWT_ACCESS_SECRET: 'short' })[0]).toMatch(
       /^JWT_ACCESS_SECRET must be longer/,

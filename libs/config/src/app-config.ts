@@ -74,6 +74,17 @@ export interface AppConfig {
     messageBurst: number;
   };
   log: { level: Environment['LOG_LEVEL'] };
+  email: {
+    enabled: boolean;
+    smtpUrl: string;
+    from: string;
+    publicBaseUrl: string;
+    maxAttempts: number;
+    retryDelayMs: number;
+    sendTimeoutMs: number;
+    resetTtlSeconds: number;
+    verificationTtlSeconds: number;
+  };
   admin: { email?: string; password?: string };
 }
 
@@ -153,6 +164,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
       'TRUST_PROXY must be false, true, or comma-separated proxy addresses or CIDRs (or loopback, linklocal, uniquelocal)',
     );
   }
+  const emailEnabled = env.EMAIL_ENABLED
+    ? env.EMAIL_ENABLED === 'true'
+    : env.NODE_ENV !== 'production' || Boolean(env.SMTP_URL);
+  if (env.NODE_ENV === 'production' && emailEnabled) {
+    // Email off (EMAIL_ENABLED=false) needs none of them: nothing is sent, links included.
+    for (const name of ['SMTP_URL', 'MAIL_FROM', 'PUBLIC_BASE_URL'] as const)
+      if (!env[name])
+        problems.push(
+          `${name} must be set in production while email is on (EMAIL_ENABLED, SMTP_URL)`,
+        );
+  }
   if (env.JWT_ACCESS_SECRET === env.JWT_REFRESH_SECRET) {
     problems.push('JWT_REFRESH_SECRET must differ from JWT_ACCESS_SECRET');
   }
@@ -225,6 +247,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
       messageBurst: env.TRACKING_MESSAGE_BURST,
     },
     log: { level: env.LOG_LEVEL },
+    email: {
+      enabled: emailEnabled,
+      smtpUrl: env.SMTP_URL ?? 'smtp://127.0.0.1:1025',
+      from: env.MAIL_FROM ?? 'FlashCart <no-reply@flashcart.local>',
+      publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+      maxAttempts: env.EMAIL_MAX_ATTEMPTS,
+      retryDelayMs: env.EMAIL_RETRY_DELAY_MS,
+      sendTimeoutMs: env.EMAIL_SEND_TIMEOUT_MS,
+      resetTtlSeconds: env.PASSWORD_RESET_TTL_SECONDS,
+      verificationTtlSeconds: env.EMAIL_VERIFICATION_TTL_SECONDS,
+    },
     admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
   };
 }

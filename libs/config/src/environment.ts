@@ -186,6 +186,38 @@ export class Environment {
   /** Password of the first admin (8..128 characters). */
   @IsOptional() @IsString() @MinLength(8) @MaxLength(128) ADMIN_PASSWORD?: string;
 
+  // --- Email (issue 28; docs/operations.md "Email") ---
+  /**
+   * Send notification, reset and verification emails through SMTP (the worker sends them).
+   * Unset: on outside production; in production on exactly when SMTP_URL is set.
+   */
+  @IsOptional() @IsIn(['true', 'false']) @trimmed EMAIL_ENABLED?: 'true' | 'false';
+  /**
+   * The SMTP server, `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`.
+   * Unset: `smtp://127.0.0.1:1025` (maildev in `make up`); required in production when email is on.
+   */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: '$property must be an smtp:// or smtps:// URL' })
+  @trimmed
+  SMTP_URL?: string;
+  /** The From of every email, e.g. `FlashCart <no-reply@example.com>`; required in production. */
+  @IsOptional() @IsString() @MaxLength(200) @trimmed MAIL_FROM?: string;
+  /** Where links in emails point (the api's public origin); required in production. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: '$property must be an http(s) URL' })
+  @trimmed
+  PUBLIC_BASE_URL?: string;
+  /** Send attempts per email before it is dead (listed for ops at /v1/admin/email-deliveries). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(50) EMAIL_MAX_ATTEMPTS = 10;
+  /** First retry delay, ms; doubles each attempt (10 attempts from 30 s: about 4 hours in all). */
+  @Type(() => Number) @IsInt() @Min(100) EMAIL_RETRY_DELAY_MS = 30_000;
+  /** SMTP connection, greeting and socket timeout, ms. */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(300_000) EMAIL_SEND_TIMEOUT_MS = 30_000;
+  /** Lifetime of a password reset link, seconds. */
+  @Type(() => Number) @IsInt() @Min(60) @Max(86_400) PASSWORD_RESET_TTL_SECONDS = 3_600;
+  /** Lifetime of an email verification link, seconds. */
+  @Type(() => Number) @IsInt() @Min(60) @Max(2_592_000) EMAIL_VERIFICATION_TTL_SECONDS = 259_200;
+
   // --- Dispatch, store capacity and the delivery promise (issue 19; docs/dispatch.md) ---
   /** Seconds a rider has to accept an offer before it goes to the next rider. */
   @Type(() => Number) @IsInt() @Min(5) @Max(600) RIDER_OFFER_TIMEOUT_SECONDS = 45;

@@ -7,17 +7,19 @@ import type { OrderEventView } from '#libs/orders';
 import {
   JOBS,
   QUEUES,
+  type AccountEmailJob,
   type AutoCancelJob,
   type OfferTimeoutJob,
   type OrderNoteJob,
   type OrderStatusJob,
+  type SendEmailJob,
   type SimulateJob,
   type SlaAlertJob,
   type SlaCheckJob,
 } from './queues.js';
 
 /** Events without a status change that someone is notified of (the `order-note` job). */
-const NOTED_EVENTS = new Set(['order.short_picked', 'order.rider_offered']);
+const NOTED_EVENTS = new Set(['order.short_picked', 'order.rider_offered', 'payment.refunded']);
 
 /** Retries with exponential backoff; failed jobs stay in the failed set for inspection. */
 const RETRIED: JobsOptions = {
@@ -43,9 +45,10 @@ export class JobProducer {
     @InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue,
     @InjectQueue(QUEUES.simulation) private readonly simulation: Queue,
     @InjectQueue(QUEUES.dispatch) private readonly dispatch: Queue,
+    @InjectQueue(QUEUES.email) private readonly email: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    for (const queue of [orders, notifications, delivery, maintenance, simulation, dispatch])
+    for (const queue of [orders, notifications, delivery, maintenance, simulation, dispatch, email])
       watchConnection(queue, this.logger, `queue ${queue.name}`);
   }
 
@@ -119,6 +122,35 @@ export class JobProducer {
     );
   }
 
+  /**
+   * One job per recorded email (`email-<id>-<generation>`: enqueuing twice is harmless); retried
+   * with exponential backoff from EMAIL_RETRY_DELAY_MS, EMAIL_MAX_ATTEMPTS times.
+   */
+  async sendEmails(deliveries: SendEmailJob[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    const { maxAttempts, retryDelayMs } = this.config.email;
+    await this.email.addBulk(
+      deliveries.map((job) => ({
+        name: JOBS.sendEmail,
+        data: job,
+        opts: {
+          ...RETRIED,
+          attempts: maxAttempts,
+          backoff: { type: 'exponential', delay: retryDelayMs },
+          jobId: `email-${job.deliveryId}-${job.generation}`,
+        },
+      })),
+    );
+  }
+
+  /** A reset or verification link asked for (the worker finds the account, if any). */
+  async requestAccountEmail(job: AccountEmailJob): Promise<void> {
+    await this.email.add(JOBS.accountEmail, job, {
+      ...RETRIED,
+      jobId: `account-email-${job.requestId}`,
+    });
+  }
+
   scheduleAutoCancel(orderId: string, packBy: Date) {
     const job = this.autoCancelJob(orderId, packBy);
     return this.orders.add(job.name, job.data, job.opts);
@@ -189,6 +221,12 @@ export class JobProducer {
       { name: JOBS.slaCheck, data: {} },
     );
     await this.maintenance.upsertJobScheduler('purge', { every: 3_600_000 }, { name: JOBS.purge });
+    // Recorded emails whose job Redis lost (restarted empty, or away when they were recorded).
+    await this.email.upsertJobScheduler(
+      'email-sweeper',
+      { every: 60_000 },
+      { name: JOBS.emailSweep },
+    );
     // Lost offer timeouts (Redis came back empty) and orders waiting for a rider.
     await this.dispatch.upsertJobScheduler(
       'dispatch-sweeper',
@@ -204,7 +242,7 @@ export class JobProducer {
    */
   async keepSchedulers(): Promise<void> {
     await this.ensureSchedulers();
-    for (const queue of [this.orders, this.delivery, this.maintenance, this.dispatch]) {
+    for (const queue of [this.orders, this.delivery, this.maintenance, this.dispatch, this.email]) {
       (await queue.getBackend().client).on('ready', () => void this.reensure());
     }
   }

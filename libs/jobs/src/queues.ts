@@ -9,6 +9,7 @@ export const QUEUES = {
   simulation: 'simulation',
   maintenance: 'maintenance',
   dispatch: 'dispatch',
+  email: 'email',
 } as const;
 
 /** Job names and their payloads, per queue. */
@@ -23,6 +24,9 @@ export const JOBS = {
   offerTimeout: 'offer-timeout',
   dispatchSweep: 'dispatch-sweep',
   orderNote: 'order-note',
+  sendEmail: 'send-email',
+  accountEmail: 'account-email',
+  emailSweep: 'email-sweep',
 } as const;
 
 export interface AutoCancelJob {
@@ -36,6 +40,23 @@ export interface OrderStatusJob {
 export interface OrderNoteJob {
   orderId: string;
   seq: number;
+}
+
+/** Send one recorded email (`email_deliveries`); `generation` changes when ops retry a dead one. */
+export interface SendEmailJob {
+  deliveryId: string;
+  generation: number;
+}
+
+/**
+ * Someone asked for a reset or verification link for an email address. The api enqueues the same
+ * job whether or not the address has an account (same work, same timing); the worker looks.
+ */
+export interface AccountEmailJob {
+  kind: 'password_reset' | 'email_verification';
+  email: string;
+  /** One per request: the delivery's dedupe key. */
+  requestId: string;
 }
 
 /** At an offer's `expiresAt`: expire it if still unanswered and offer the order to the next rider. */

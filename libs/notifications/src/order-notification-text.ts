@@ -80,3 +80,18 @@ export function promiseMissedText(
     body: `Order ${shortId(orderId)} at ${store.name} was promised by ${timeAt(promisedBy, store.timezone)}`,
   };
 }
+
+/**
+ * A refund issued (`payment.refunded`, written by payments): how much, when the event says
+ * (`amountMinor`, or `refundMinor`), and the timeline's words when order-labels knows the type.
+ */
+export function refundText(event: OrderEventView): NotificationText {
+  const { title } = describeEvent(event);
+  const amount = rupees(event.data.amountMinor ?? event.data.refundMinor);
+  return {
+    title: title === ORDER_LABELS.unknownEvent ? 'Refund issued' : title,
+    body: amount
+      ? `${amount} is on its way back to you; banks take a few days to show it`
+      : 'Your refund is on its way back to you; banks take a few days to show it',
+  };
+}

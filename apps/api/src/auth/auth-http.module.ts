@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthModule } from '#libs/auth';
+import { NotificationsModule } from '#libs/notifications';
 import { AdminUsersController } from './admin-users.controller.js';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard.js';
 import { AuthController } from './auth.controller.js';
@@ -8,7 +9,7 @@ import { JwtAuthGuard, RolesGuard } from './auth.guards.js';
 
 /** HTTP side of auth: routes and the global guards (authentication, then roles). */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, NotificationsModule],
   controllers: [AuthController, AdminUsersController],
   providers: [
     AuthRateLimitGuard,

@@ -8,13 +8,15 @@ import { RateLimiter } from '#libs/redis';
 
 const WINDOW_SECONDS = 60;
 
-/** The account a request is about: its email (normalised: look-alikes share a budget), or (refresh) its token. */
+/** The account a request is about: its email (normalised: look-alikes share a budget), or its refresh, reset or verification token. */
 function accountOf(body: unknown): string | undefined {
-  const { email, refreshToken } = (body ?? {}) as { email?: unknown; refreshToken?: unknown };
+  const { email, refreshToken, token } = (body ?? {}) as Record<string, unknown>;
   if (typeof email === 'string') return `email:${normalizeEmail(email)}`;
   if (typeof refreshToken === 'string') {
     return `refresh:${createHash('sha256').update(refreshToken).digest('hex')}`;
   }
+  // A reset or verification link's token (guessing tokens is what this budget stops).
+  if (typeof token === 'string') return `token:${createHash('sha256').update(token).digest('hex')}`;
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiOkResponse,
   ApiCreatedResponse,
@@ -8,6 +9,7 @@ import {
   ApiOperation,
 } from '@nestjs/swagger';
 import {
+  AccountRecovery,
   AuthService,
   SessionsService,
   toUserView,
@@ -15,9 +17,16 @@ import {
   type TokenPair,
   type UserView,
 } from '#libs/auth';
+import { AccountEmails } from '#libs/notifications';
 import { Public } from '#libs/platform';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard.js';
+import {
+  AccountEmailAcceptedDto,
+  AccountEmailRequestDto,
+  PasswordResetConfirmDto,
+  VerifyEmailDto,
+} from './dto/account-email.dto.js';
 import {
   LoginDto,
   LogoutDto,
@@ -28,6 +37,10 @@ import {
 } from './dto/auth.dto.js';
 import { CurrentUser, type Principal } from './principal.js';
 
+const ACCEPTED: AccountEmailAcceptedDto = {
+  message: 'If an account exists for this address, an email is on its way',
+};
+
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
@@ -35,6 +48,8 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
+    private readonly accountEmails: AccountEmails,
+    private readonly recovery: AccountRecovery,
   ) {}
 
   @ApiOperation({ operationId: 'signup', summary: 'Create a customer account and sign in' })
@@ -43,8 +58,70 @@ export class AuthController {
   @Post('signup')
   @ApiCreatedResponse({ type: TokenPairDto })
   @ApiErrors('EMAIL_TAKEN', 'RATE_LIMITED')
-  signup(@Body() body: SignupDto): Promise<TokenPair> {
-    return this.auth.signup(body);
+  async signup(@Body() body: SignupDto): Promise<TokenPair> {
+    const pair = await this.auth.signup(body);
+    await this.accountEmails.verifyAfterSignup(pair.user.id);
+    return pair;
+  }
+
+  @ApiOperation({
+    operationId: 'requestPasswordReset',
+    summary: 'Email a password reset link (same answer whether or not the account exists)',
+  })
+  @Public()
+  @UseGuards(AuthRateLimitGuard)
+  @Post('password-reset')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: AccountEmailAcceptedDto })
+  @ApiErrors('RATE_LIMITED')
+  async requestPasswordReset(
+    @Body() body: AccountEmailRequestDto,
+  ): Promise<AccountEmailAcceptedDto> {
+    await this.accountEmails.ask('password_reset', body.email);
+    return ACCEPTED;
+  }
+
+  @ApiOperation({
+    operationId: 'confirmPasswordReset',
+    summary: "Set a new password with a reset link's token; ends every session of the account",
+  })
+  @Public()
+  @UseGuards(AuthRateLimitGuard)
+  @Post('password-reset/confirm')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Password set; every session of the account is revoked' })
+  @ApiErrors('INVALID_ACCOUNT_TOKEN', 'RATE_LIMITED')
+  async confirmPasswordReset(@Body() body: PasswordResetConfirmDto): Promise<void> {
+    await this.recovery.resetPassword(body.token, body.password);
+  }
+
+  @ApiOperation({
+    operationId: 'verifyEmail',
+    summary: "Confirm the email address with a verification link's token",
+  })
+  @Public()
+  @UseGuards(AuthRateLimitGuard)
+  @Post('verify-email')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The address is verified' })
+  @ApiErrors('INVALID_ACCOUNT_TOKEN', 'RATE_LIMITED')
+  async verifyEmail(@Body() body: VerifyEmailDto): Promise<void> {
+    await this.recovery.verifyEmail(body.token);
+  }
+
+  @ApiOperation({
+    operationId: 'resendVerificationEmail',
+    summary: 'Email a new verification link (same answer whether or not the account exists)',
+  })
+  @Public()
+  @UseGuards(AuthRateLimitGuard)
+  @Post('verify-email/resend')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: AccountEmailAcceptedDto })
+  @ApiErrors('RATE_LIMITED')
+  async resendVerification(@Body() body: AccountEmailRequestDto): Promise<AccountEmailAcceptedDto> {
+    await this.accountEmails.ask('email_verification', body.email);
+    return ACCEPTED;
   }
 
   @ApiOperation({ operationId: 'login', summary: 'Sign in with email and password' })

@@ -1,19 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { SessionsService } from '#libs/auth';
+import { AccountTokens, SessionsService } from '#libs/auth';
 import { Carts } from '#libs/cart';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { LoggedWorkerHost, QUEUES, workerOptions } from '#libs/jobs';
 import { IdempotencyKeys } from '#libs/orders';
 
-/** Housekeeping: expired idempotency keys and refresh tokens, abandoned carts. */
+/** Housekeeping: expired idempotency keys, refresh tokens and reset/verification tokens, abandoned carts. */
 @Processor(QUEUES.maintenance, workerOptions())
 export class MaintenanceProcessor extends LoggedWorkerHost {
   constructor(
     private readonly keys: IdempotencyKeys,
     private readonly sessions: SessionsService,
     private readonly carts: Carts,
+    private readonly accountTokens: AccountTokens,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -23,6 +24,7 @@ export class MaintenanceProcessor extends LoggedWorkerHost {
     return {
       idempotencyKeys: await this.keys.purgeExpired(),
       authRows: await this.sessions.purgeExpired(),
+      accountTokens: await this.accountTokens.purgeExpired(),
       carts: await this.carts.expire(
         new Date(Date.now() - this.config.orders.cartTtlHours * 3_600_000),
       ),

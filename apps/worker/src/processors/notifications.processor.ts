@@ -1,6 +1,8 @@
 import { Processor } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { UsersService } from '#libs/auth';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
 import {
   JOBS,
   LoggedWorkerHost,
@@ -12,17 +14,25 @@ import {
 } from '#libs/jobs';
 import { StoresService } from '#libs/inventory';
 import {
+  EmailDeliveries,
+  kindOfEvent,
+  NotificationPreferences,
   NotificationsService,
+  orderEventEmail,
   promiseMissedText,
+  refundText,
   riderOfferText,
   shortPickText,
   statusChangeText,
+  type NewNotification,
+  type NotificationText,
   type StoreContext,
 } from '#libs/notifications';
-import { OrderQueries } from '#libs/orders';
+import { OrderQueries, type OrderEventView, type OrderView } from '#libs/orders';
 
 /**
- * One notification per status change for the customer (and the rider once assigned), and one
+ * One notification per status change for the customer (and the rider once assigned; the
+ * customer's also by email, as their preferences say), a refund's for the customer, and one
  * alert per admin when an order misses its promise. Dedupe keys make a job that runs twice
  * notify once. The words come from libs/notifications (order-notification-text.ts), times in
  * the store's time zone.
@@ -34,8 +44,48 @@ export class NotificationsProcessor extends LoggedWorkerHost {
     private readonly notifications: NotificationsService,
     private readonly users: UsersService,
     private readonly stores: StoresService,
+    private readonly preferences: NotificationPreferences,
+    private readonly emails: EmailDeliveries,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
+  }
+
+  /**
+   * The customer's side of an order event: in the inbox and by email, as their preferences for
+   * its kind say (kinds without a preference: in the inbox only). The email is recorded here,
+   * sent by its own job (queue `email`).
+   */
+  private async tellCustomer(
+    order: OrderView,
+    event: OrderEventView,
+    text: NotificationText,
+    inbox: Omit<NewNotification, 'userId' | 'title' | 'body'>,
+  ): Promise<void> {
+    const kind = kindOfEvent(event.type);
+    const channels = kind
+      ? await this.preferences.channels(order.userId, kind)
+      : { inApp: true, email: false };
+    if (channels.inApp)
+      await this.notifications.notify({ ...inbox, ...text, userId: order.userId });
+    if (!kind || !channels.email || !this.emails.enabled) return;
+    const [customer, store] = await Promise.all([
+      this.users.get(order.userId),
+      this.storeOf(order.storeId),
+    ]);
+    await this.emails.record({
+      userId: order.userId,
+      kind,
+      dedupeKey: `order:${order.id}:${event.seq}`,
+      orderId: order.id,
+      content: orderEventEmail({
+        order,
+        text,
+        customerName: customer.name,
+        storeName: store.name,
+        publicBaseUrl: this.config.email.publicBaseUrl,
+      }),
+    });
   }
 
   private async storeOf(storeId: string): Promise<StoreContext> {
@@ -61,23 +111,27 @@ export class NotificationsProcessor extends LoggedWorkerHost {
     const event = order.timeline?.find((e) => e.seq === seq);
     const toStatus = event?.toStatus;
     if (!event || !toStatus) return 'no status change';
-    const recipients = [
-      { userId: order.userId, as: 'customer' as const },
-      ...(order.riderId && toStatus !== 'PLACED'
-        ? [{ userId: order.riderId, as: 'rider' as const }]
-        : []),
-    ];
-    for (const { userId, as } of recipients) {
+    const inbox = {
+      orderId,
+      dedupeKey: `order:${orderId}:${seq}`,
+      type: `order.${toStatus.toLowerCase()}`,
+      data: { orderId, status: toStatus, seq },
+    };
+    await this.tellCustomer(
+      order,
+      event,
+      statusChangeText(orderId, { ...event, toStatus }, 'customer'),
+      inbox,
+    );
+    if (order.riderId && toStatus !== 'PLACED') {
       await this.notifications.notify({
-        userId,
-        orderId,
-        dedupeKey: `order:${orderId}:${seq}`,
-        type: `order.${toStatus.toLowerCase()}`,
-        ...statusChangeText(orderId, { ...event, toStatus }, as),
-        data: { orderId, status: toStatus, seq },
+        ...inbox,
+        userId: order.riderId,
+        ...statusChangeText(orderId, { ...event, toStatus }, 'rider'),
       });
+      return { notified: 2 };
     }
-    return { notified: recipients.length };
+    return { notified: 1 };
   }
 
   /** A short pick (the customer) or a delivery offer (the rider offered it). */
@@ -93,6 +147,15 @@ export class NotificationsProcessor extends LoggedWorkerHost {
         type: 'order.short_picked',
         ...shortPickText(event),
         data: { orderId, seq, productId: data.productId, refundDueMinor: data.refundDueMinor },
+      });
+      return { notified: 1 };
+    }
+    if (event?.type === 'payment.refunded') {
+      await this.tellCustomer(order, event, refundText(event), {
+        orderId,
+        dedupeKey: `order:${orderId}:${seq}`,
+        type: 'payment.refunded',
+        data: { orderId, seq, refundMinor: data.amountMinor ?? data.refundMinor },
       });
       return { notified: 1 };
     }

@@ -72,6 +72,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email a password reset link (same answer whether or not the account exists) */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a reset link's token; ends every session of the account */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the email address with a verification link's token */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify-email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email a new verification link (same answer whether or not the account exists) */
+        post: operations["resendVerificationEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/login": {
         parameters: {
             query?: never;
@@ -604,94 +672,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/account/addresses": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My saved addresses (default first) */
-        get: operations["listAddresses"];
-        put?: never;
-        /** Save an address */
-        post: operations["createAddress"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/account/addresses/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One saved address */
-        get: operations["getAddress"];
-        put?: never;
-        post?: never;
-        /** Delete a saved address */
-        delete: operations["deleteAddress"];
-        options?: never;
-        head?: never;
-        /** Edit a saved address (placed orders keep theirs) */
-        patch: operations["updateAddress"];
-        trace?: never;
-    };
-    "/v1/account/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Everything FlashCart holds about me, as JSON */
-        get: operations["exportMyData"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/account": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Delete my account: personal data erased, orders kept without it, signed out everywhere */
-        delete: operations["deleteMyAccount"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/admin/users/{id}/erase": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Erase a customer's account on their request (admins) */
-        post: operations["eraseUser"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/cart": {
         parameters: {
             query?: never;
@@ -849,41 +829,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/orders/{id}/rating": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My rating of my order */
-        get: operations["getOrderRating"];
-        put?: never;
-        /** Rate my delivered order (and its rider), once */
-        post: operations["rateOrder"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/admin/ratings/summary": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Average ratings per store and per rider (admins) */
-        get: operations["ratingsSummary"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/rider/shift": {
         parameters: {
             query?: never;
@@ -981,6 +926,58 @@ export interface paths {
         put?: never;
         /** Mark a line short while packing: lines, totals and refund due recomputed; nothing found on any line cancels (out_of_stock) */
         post: operations["adminShortPickLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which kinds of notification reach me, in the app and by email */
+        get: operations["getNotificationPreferences"];
+        /** Switch kinds of notification on or off per channel (security mails stay on) */
+        put: operations["updateNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/email-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Emails by state, e.g. the dead ones (admins) */
+        get: operations["listEmailDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/email-deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a dead email again, with fresh attempts (admins) */
+        post: operations["retryEmailDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1110,6 +1107,27 @@ export interface components {
              * @example 900
              */
             expiresIn: number;
+        };
+        AccountEmailRequestDto: {
+            /** @example asha@example.com */
+            email: string;
+        };
+        AccountEmailAcceptedDto: {
+            /**
+             * @description The same answer whether or not the address has an account
+             * @example If an account exists for this address, an email is on its way
+             */
+            message: string;
+        };
+        PasswordResetConfirmDto: {
+            /** @description The `token` of the link in the reset email */
+            token: string;
+            /** @description 8-128 characters, not the email */
+            password: string;
+        };
+        VerifyEmailDto: {
+            /** @description The `token` of the link in the verification email */
+            token: string;
         };
         LoginDto: {
             /** @example asha@example.com */
@@ -1845,19 +1863,11 @@ export interface components {
             lat: number;
             /** @example 77.6389 */
             lng: number;
-            /** @description For the rider: gate code, landmark */
-            instructions?: string;
         };
         PlaceOrderDto: {
             /** @description Lines of the same product are merged; at most 50 products */
             items: components["schemas"]["OrderLineDto"][];
-            /** @description Where to deliver: this, or `addressId` (exactly one of the two) */
-            address?: components["schemas"]["AddressDto"];
-            /**
-             * Format: uuid
-             * @description One of my saved addresses (GET /v1/account/addresses), instead of `address`; the order keeps a copy
-             */
-            addressId?: string;
+            address: components["schemas"]["AddressDto"];
             /**
              * Format: uuid
              * @description Default: the nearest open store serving the address
@@ -2002,163 +2012,6 @@ export interface components {
             items: components["schemas"]["NotificationDto"][];
             nextCursor: string | null;
         };
-        ServingStoreDto: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            distanceM: number;
-        };
-        SavedAddressDto: {
-            /** Format: uuid */
-            id: string;
-            label: string;
-            line1: string;
-            line2?: string;
-            city: string;
-            pincode: string;
-            lat: number;
-            lng: number;
-            instructions?: string;
-            isDefault: boolean;
-            /** @description Whether a store delivers there now */
-            serviceable: boolean;
-            /** @description The nearest open store serving it now; absent when none does */
-            servedBy?: components["schemas"]["ServingStoreDto"];
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        CreateAddressDto: {
-            /** @example Home */
-            label: string;
-            /** @example 12, 4th Cross, HAL 2nd Stage */
-            line1: string;
-            line2?: string;
-            /** @example Bengaluru */
-            city: string;
-            /** @example 560038 */
-            pincode: string;
-            /** @example 12.9698 */
-            lat: number;
-            /** @example 77.6389 */
-            lng: number;
-            /** @description For the rider: gate code, landmark */
-            instructions?: string;
-            /** @description Make it the default (the first address always is) */
-            isDefault?: boolean;
-        };
-        UpdateAddressDto: {
-            label?: string;
-            line1?: string;
-            line2?: string;
-            city?: string;
-            /** @example 560038 */
-            pincode?: string;
-            lat?: number;
-            lng?: number;
-            instructions?: string;
-            /** @description true makes it the default (false is ignored) */
-            isDefault?: boolean;
-        };
-        ExportedProfileDto: {
-            /** Format: uuid */
-            id: string;
-            email: string;
-            name: string;
-            phone: string | null;
-            /** @enum {string} */
-            role: "customer" | "rider" | "admin";
-            disabled: boolean;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        ExportedSessionDto: {
-            /** Format: uuid */
-            id: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            expiresAt: string;
-            /** Format: date-time */
-            revokedAt?: string;
-            /** @example logout */
-            revokedReason?: string;
-        };
-        ExportedAddressDto: {
-            /** Format: uuid */
-            id: string;
-            label: string;
-            line1: string;
-            line2?: string;
-            city: string;
-            pincode: string;
-            lat: number;
-            lng: number;
-            instructions?: string;
-            isDefault: boolean;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        RatingDto: {
-            /** Format: uuid */
-            orderId: string;
-            /** Format: uuid */
-            storeId: string;
-            /** Format: uuid */
-            riderId?: string;
-            orderScore: number;
-            riderScore?: number;
-            riderComment?: string;
-            /** Format: date-time */
-            createdAt: string;
-        };
-        ExportedCartLineDto: {
-            /** Format: uuid */
-            productId: string;
-            quantity: number;
-            /** Format: date-time */
-            addedAt: string;
-        };
-        ExportedCartDto: {
-            address?: components["schemas"]["AddressDto"];
-            /** Format: uuid */
-            storeId?: string;
-            promoCode?: string;
-            lines: components["schemas"]["ExportedCartLineDto"][];
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        PersonalDataExportDto: {
-            /** Format: date-time */
-            exportedAt: string;
-            /** Format: uuid */
-            userId: string;
-            profile: components["schemas"]["ExportedProfileDto"];
-            /** @description Sign-ins, without any token or hash */
-            sessions: components["schemas"]["ExportedSessionDto"][];
-            addresses: components["schemas"]["ExportedAddressDto"][];
-            /** @description With items, totals and timeline, oldest first */
-            orders: components["schemas"]["OrderDto"][];
-            notifications: components["schemas"]["NotificationDto"][];
-            ratings: components["schemas"]["RatingDto"][];
-            /** @description Absent when there is no cart */
-            cart?: components["schemas"]["ExportedCartDto"];
-        };
-        EraseAccountDto: {
-            /** @description The account’s password, to confirm */
-            password: string;
-        };
-        ErasedAccountDto: {
-            /** Format: uuid */
-            userId: string;
-            /** Format: date-time */
-            erasedAt: string;
-        };
         CartStoreDto: {
             /** Format: uuid */
             id: string;
@@ -2241,13 +2094,7 @@ export interface components {
             quantity: number;
         };
         SetCartAddressDto: {
-            /** @description Where to deliver: this, or `addressId` (exactly one of the two) */
-            address?: components["schemas"]["AddressDto"];
-            /**
-             * Format: uuid
-             * @description One of my saved addresses, instead of `address`: the cart keeps a copy of it as it is now
-             */
-            addressId?: string;
+            address: components["schemas"]["AddressDto"];
             /**
              * Format: uuid
              * @description A store to buy from while it serves the address (default: the nearest)
@@ -2411,38 +2258,6 @@ export interface components {
             /** @description The latest 50 */
             recent: components["schemas"]["RedemptionDto"][];
         };
-        RateOrderDto: {
-            /** @description The order, 1 to 5 */
-            orderScore: number;
-            /** @description The rider, 1 to 5 */
-            riderScore?: number;
-            /** @description About the rider (needs riderScore) */
-            riderComment?: string;
-        };
-        StoreScoreDto: {
-            /** Format: uuid */
-            storeId: string;
-            ratings: number;
-            /**
-             * @description Mean order score, two decimals
-             * @example 4.25
-             */
-            average: number;
-        };
-        RiderScoreDto: {
-            /** Format: uuid */
-            riderId: string;
-            ratings: number;
-            /**
-             * @description Mean rider score, two decimals
-             * @example 4.5
-             */
-            average: number;
-        };
-        RatingsSummaryDto: {
-            stores: components["schemas"]["StoreScoreDto"][];
-            riders: components["schemas"]["RiderScoreDto"][];
-        };
         PositionDto: {
             lat: number;
             lng: number;
@@ -2527,6 +2342,62 @@ export interface components {
             /** @description Units actually found (less than ordered; 0 removes the line) */
             found: number;
         };
+        NotificationPreferenceDto: {
+            /**
+             * @example order_delivered
+             * @enum {string}
+             */
+            kind: "order_placed" | "order_out_for_delivery" | "order_delivered" | "order_cancelled" | "refund_issued" | "password_reset" | "email_verification";
+            /** @description In the in-app inbox (GET /v1/notifications) */
+            inApp: boolean;
+            /** @description By email */
+            email: boolean;
+            /** @description Security mails (reset, verification): always sent, not switchable */
+            locked: boolean;
+        };
+        NotificationPreferencesDto: {
+            preferences: components["schemas"]["NotificationPreferenceDto"][];
+        };
+        PreferenceChangeDto: {
+            /**
+             * @example order_delivered
+             * @enum {string}
+             */
+            kind: "order_placed" | "order_out_for_delivery" | "order_delivered" | "order_cancelled" | "refund_issued";
+            inApp?: boolean;
+            email?: boolean;
+        };
+        UpdateNotificationPreferencesDto: {
+            /** @description Only the kinds and channels given change */
+            preferences: components["schemas"]["PreferenceChangeDto"][];
+        };
+        EmailDeliveryDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            userId: string;
+            /** @example order_delivered */
+            kind: string;
+            /** Format: uuid */
+            orderId?: string | null;
+            /** @enum {string} */
+            state: "pending" | "sent" | "dead";
+            /** @description Send attempts so far (since the last retry) */
+            attempts: number;
+            lastError?: string | null;
+            /** @description The Message-ID header: the same on every copy of this email */
+            messageId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            sentAt?: string | null;
+        };
+        EmailDeliveryPageDto: {
+            items: components["schemas"]["EmailDeliveryDto"][];
+            nextCursor: string | null;
+        };
         StockShortage: {
             /**
              * Format: uuid
@@ -2548,7 +2419,7 @@ export interface components {
              * @example INSUFFICIENT_STOCK
              * @enum {string}
              */
-            code: "ACCOUNT_DISABLED" | "ADDRESS_BOOK_FULL" | "ALREADY_RATED" | "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_NOT_DELIVERED" | "ORDER_TOO_LARGE" | "PASSWORD_INCORRECT" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_NOT_APPLICABLE" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
+            code: "ACCOUNT_DISABLED" | "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_NOT_DEAD" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_ACCOUNT_TOKEN" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_NOT_APPLICABLE" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
             /**
              * @description Human-readable; a list of field errors for 400
              * @example What went wrong, for people (never parse it)
@@ -2563,14 +2434,12 @@ export interface components {
             /** @description PRODUCT_UNAVAILABLE: the products not sold */
             productIds?: string[];
             /**
-             * @description INVALID_TRANSITION, ORDER_NOT_DELIVERED: the order's status now
+             * @description INVALID_TRANSITION: the order's status now
              * @enum {string}
              */
             currentStatus?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
             retryAfter?: number;
-            /** @description ADDRESS_BOOK_FULL: the most saved addresses a customer may have */
-            max?: number;
             /** @description CART_CHANGED, CART_NOT_READY: the cart as it is now, priced */
             cart?: components["schemas"]["CartDto"];
         };
@@ -2583,7 +2452,7 @@ export interface components {
             /** @enum {string} */
             error?: "Bad Request";
             /** @enum {string} */
-            code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+            code?: "INVALID_ACCOUNT_TOKEN" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
         };
         /** @description The error body of a 401 (Unauthorized) */
         UnauthorizedError: components["schemas"]["ErrorBody"] & {
@@ -2601,7 +2470,7 @@ export interface components {
             /** @enum {string} */
             error?: "Forbidden";
             /** @enum {string} */
-            code?: "FORBIDDEN" | "PASSWORD_INCORRECT";
+            code?: "FORBIDDEN";
         };
         /** @description The error body of a 404 (Not Found) */
         NotFoundError: components["schemas"]["ErrorBody"] & {
@@ -2619,7 +2488,7 @@ export interface components {
             /** @enum {string} */
             error?: "Conflict";
             /** @enum {string} */
-            code?: "ADDRESS_BOOK_FULL" | "ALREADY_RATED" | "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_NOT_DELIVERED" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
+            code?: "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "EMAIL_NOT_DEAD" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
         };
         /** @description The error body of a 422 (Unprocessable Entity) */
         UnprocessableEntityError: components["schemas"]["ErrorBody"] & {
@@ -3044,6 +2913,463 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "EMAIL_TAKEN";
+                    };
+                };
+            };
+            /** @description Too Many Requests. `code`: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "code": "RATE_LIMITED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "asha@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AccountEmailRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "If an account exists for this address, an email is on its way"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountEmailAcceptedDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Too Many Requests. `code`: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "code": "RATE_LIMITED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "string",
+                 *       "password": "stringxx"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordResetConfirmDto"];
+            };
+        };
+        responses: {
+            /** @description Password set; every session of the account is revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: INVALID_ACCOUNT_TOKEN, MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "INVALID_ACCOUNT_TOKEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_ACCOUNT_TOKEN" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Too Many Requests. `code`: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "code": "RATE_LIMITED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "string"
+                 *     }
+                 */
+                "application/json": components["schemas"]["VerifyEmailDto"];
+            };
+        };
+        responses: {
+            /** @description The address is verified */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: INVALID_ACCOUNT_TOKEN, MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "INVALID_ACCOUNT_TOKEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_ACCOUNT_TOKEN" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Too Many Requests. `code`: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "code": "RATE_LIMITED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    resendVerificationEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "asha@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AccountEmailRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "If an account exists for this address, an email is on its way"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountEmailAcceptedDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
                     };
                 };
             };
@@ -7253,6 +7579,13 @@ export interface operations {
                  *           "quantity": 1
                  *         }
                  *       ],
+                 *       "address": {
+                 *         "line1": "12, 4th Cross, HAL 2nd Stage",
+                 *         "city": "Bengaluru",
+                 *         "pincode": "560038",
+                 *         "lat": 12.9698,
+                 *         "lng": 77.6389
+                 *       },
                  *       "promoCode": "WELCOME50"
                  *     }
                  */
@@ -7422,27 +7755,6 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenError"] & {
                         /** @enum {string} */
                         code?: "FORBIDDEN";
-                    };
-                };
-            };
-            /** @description Not Found. `code`: NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "error": "Not Found",
-                     *       "code": "NOT_FOUND",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["NotFoundError"] & {
-                        /** @enum {string} */
-                        code?: "NOT_FOUND";
                     };
                 };
             };
@@ -9467,1406 +9779,6 @@ export interface operations {
             };
         };
     };
-    listAddresses: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example [
-                     *       {
-                     *         "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *         "label": "string",
-                     *         "line1": "string",
-                     *         "city": "string",
-                     *         "pincode": "string",
-                     *         "lat": 1,
-                     *         "lng": 1,
-                     *         "isDefault": true,
-                     *         "serviceable": true,
-                     *         "createdAt": "2026-11-26T10:00:00.000Z",
-                     *         "updatedAt": "2026-11-26T10:00:00.000Z"
-                     *       }
-                     *     ]
-                     */
-                    "application/json": components["schemas"]["SavedAddressDto"][];
-                };
-            };
-            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 400,
-                     *       "error": "Bad Request",
-                     *       "code": "MALFORMED_REQUEST",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["BadRequestError"] & {
-                        /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
-                    };
-                };
-            };
-            /** @description Unauthorized. `code`: UNAUTHORIZED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 401,
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UnauthorizedError"] & {
-                        /** @enum {string} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description Forbidden. `code`: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 403,
-                     *       "error": "Forbidden",
-                     *       "code": "FORBIDDEN",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ForbiddenError"] & {
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
-                    };
-                };
-            };
-            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 431,
-                     *       "error": "Request Header Fields Too Large",
-                     *       "code": "HEADERS_TOO_LARGE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
-                        /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 503,
-                     *       "error": "Service Unavailable",
-                     *       "code": "DATABASE_UNAVAILABLE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
-                        /** @enum {string} */
-                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-        };
-    };
-    createAddress: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "label": "Home",
-                 *       "line1": "12, 4th Cross, HAL 2nd Stage",
-                 *       "city": "Bengaluru",
-                 *       "pincode": "560038",
-                 *       "lat": 12.9698,
-                 *       "lng": 77.6389
-                 *     }
-                 */
-                "application/json": components["schemas"]["CreateAddressDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "label": "string",
-                     *       "line1": "string",
-                     *       "city": "string",
-                     *       "pincode": "string",
-                     *       "lat": 1,
-                     *       "lng": 1,
-                     *       "isDefault": true,
-                     *       "serviceable": true,
-                     *       "createdAt": "2026-11-26T10:00:00.000Z",
-                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["SavedAddressDto"];
-                };
-            };
-            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 400,
-                     *       "error": "Bad Request",
-                     *       "code": "MALFORMED_REQUEST",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["BadRequestError"] & {
-                        /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
-                    };
-                };
-            };
-            /** @description Unauthorized. `code`: UNAUTHORIZED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 401,
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UnauthorizedError"] & {
-                        /** @enum {string} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description Forbidden. `code`: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 403,
-                     *       "error": "Forbidden",
-                     *       "code": "FORBIDDEN",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ForbiddenError"] & {
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
-                    };
-                };
-            };
-            /** @description Conflict. `code`: ADDRESS_BOOK_FULL */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 409,
-                     *       "error": "Conflict",
-                     *       "code": "ADDRESS_BOOK_FULL",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ConflictError"] & {
-                        /** @enum {string} */
-                        code?: "ADDRESS_BOOK_FULL";
-                    };
-                };
-            };
-            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 431,
-                     *       "error": "Request Header Fields Too Large",
-                     *       "code": "HEADERS_TOO_LARGE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
-                        /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 503,
-                     *       "error": "Service Unavailable",
-                     *       "code": "DATABASE_UNAVAILABLE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
-                        /** @enum {string} */
-                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-        };
-    };
-    getAddress: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "label": "string",
-                     *       "line1": "string",
-                     *       "city": "string",
-                     *       "pincode": "string",
-                     *       "lat": 1,
-                     *       "lng": 1,
-                     *       "isDefault": true,
-                     *       "serviceable": true,
-                     *       "createdAt": "2026-11-26T10:00:00.000Z",
-                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["SavedAddressDto"];
-                };
-            };
-            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 400,
-                     *       "error": "Bad Request",
-                     *       "code": "MALFORMED_REQUEST",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["BadRequestError"] & {
-                        /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
-                    };
-                };
-            };
-            /** @description Unauthorized. `code`: UNAUTHORIZED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 401,
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UnauthorizedError"] & {
-                        /** @enum {string} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description Forbidden. `code`: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 403,
-                     *       "error": "Forbidden",
-                     *       "code": "FORBIDDEN",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ForbiddenError"] & {
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
-                    };
-                };
-            };
-            /** @description Not Found. `code`: NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "error": "Not Found",
-                     *       "code": "NOT_FOUND",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["NotFoundError"] & {
-                        /** @enum {string} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 431,
-                     *       "error": "Request Header Fields Too Large",
-                     *       "code": "HEADERS_TOO_LARGE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
-                        /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 503,
-                     *       "error": "Service Unavailable",
-                     *       "code": "DATABASE_UNAVAILABLE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
-                        /** @enum {string} */
-                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-        };
-    };
-    deleteAddress: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted (if it was the default, the oldest left is now) */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 400,
-                     *       "error": "Bad Request",
-                     *       "code": "MALFORMED_REQUEST",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["BadRequestError"] & {
-                        /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
-                    };
-                };
-            };
-            /** @description Unauthorized. `code`: UNAUTHORIZED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 401,
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UnauthorizedError"] & {
-                        /** @enum {string} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description Forbidden. `code`: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 403,
-                     *       "error": "Forbidden",
-                     *       "code": "FORBIDDEN",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ForbiddenError"] & {
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
-                    };
-                };
-            };
-            /** @description Not Found. `code`: NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "error": "Not Found",
-                     *       "code": "NOT_FOUND",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["NotFoundError"] & {
-                        /** @enum {string} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 431,
-                     *       "error": "Request Header Fields Too Large",
-                     *       "code": "HEADERS_TOO_LARGE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
-                        /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 503,
-                     *       "error": "Service Unavailable",
-                     *       "code": "DATABASE_UNAVAILABLE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
-                        /** @enum {string} */
-                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-        };
-    };
-    updateAddress: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "pincode": "560038"
-                 *     }
-                 */
-                "application/json": components["schemas"]["UpdateAddressDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "label": "string",
-                     *       "line1": "string",
-                     *       "city": "string",
-                     *       "pincode": "string",
-                     *       "lat": 1,
-                     *       "lng": 1,
-                     *       "isDefault": true,
-                     *       "serviceable": true,
-                     *       "createdAt": "2026-11-26T10:00:00.000Z",
-                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["SavedAddressDto"];
-                };
-            };
-            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 400,
-                     *       "error": "Bad Request",
-                     *       "code": "MALFORMED_REQUEST",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["BadRequestError"] & {
-                        /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
-                    };
-                };
-            };
-            /** @description Unauthorized. `code`: UNAUTHORIZED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 401,
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UnauthorizedError"] & {
-                        /** @enum {string} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description Forbidden. `code`: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 403,
-                     *       "error": "Forbidden",
-                     *       "code": "FORBIDDEN",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ForbiddenError"] & {
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
-                    };
-                };
-            };
-            /** @description Not Found. `code`: NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "error": "Not Found",
-                     *       "code": "NOT_FOUND",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["NotFoundError"] & {
-                        /** @enum {string} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 431,
-                     *       "error": "Request Header Fields Too Large",
-                     *       "code": "HEADERS_TOO_LARGE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
-                        /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 503,
-                     *       "error": "Service Unavailable",
-                     *       "code": "DATABASE_UNAVAILABLE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
-                        /** @enum {string} */
-                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-        };
-    };
-    exportMyData: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "exportedAt": "2026-11-26T10:00:00.000Z",
-                     *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "profile": {
-                     *         "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *         "email": "string",
-                     *         "name": "string",
-                     *         "phone": "string",
-                     *         "role": "customer",
-                     *         "disabled": true,
-                     *         "createdAt": "2026-11-26T10:00:00.000Z",
-                     *         "updatedAt": "2026-11-26T10:00:00.000Z"
-                     *       },
-                     *       "sessions": [
-                     *         {
-                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "createdAt": "2026-11-26T10:00:00.000Z",
-                     *           "expiresAt": "2026-11-26T10:00:00.000Z",
-                     *           "revokedReason": "logout"
-                     *         }
-                     *       ],
-                     *       "addresses": [
-                     *         {
-                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "label": "string",
-                     *           "line1": "string",
-                     *           "city": "string",
-                     *           "pincode": "string",
-                     *           "lat": 1,
-                     *           "lng": 1,
-                     *           "isDefault": true,
-                     *           "createdAt": "2026-11-26T10:00:00.000Z",
-                     *           "updatedAt": "2026-11-26T10:00:00.000Z"
-                     *         }
-                     *       ],
-                     *       "orders": [
-                     *         {
-                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "status": "PLACED",
-                     *           "version": 1,
-                     *           "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "riderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "items": [
-                     *             {
-                     *               "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *               "sku": "string",
-                     *               "name": "string",
-                     *               "unit": "string",
-                     *               "unitPrice": {
-                     *                 "amount": 4500,
-                     *                 "currency": "INR"
-                     *               },
-                     *               "quantity": 1,
-                     *               "lineTotal": {
-                     *                 "amount": 4500,
-                     *                 "currency": "INR"
-                     *               },
-                     *               "discount": {
-                     *                 "amount": 4500,
-                     *                 "currency": "INR"
-                     *               },
-                     *               "taxRateBp": 1
-                     *             }
-                     *           ],
-                     *           "subtotal": {
-                     *             "amount": 4500,
-                     *             "currency": "INR"
-                     *           },
-                     *           "deliveryFee": {
-                     *             "amount": 4500,
-                     *             "currency": "INR"
-                     *           },
-                     *           "smallBasketFee": {
-                     *             "amount": 4500,
-                     *             "currency": "INR"
-                     *           },
-                     *           "discounts": [
-                     *             {
-                     *               "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *               "code": "string",
-                     *               "name": "10% off fruit",
-                     *               "kind": "percent",
-                     *               "amount": {
-                     *                 "amount": 4500,
-                     *                 "currency": "INR"
-                     *               }
-                     *             }
-                     *           ],
-                     *           "discount": {
-                     *             "amount": 4500,
-                     *             "currency": "INR"
-                     *           },
-                     *           "taxes": [
-                     *             {
-                     *               "rateBp": 500,
-                     *               "taxable": {
-                     *                 "amount": 4500,
-                     *                 "currency": "INR"
-                     *               },
-                     *               "tax": {
-                     *                 "amount": 4500,
-                     *                 "currency": "INR"
-                     *               }
-                     *             }
-                     *           ],
-                     *           "total": {
-                     *             "amount": 4500,
-                     *             "currency": "INR"
-                     *           },
-                     *           "refundDue": {
-                     *             "amount": 4500,
-                     *             "currency": "INR"
-                     *           },
-                     *           "address": {
-                     *             "line1": "12, 4th Cross, HAL 2nd Stage",
-                     *             "city": "Bengaluru",
-                     *             "pincode": "560038",
-                     *             "lat": 12.9698,
-                     *             "lng": 77.6389
-                     *           },
-                     *           "note": "string",
-                     *           "cancelReason": "string",
-                     *           "promisedBy": "2026-11-26T10:00:00.000Z",
-                     *           "placedAt": "2026-11-26T10:00:00.000Z",
-                     *           "updatedAt": "2026-11-26T10:00:00.000Z"
-                     *         }
-                     *       ],
-                     *       "notifications": [
-                     *         {
-                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "type": "order.packed",
-                     *           "title": "string",
-                     *           "body": "string",
-                     *           "data": {
-                     *             "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *             "status": "PACKED",
-                     *             "seq": 2
-                     *           },
-                     *           "createdAt": "2026-11-26T10:00:00.000Z",
-                     *           "readAt": "2026-11-26T10:00:00.000Z"
-                     *         }
-                     *       ],
-                     *       "ratings": [
-                     *         {
-                     *           "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "orderScore": 1,
-                     *           "createdAt": "2026-11-26T10:00:00.000Z"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["PersonalDataExportDto"];
-                };
-            };
-            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 400,
-                     *       "error": "Bad Request",
-                     *       "code": "MALFORMED_REQUEST",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["BadRequestError"] & {
-                        /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
-                    };
-                };
-            };
-            /** @description Unauthorized. `code`: UNAUTHORIZED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 401,
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UnauthorizedError"] & {
-                        /** @enum {string} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description Forbidden. `code`: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 403,
-                     *       "error": "Forbidden",
-                     *       "code": "FORBIDDEN",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ForbiddenError"] & {
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
-                    };
-                };
-            };
-            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 431,
-                     *       "error": "Request Header Fields Too Large",
-                     *       "code": "HEADERS_TOO_LARGE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
-                        /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 503,
-                     *       "error": "Service Unavailable",
-                     *       "code": "DATABASE_UNAVAILABLE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
-                        /** @enum {string} */
-                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-        };
-    };
-    deleteMyAccount: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "password": "string"
-                 *     }
-                 */
-                "application/json": components["schemas"]["EraseAccountDto"];
-            };
-        };
-        responses: {
-            /** @description Erased; every session ended, open sockets dropped */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 400,
-                     *       "error": "Bad Request",
-                     *       "code": "MALFORMED_REQUEST",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["BadRequestError"] & {
-                        /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
-                    };
-                };
-            };
-            /** @description Unauthorized. `code`: UNAUTHORIZED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 401,
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UnauthorizedError"] & {
-                        /** @enum {string} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description Forbidden. `code`: FORBIDDEN, PASSWORD_INCORRECT */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 403,
-                     *       "error": "Forbidden",
-                     *       "code": "FORBIDDEN",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ForbiddenError"] & {
-                        /** @enum {string} */
-                        code?: "FORBIDDEN" | "PASSWORD_INCORRECT";
-                    };
-                };
-            };
-            /** @description Too Many Requests. `code`: RATE_LIMITED */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 429,
-                     *       "error": "Too Many Requests",
-                     *       "code": "RATE_LIMITED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["TooManyRequestsError"] & {
-                        /** @enum {string} */
-                        code?: "RATE_LIMITED";
-                    };
-                };
-            };
-            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 431,
-                     *       "error": "Request Header Fields Too Large",
-                     *       "code": "HEADERS_TOO_LARGE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
-                        /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 503,
-                     *       "error": "Service Unavailable",
-                     *       "code": "DATABASE_UNAVAILABLE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
-                        /** @enum {string} */
-                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-        };
-    };
-    eraseUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "erasedAt": "2026-11-26T10:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErasedAccountDto"];
-                };
-            };
-            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 400,
-                     *       "error": "Bad Request",
-                     *       "code": "MALFORMED_REQUEST",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["BadRequestError"] & {
-                        /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
-                    };
-                };
-            };
-            /** @description Unauthorized. `code`: UNAUTHORIZED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 401,
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UnauthorizedError"] & {
-                        /** @enum {string} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description Forbidden. `code`: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 403,
-                     *       "error": "Forbidden",
-                     *       "code": "FORBIDDEN",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ForbiddenError"] & {
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
-                    };
-                };
-            };
-            /** @description Not Found. `code`: NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "error": "Not Found",
-                     *       "code": "NOT_FOUND",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["NotFoundError"] & {
-                        /** @enum {string} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description Conflict. `code`: CONFLICT */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 409,
-                     *       "error": "Conflict",
-                     *       "code": "CONFLICT",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ConflictError"] & {
-                        /** @enum {string} */
-                        code?: "CONFLICT";
-                    };
-                };
-            };
-            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 431,
-                     *       "error": "Request Header Fields Too Large",
-                     *       "code": "HEADERS_TOO_LARGE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
-                        /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 503,
-                     *       "error": "Service Unavailable",
-                     *       "code": "DATABASE_UNAVAILABLE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
-                        /** @enum {string} */
-                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-        };
-    };
     getCart: {
         parameters: {
             query?: never;
@@ -12087,9 +10999,7 @@ export interface operations {
                  *         "pincode": "560038",
                  *         "lat": 12.9698,
                  *         "lng": 77.6389
-                 *       },
-                 *       "addressId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                 *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["SetCartAddressDto"];
@@ -13809,493 +12719,6 @@ export interface operations {
             };
         };
     };
-    getOrderRating: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "orderScore": 1,
-                     *       "createdAt": "2026-11-26T10:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RatingDto"];
-                };
-            };
-            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 400,
-                     *       "error": "Bad Request",
-                     *       "code": "MALFORMED_REQUEST",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["BadRequestError"] & {
-                        /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
-                    };
-                };
-            };
-            /** @description Unauthorized. `code`: UNAUTHORIZED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 401,
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UnauthorizedError"] & {
-                        /** @enum {string} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description Forbidden. `code`: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 403,
-                     *       "error": "Forbidden",
-                     *       "code": "FORBIDDEN",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ForbiddenError"] & {
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
-                    };
-                };
-            };
-            /** @description Not Found. `code`: NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "error": "Not Found",
-                     *       "code": "NOT_FOUND",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["NotFoundError"] & {
-                        /** @enum {string} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 431,
-                     *       "error": "Request Header Fields Too Large",
-                     *       "code": "HEADERS_TOO_LARGE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
-                        /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 503,
-                     *       "error": "Service Unavailable",
-                     *       "code": "DATABASE_UNAVAILABLE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
-                        /** @enum {string} */
-                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-        };
-    };
-    rateOrder: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "orderScore": 1
-                 *     }
-                 */
-                "application/json": components["schemas"]["RateOrderDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "orderScore": 1,
-                     *       "createdAt": "2026-11-26T10:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RatingDto"];
-                };
-            };
-            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 400,
-                     *       "error": "Bad Request",
-                     *       "code": "MALFORMED_REQUEST",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["BadRequestError"] & {
-                        /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
-                    };
-                };
-            };
-            /** @description Unauthorized. `code`: UNAUTHORIZED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 401,
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UnauthorizedError"] & {
-                        /** @enum {string} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description Forbidden. `code`: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 403,
-                     *       "error": "Forbidden",
-                     *       "code": "FORBIDDEN",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ForbiddenError"] & {
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
-                    };
-                };
-            };
-            /** @description Not Found. `code`: NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 404,
-                     *       "error": "Not Found",
-                     *       "code": "NOT_FOUND",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["NotFoundError"] & {
-                        /** @enum {string} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description Conflict. `code`: ALREADY_RATED, ORDER_NOT_DELIVERED */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 409,
-                     *       "error": "Conflict",
-                     *       "code": "ALREADY_RATED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ConflictError"] & {
-                        /** @enum {string} */
-                        code?: "ALREADY_RATED" | "ORDER_NOT_DELIVERED";
-                    };
-                };
-            };
-            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 431,
-                     *       "error": "Request Header Fields Too Large",
-                     *       "code": "HEADERS_TOO_LARGE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
-                        /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 503,
-                     *       "error": "Service Unavailable",
-                     *       "code": "DATABASE_UNAVAILABLE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
-                        /** @enum {string} */
-                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-        };
-    };
-    ratingsSummary: {
-        parameters: {
-            query?: {
-                /** @description Only this store */
-                storeId?: string;
-                /** @description Only this rider */
-                riderId?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "stores": [
-                     *         {
-                     *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "ratings": 1,
-                     *           "average": 4.25
-                     *         }
-                     *       ],
-                     *       "riders": [
-                     *         {
-                     *           "riderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "ratings": 1,
-                     *           "average": 4.5
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RatingsSummaryDto"];
-                };
-            };
-            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 400,
-                     *       "error": "Bad Request",
-                     *       "code": "MALFORMED_REQUEST",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["BadRequestError"] & {
-                        /** @enum {string} */
-                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
-                    };
-                };
-            };
-            /** @description Unauthorized. `code`: UNAUTHORIZED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 401,
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UnauthorizedError"] & {
-                        /** @enum {string} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description Forbidden. `code`: FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 403,
-                     *       "error": "Forbidden",
-                     *       "code": "FORBIDDEN",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ForbiddenError"] & {
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
-                    };
-                };
-            };
-            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 431,
-                     *       "error": "Request Header Fields Too Large",
-                     *       "code": "HEADERS_TOO_LARGE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
-                        /** @enum {string} */
-                        code?: "HEADERS_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 503,
-                     *       "error": "Service Unavailable",
-                     *       "code": "DATABASE_UNAVAILABLE",
-                     *       "message": "What went wrong, for people (never parse it)",
-                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
-                        /** @enum {string} */
-                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-        };
-    };
     riderGetShift: {
         parameters: {
             query?: never;
@@ -15589,6 +14012,576 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "INVALID_TRANSITION";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "preferences": [
+                     *         {
+                     *           "kind": "order_delivered",
+                     *           "inApp": true,
+                     *           "email": true,
+                     *           "locked": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationPreferencesDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    updateNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "preferences": [
+                 *         {
+                 *           "kind": "order_delivered"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateNotificationPreferencesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "preferences": [
+                     *         {
+                     *           "kind": "order_delivered",
+                     *           "inApp": true,
+                     *           "email": true,
+                     *           "locked": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationPreferencesDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    listEmailDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                state?: "pending" | "sent" | "dead";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Most recently changed first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "kind": "order_delivered",
+                     *           "state": "pending",
+                     *           "attempts": 1,
+                     *           "messageId": "string",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z",
+                     *           "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "string"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EmailDeliveryPageDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    retryEmailDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "kind": "order_delivered",
+                     *       "state": "pending",
+                     *       "attempts": 1,
+                     *       "messageId": "string",
+                     *       "createdAt": "2026-11-26T10:00:00.000Z",
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EmailDeliveryDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict. `code`: EMAIL_NOT_DEAD */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "Conflict",
+                     *       "code": "EMAIL_NOT_DEAD",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "EMAIL_NOT_DEAD";
                     };
                 };
             };

@@ -126,6 +126,11 @@ export class SessionsService {
     await this.live.changed(claims.sub);
   }
 
+  /** Ends every session of the user inside the caller's transaction; call `LivePrincipals.changed` after the commit. */
+  revokeAll(m: EntityManager, userId: string, reason: string): Promise<void> {
+    return this.revoke(m, { userId }, reason);
+  }
+
   /**
    * The live state behind an access token: the token is refused once its session is revoked
    * (logout, logout-all, refresh-token reuse, disabling) or its user disabled. The role comes

@@ -8,6 +8,8 @@ export interface UserView {
   phone: string | null;
   role: Role;
   disabled: boolean;
+  /** Whether the user followed the link of a verification email. */
+  emailVerified: boolean;
   createdAt: string;
 }
 
@@ -19,6 +21,7 @@ export function toUserView(user: User): UserView {
     phone: user.phone,
     role: user.role,
     disabled: user.disabled,
+    emailVerified: user.emailVerifiedAt != null,
     createdAt: user.createdAt.toISOString(),
   };
 }

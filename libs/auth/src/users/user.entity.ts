@@ -21,6 +21,8 @@ export class User {
   @Column({ type: 'boolean' }) disabled!: boolean;
   /** Set when the account was erased (data rights): the row stays for the orders that refer to it. */
   @Column({ type: 'timestamptz', nullable: true }) erasedAt!: Date | null;
+  /** Set when the user followed the link of a verification email. */
+  @Column({ type: 'timestamptz', nullable: true }) emailVerifiedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

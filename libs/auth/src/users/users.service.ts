@@ -98,6 +98,11 @@ export class UsersService {
     return users.map((u) => u.id);
   }
 
+  /** The account of an email address (canonicalised), if any. */
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email: canonicalEmail(email) });
+  }
+
   /** With the password hash, for login only; a malformed or look-alike email is a 400. */
   async findForLogin(email: string): Promise<User | null> {
     const canonical = canonicalEmail(email);

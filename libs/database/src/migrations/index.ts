@@ -14,6 +14,7 @@ import { CartsAndPricing1765000600000 } from './1765000600000-CartsAndPricing.js
 import { CreateCustomerAddresses1765000900000 } from './1765000900000-CreateCustomerAddresses.js';
 import { CreateOrderRatings1765000910000 } from './1765000910000-CreateOrderRatings.js';
 import { AccountErasure1765000920000 } from './1765000920000-AccountErasure.js';
+import { AccountEmails1765001000000 } from './1765001000000-AccountEmails.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -32,4 +33,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateCustomerAddresses1765000900000,
   CreateOrderRatings1765000910000,
   AccountErasure1765000920000,
+  AccountEmails1765001000000,
 ];

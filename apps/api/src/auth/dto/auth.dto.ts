@@ -67,6 +67,8 @@ export class UserDto {
   @ApiProperty({ nullable: true, type: String }) phone!: string | null;
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty() disabled!: boolean;
+  @ApiProperty({ description: "Whether the address was confirmed by a verification email's link" })
+  emailVerified!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
