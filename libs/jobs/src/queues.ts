@@ -9,6 +9,7 @@ export const QUEUES = {
   simulation: 'simulation',
   maintenance: 'maintenance',
   dispatch: 'dispatch',
+  payments: 'payments',
 } as const;
 
 /** Job names and their payloads, per queue. */
@@ -23,7 +24,19 @@ export const JOBS = {
   offerTimeout: 'offer-timeout',
   dispatchSweep: 'dispatch-sweep',
   orderNote: 'order-note',
+  paymentTimeout: 'payment-timeout',
+  refund: 'refund',
+  paymentSweep: 'payment-sweep',
 } as const;
+
+/** An online order still unpaid at its `payBy`: cancelled (if still AWAITING_PAYMENT). */
+export interface PaymentTimeoutJob {
+  orderId: string;
+}
+/** Send one refund to the provider now (the payment sweeper retries it when due). */
+export interface RefundJob {
+  refundId: string;
+}
 
 export interface AutoCancelJob {
   orderId: string;

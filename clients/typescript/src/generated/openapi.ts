@@ -864,6 +864,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/{id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How an order is paid, and its refunds */
+        get: operations["getPayment"];
+        put?: never;
+        /** Start (or resume) paying an online order: what the provider’s checkout needs */
+        post: operations["startPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/orders/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order’s payment, refunds, cash collected and ledger (admins) */
+        get: operations["adminGetPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rider/orders/{id}/cash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the cash collected for my cash-on-delivery order (riders) */
+        post: operations["riderCollectCash"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1316,7 +1368,7 @@ export interface components {
              * @example PLACED
              * @enum {string}
              */
-            status: "PLACED";
+            status: "PLACED" | "AWAITING_PAYMENT";
             /** @example 2 */
             version: number;
             /**
@@ -1324,6 +1376,11 @@ export interface components {
              * @example 1c3e5a7b-9d0f-4e2a-8b6c-4d2e0f1a3b5c
              */
             storeId: string;
+            /**
+             * @example cod
+             * @enum {string}
+             */
+            paymentMethod: "cod" | "online";
             /**
              * @description Order total, minor units (paise)
              * @example 24900
@@ -1336,10 +1393,16 @@ export interface components {
             promisedBy: string;
             /**
              * Format: date-time
-             * @description Auto-cancelled if not packed by then
+             * @description Auto-cancelled if not packed by then (an online order: from its capture)
              * @example 2026-11-26T10:10:00.000Z
              */
-            packBy: string;
+            packBy?: string;
+            /**
+             * Format: date-time
+             * @description An online order: auto-cancelled if not paid by then
+             * @example 2026-11-26T10:15:00.000Z
+             */
+            payBy?: string;
         };
         /** @description The first event of every order (seq 1) */
         OrderPlacedEvent: {
@@ -1357,12 +1420,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example PLACED
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1383,7 +1446,7 @@ export interface components {
              * @example PACKED
              * @enum {string}
              */
-            status: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @example 2 */
             version: number;
             /**
@@ -1408,12 +1471,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example PLACED
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1469,12 +1532,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example PLACED
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1495,7 +1558,7 @@ export interface components {
              * @example PACKED
              * @enum {string}
              */
-            status: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @example 2 */
             version: number;
             /**
@@ -1525,12 +1588,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example PLACED
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1545,6 +1608,69 @@ export interface components {
              */
             type: "order.sla_breached";
             data: components["schemas"]["OrderSlaBreachedData"];
+        };
+        PaymentEventData: {
+            /**
+             * @example PACKED
+             * @enum {string}
+             */
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            /** @example 2 */
+            version: number;
+            /**
+             * Format: uuid
+             * @example 1c3e5a7b-9d0f-4e2a-8b6c-4d2e0f1a3b5c
+             */
+            storeId: string;
+            /** @description Paise captured, refunded or collected */
+            amountMinor?: number;
+            /** @example pi_3Q0aBcDeFgHiJkLm */
+            providerPaymentId?: string;
+            /** Format: uuid */
+            refundId?: string;
+            /** @description Cash: paise collected */
+            collectedMinor?: number;
+            /** @description Cash: paise due */
+            dueMinor?: number;
+            /** @description Cash: due − collected */
+            shortfallMinor?: number;
+        };
+        /** @description Money moved or was asked for (docs/api.md "Payments"). payment.captured of an order awaiting payment places it (toStatus PLACED); the others change no status */
+        PaymentEvent: {
+            /**
+             * Format: uuid
+             * @example 7d2c9a4e-5b1f-4c3a-9e8d-2f6a1b0c9d8e
+             */
+            orderId: string;
+            /**
+             * @description 1, 2, 3, … per order, no gaps
+             * @example 1
+             */
+            seq: number;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            /**
+             * @example PLACED
+             * @enum {string|null}
+             */
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            actor: components["schemas"]["OrderEventActor"];
+            /** @example null */
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T10:00:00.000Z
+             */
+            at: string;
+            /**
+             * @example payment.captured
+             * @enum {string}
+             */
+            type: "payment.pending" | "payment.captured" | "payment.failed" | "payment.refund_requested" | "payment.refunded" | "payment.cod_collected";
+            data: components["schemas"]["PaymentEventData"];
         };
         PreviousOffer: {
             /**
@@ -1563,7 +1689,7 @@ export interface components {
              * @example PACKED
              * @enum {string}
              */
-            status: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @example 3 */
             version: number;
             /** Format: uuid */
@@ -1592,12 +1718,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example null
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1615,7 +1741,7 @@ export interface components {
              * @example PACKED
              * @enum {string}
              */
-            status: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @example 3 */
             version: number;
             /** Format: uuid */
@@ -1632,12 +1758,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example null
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1655,7 +1781,7 @@ export interface components {
              * @example PACKED
              * @enum {string}
              */
-            status: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @example 3 */
             version: number;
             /** Format: uuid */
@@ -1687,12 +1813,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example null
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1738,6 +1864,11 @@ export interface components {
              * @example WELCOME50
              */
             promoCode?: string;
+            /**
+             * @description cod (the default): pay at the door. online: the order waits (AWAITING_PAYMENT) until paid through POST /v1/orders/{id}/payment
+             * @enum {string}
+             */
+            paymentMethod?: "cod" | "online";
         };
         OrderItemDto: {
             /** Format: uuid */
@@ -1775,7 +1906,9 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            status: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            /** @enum {string} */
+            paymentMethod: "cod" | "online";
             version: number;
             /** Format: uuid */
             userId: string;
@@ -1971,6 +2104,11 @@ export interface components {
              */
             version: string;
             note?: string;
+            /**
+             * @description cod (the default) or online: the order waits (AWAITING_PAYMENT) until paid; see placeOrder
+             * @enum {string}
+             */
+            paymentMethod?: "cod" | "online";
         };
         CreatePromotionDto: {
             /**
@@ -2201,6 +2339,82 @@ export interface components {
             /** @description Units actually found (less than ordered; 0 removes the line) */
             found: number;
         };
+        RefundDto: {
+            /** Format: uuid */
+            id: string;
+            amount: components["schemas"]["MoneyDto"];
+            /**
+             * @description order_cancelled, short_pick or paid_after_cancel
+             * @example order_cancelled
+             */
+            reason: string;
+            /**
+             * @description pending: the worker retries it
+             * @enum {string}
+             */
+            status: "pending" | "succeeded";
+            /** @description Calls made to the provider so far */
+            attempts: number;
+            /** @description Why the last attempt failed */
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CashDto: {
+            /** @description The order’s total when collected */
+            due: components["schemas"]["MoneyDto"];
+            collected: components["schemas"]["MoneyDto"];
+            /** @description due − collected */
+            shortfall: components["schemas"]["MoneyDto"];
+            /** Format: uuid */
+            riderId: string;
+            /** Format: date-time */
+            collectedAt: string;
+        };
+        LedgerEntryDto: {
+            /** @enum {string} */
+            kind: "capture" | "refund" | "cod_collection";
+            amount: components["schemas"]["MoneyDto"];
+            /** @description What the movement is (the provider’s payment, our refund id) */
+            reference: string;
+            /** Format: date-time */
+            at: string;
+        };
+        PaymentDto: {
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            method: "cod" | "online";
+            /**
+             * @description failed: the last attempt failed; the customer may try again until the timeout
+             * @enum {string}
+             */
+            status: "not_started" | "pending" | "failed" | "captured" | "cash_due" | "cash_collected";
+            /** @enum {string|null} */
+            provider: "stripe" | "fake" | null;
+            /** @example pi_3Q0aBcDeFgHiJkLm */
+            providerPaymentId: string | null;
+            /** @description For the provider’s checkout (Stripe.js confirmPayment); only to the customer, while unpaid */
+            clientSecret: string | null;
+            amount: components["schemas"]["MoneyDto"];
+            captured: components["schemas"]["MoneyDto"];
+            /** @description Refunds the provider confirmed */
+            refunded: components["schemas"]["MoneyDto"];
+            /** @description Refunds on their way */
+            refundPending: components["schemas"]["MoneyDto"];
+            refunds: components["schemas"]["RefundDto"][];
+            /** @description Cash on delivery, once collected */
+            cash?: components["schemas"]["CashDto"];
+            /** @description Admins only */
+            ledger?: components["schemas"]["LedgerEntryDto"][];
+        };
+        CollectCashDto: {
+            /**
+             * @description What the customer paid at the door, paise
+             * @example 24900
+             */
+            collectedMinor: number;
+        };
         StockShortage: {
             /**
              * Format: uuid
@@ -2222,7 +2436,7 @@ export interface components {
              * @example INSUFFICIENT_STOCK
              * @enum {string}
              */
-            code: "ACCOUNT_DISABLED" | "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_NOT_APPLICABLE" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
+            code: "ACCOUNT_DISABLED" | "CART_CHANGED" | "CART_NOT_READY" | "CASH_NOT_COLLECTABLE" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "PAYMENT_NOT_ONLINE" | "PAYMENT_NOT_OPEN" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_NOT_APPLICABLE" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "WEBHOOK_SIGNATURE_INVALID";
             /**
              * @description Human-readable; a list of field errors for 400
              * @example What went wrong, for people (never parse it)
@@ -2240,14 +2454,14 @@ export interface components {
              * @description INVALID_TRANSITION: the order's status now
              * @enum {string}
              */
-            currentStatus?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            currentStatus?: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
             retryAfter?: number;
             /** @description CART_CHANGED, CART_NOT_READY: the cart as it is now, priced */
             cart?: components["schemas"]["CartDto"];
         };
         /** @description An order timeline event; `type` says which, and what `data` holds */
-        OrderEvent: components["schemas"]["OrderPlacedEvent"] | components["schemas"]["OrderTransitionEvent"] | components["schemas"]["OrderOutForDeliveryEvent"] | components["schemas"]["OrderSlaBreachedEvent"] | components["schemas"]["OrderRiderOfferedEvent"] | components["schemas"]["OrderAwaitingRiderEvent"] | components["schemas"]["OrderShortPickedEvent"];
+        OrderEvent: components["schemas"]["OrderPlacedEvent"] | components["schemas"]["OrderTransitionEvent"] | components["schemas"]["OrderOutForDeliveryEvent"] | components["schemas"]["OrderSlaBreachedEvent"] | components["schemas"]["PaymentEvent"] | components["schemas"]["OrderRiderOfferedEvent"] | components["schemas"]["OrderAwaitingRiderEvent"] | components["schemas"]["OrderShortPickedEvent"];
         /** @description The error body of a 400 (Bad Request) */
         BadRequestError: components["schemas"]["ErrorBody"] & {
             /** @enum {integer} */
@@ -2255,7 +2469,7 @@ export interface components {
             /** @enum {string} */
             error?: "Bad Request";
             /** @enum {string} */
-            code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+            code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED" | "WEBHOOK_SIGNATURE_INVALID";
         };
         /** @description The error body of a 401 (Unauthorized) */
         UnauthorizedError: components["schemas"]["ErrorBody"] & {
@@ -2291,7 +2505,7 @@ export interface components {
             /** @enum {string} */
             error?: "Conflict";
             /** @enum {string} */
-            code?: "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
+            code?: "CART_CHANGED" | "CART_NOT_READY" | "CASH_NOT_COLLECTABLE" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "PAYMENT_NOT_ONLINE" | "PAYMENT_NOT_OPEN" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
         };
         /** @description The error body of a 422 (Unprocessable Entity) */
         UnprocessableEntityError: components["schemas"]["ErrorBody"] & {
@@ -2327,7 +2541,7 @@ export interface components {
             /** @enum {string} */
             error?: "Service Unavailable";
             /** @enum {string} */
-            code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+            code?: "DATABASE_UNAVAILABLE" | "PAYMENT_PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
         };
     };
     responses: never;
@@ -6704,7 +6918,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                status?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+                status?: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             };
             header?: never;
             path?: never;
@@ -6723,7 +6937,8 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "status": "PLACED",
+                     *           "status": "AWAITING_PAYMENT",
+                     *           "paymentMethod": "cod",
                      *           "version": 1,
                      *           "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -6948,7 +7163,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -7231,7 +7447,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -7468,9 +7685,11 @@ export interface operations {
                      *           "status": "PLACED",
                      *           "version": 2,
                      *           "storeId": "1c3e5a7b-9d0f-4e2a-8b6c-4d2e0f1a3b5c",
+                     *           "paymentMethod": "cod",
                      *           "total": 24900,
                      *           "promisedBy": "2026-11-26T10:15:00.000Z",
-                     *           "packBy": "2026-11-26T10:10:00.000Z"
+                     *           "packBy": "2026-11-26T10:10:00.000Z",
+                     *           "payBy": "2026-11-26T10:15:00.000Z"
                      *         }
                      *       }
                      *     ]
@@ -7613,7 +7832,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -7861,7 +8081,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                status?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+                status?: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
                 storeId?: string;
                 /** @description Placed at or after */
                 from?: string;
@@ -7884,7 +8104,8 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "status": "PLACED",
+                     *           "status": "AWAITING_PAYMENT",
+                     *           "paymentMethod": "cod",
                      *           "version": 1,
                      *           "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -8115,7 +8336,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -8363,7 +8585,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                status?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+                status?: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             };
             header?: never;
             path?: never;
@@ -8381,7 +8603,8 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "status": "PLACED",
+                     *           "status": "AWAITING_PAYMENT",
+                     *           "paymentMethod": "cod",
                      *           "version": 1,
                      *           "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -8612,7 +8835,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -11069,7 +11293,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -12549,7 +12774,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -13163,7 +13389,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -13358,6 +13585,786 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "INVALID_TRANSITION";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "method": "cod",
+                     *       "status": "not_started",
+                     *       "provider": "stripe",
+                     *       "providerPaymentId": "pi_3Q0aBcDeFgHiJkLm",
+                     *       "clientSecret": "string",
+                     *       "amount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "captured": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunded": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refundPending": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunds": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "reason": "order_cancelled",
+                     *           "status": "pending",
+                     *           "attempts": 1,
+                     *           "lastError": "string",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    startPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The same payment however often it is asked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "method": "cod",
+                     *       "status": "not_started",
+                     *       "provider": "stripe",
+                     *       "providerPaymentId": "pi_3Q0aBcDeFgHiJkLm",
+                     *       "clientSecret": "string",
+                     *       "amount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "captured": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunded": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refundPending": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunds": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "reason": "order_cancelled",
+                     *           "status": "pending",
+                     *           "attempts": 1,
+                     *           "lastError": "string",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict. `code`: PAYMENT_NOT_ONLINE, PAYMENT_NOT_OPEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "Conflict",
+                     *       "code": "PAYMENT_NOT_ONLINE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "PAYMENT_NOT_ONLINE" | "PAYMENT_NOT_OPEN";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, PAYMENT_PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "PAYMENT_PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    adminGetPayments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "method": "cod",
+                     *       "status": "not_started",
+                     *       "provider": "stripe",
+                     *       "providerPaymentId": "pi_3Q0aBcDeFgHiJkLm",
+                     *       "clientSecret": "string",
+                     *       "amount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "captured": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunded": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refundPending": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunds": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "reason": "order_cancelled",
+                     *           "status": "pending",
+                     *           "attempts": 1,
+                     *           "lastError": "string",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    riderCollectCash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "collectedMinor": 24900
+                 *     }
+                 */
+                "application/json": components["schemas"]["CollectCashDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded once; the same amount again is a no-op */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "method": "cod",
+                     *       "status": "not_started",
+                     *       "provider": "stripe",
+                     *       "providerPaymentId": "pi_3Q0aBcDeFgHiJkLm",
+                     *       "clientSecret": "string",
+                     *       "amount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "captured": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunded": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refundPending": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunds": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "reason": "order_cancelled",
+                     *           "status": "pending",
+                     *           "attempts": 1,
+                     *           "lastError": "string",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict. `code`: CASH_NOT_COLLECTABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "Conflict",
+                     *       "code": "CASH_NOT_COLLECTABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CASH_NOT_COLLECTABLE";
                     };
                 };
             };
