@@ -1,3 +1,4 @@
+import { createFlashCartClient } from '@flashcart/client';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -165,7 +166,7 @@ describe('payments and refunds', () => {
 
     standIn.pay(intent.id);
     const hook = await standIn.deliver(api2.url, standIn.event('payment_intent.succeeded', intent));
-    expect(hook).toEqual({ status: 200, body: { received: true, duplicate: false } });
+    expect(hook).toMatchObject({ status: 200, body: { received: true, duplicate: false } });
     expect(await statusOf(order.id)).toBe('PLACED');
     const [captured] = await eventsOf(order.id, 'payment.captured');
     expect(captured).toMatchObject({ from_status: 'AWAITING_PAYMENT', to_status: 'PLACED' });
@@ -426,6 +427,28 @@ describe('payments and refunds', () => {
     expect(await eventsOf(order.id, 'payment.cod_collected')).toHaveLength(1);
     const seen = await http.get(`/v1/admin/orders/${order.id}/payments`, asAdmin());
     expect(seen.body.cash.shortfall.amount).toBe(100);
+  });
+
+  it('lets the client pay and follow the payment (placeOrder, payForOrder, followPayment)', async () => {
+    const { product, address } = await make.stockedStore(10);
+    const customer = await signup(http);
+    const client = createFlashCartClient({ baseUrl: api2.url });
+    await client.login(customer.email, customer.password);
+    const order = await client.placeOrder({
+      items: [{ productId: product.id, quantity: 1 }],
+      address,
+      paymentMethod: 'online',
+    });
+    expect(order.status).toBe('AWAITING_PAYMENT');
+    const payment = await client.payForOrder(order.id);
+    expect(payment.clientSecret).toMatch(/_secret_/);
+    expect((await client.payForOrder(order.id)).clientSecret).toBe(payment.clientSecret);
+    const following = client.followPayment(order.id, { intervalMs: 100, timeoutMs: 10_000 });
+    const intent = standIn.pay(payment.providerPaymentId!);
+    await standIn.deliver(api.url, standIn.event('payment_intent.succeeded', intent));
+    const followed = await following;
+    expect(followed.payment.status).toBe('captured');
+    expect(followed.order.status).toBe('PLACED');
   });
 
   it('reconciles a capture whose webhook never came', async () => {

@@ -38,6 +38,8 @@ export const ORDER_REASONS = [
   'demo_simulation',
   'payment_timeout',
   'paid_after_cancel',
+  'order_cancelled',
+  'short_pick',
 ] as const;
 export type OrderReason = (typeof ORDER_REASONS)[number];
 
@@ -99,6 +101,8 @@ export const ORDER_LABELS: OrderLabels = {
     demo_simulation: 'Moved on by the demo simulation',
     payment_timeout: 'We did not receive your payment in time',
     paid_after_cancel: 'Your payment arrived after the order was cancelled: it is refunded in full',
+    order_cancelled: 'Your payment is refunded in full because the order was cancelled',
+    short_pick: 'The items we could not deliver are refunded',
   },
   cancelledBy: {
     customer: 'You cancelled the order',

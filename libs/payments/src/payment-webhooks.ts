@@ -73,7 +73,7 @@ export class PaymentWebhooks {
     });
     if (!receipt.duplicate) this.outbox.committed();
     await this.sendRefunds(refundIds);
-    this.logger.log({ event: 'payment.webhook', type: event.providerType, ...receipt }, 'webhook');
+    this.logger.log({ event: 'payments.webhook', type: event.providerType, ...receipt }, 'webhook');
     return receipt;
   }
 

@@ -53,6 +53,7 @@ export class RefundClaims {
     await this.transitions.note(m, order, {
       type: 'payment.refund_requested',
       actor: SYSTEM,
+      reason: wanted.reason,
       data: { refundId: refund.id, amountMinor: amount, reason: wanted.reason },
     });
     return refund.id as string;
