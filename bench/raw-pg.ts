@@ -94,6 +94,7 @@ function placement(
     userId,
     storeId,
     status: 'PLACED',
+    paymentMethod: 'cod',
     version: 1,
     address: {
       line1: '1 Bench Road',

@@ -367,6 +367,8 @@ const NON_API_ROUTES: Record<string, Requirement> = {
   'GET /pages/order-labels.js': 'public',
   'POST /admin/login': 'public',
   'POST /admin/logout': 'public',
+  // The payment provider's webhook (raw body): its signature is its authentication (400 without).
+  'POST /v1/payments/webhooks/stripe': 'public',
   // CORS preflights (@fastify/cors): they grant nothing by themselves.
   'OPTIONS *': 'public',
   // The pages that need a session.

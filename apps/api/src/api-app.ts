@@ -12,6 +12,7 @@ import {
 import { AppModule } from './app.module.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { mountPages } from './pages/pages.js';
+import { mountPaymentWebhooks } from './payments/payment-webhook-route.js';
 import { mountQueueBoard, QUEUE_BOARD_ROUTES } from './queue-board/queue-board.js';
 import { RedisIoAdapter } from './tracking/redis-io.adapter.js';
 
@@ -34,6 +35,7 @@ export async function configureApiApp(
   app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   await mountQueueBoard(app);
   await mountPages(app);
+  await mountPaymentWebhooks(app);
   // Routes are /v1/...; health and docs are unversioned.
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   // Off in production unless DOCS_ENABLED=true: the document maps every admin route.

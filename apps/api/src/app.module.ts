@@ -12,6 +12,7 @@ import { DispatchHttpModule } from './dispatch/dispatch-http.module.js';
 import { NotificationsHttpModule } from './notifications/notifications-http.module.js';
 import { OrdersHttpModule } from './orders/orders-http.module.js';
 import { RatingsHttpModule } from './ratings/ratings-http.module.js';
+import { PaymentsHttpModule } from './payments/payments-http.module.js';
 import { TrackingHttpModule } from './tracking/tracking-http.module.js';
 
 @Module({
@@ -30,6 +31,7 @@ import { TrackingHttpModule } from './tracking/tracking-http.module.js';
     TrackingHttpModule,
     DispatchHttpModule,
     NotificationsHttpModule,
+    PaymentsHttpModule,
     // The api delivers committed order events too (whichever process holds a consumer's lease).
     OutboxConsumersModule,
   ],

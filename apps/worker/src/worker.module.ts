@@ -9,6 +9,7 @@ import { JobProducer, JobsModule } from '#libs/jobs';
 import { NotificationsModule } from '#libs/notifications';
 import { OrdersModule } from '#libs/orders';
 import { OutboxConsumersModule } from '#libs/outbox-consumers';
+import { PaymentsModule } from '#libs/payments';
 import { PlatformModule } from '#libs/platform';
 import { ReadCacheModule, RedisModule } from '#libs/redis';
 import { TrackingModule } from '#libs/tracking';
@@ -18,6 +19,7 @@ import { EmailProcessor } from './processors/email.processor.js';
 import { MaintenanceProcessor } from './processors/maintenance.processor.js';
 import { NotificationsProcessor } from './processors/notifications.processor.js';
 import { OrdersProcessor } from './processors/orders.processor.js';
+import { PaymentsProcessor } from './processors/payments.processor.js';
 import { SimulationProcessor } from './processors/simulation.processor.js';
 
 /**
@@ -40,6 +42,7 @@ import { SimulationProcessor } from './processors/simulation.processor.js';
     JobsModule,
     DispatchModule,
     CartModule,
+    PaymentsModule,
     OutboxConsumersModule,
   ],
   providers: [
@@ -50,6 +53,7 @@ import { SimulationProcessor } from './processors/simulation.processor.js';
     MaintenanceProcessor,
     DispatchProcessor,
     EmailProcessor,
+    PaymentsProcessor,
   ],
 })
 export class WorkerModule implements OnApplicationBootstrap {

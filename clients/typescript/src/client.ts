@@ -14,6 +14,17 @@ export type Address = Schemas['AddressDto'];
 export type User = Schemas['UserDto'];
 export type NotificationPreference = Schemas['NotificationPreferenceDto'];
 export type NotificationPreferenceChange = Schemas['PreferenceChangeDto'];
+export type Payment = Schemas['PaymentDto'];
+export type PaymentMethod = NonNullable<PlaceOrderBody['paymentMethod']>;
+
+export interface FollowPaymentOptions {
+  /** How often to ask, ms (default 1500). */
+  intervalMs?: number;
+  /** Give up after this long, ms (default 15 minutes: the server's payment timeout is shorter). */
+  timeoutMs?: number;
+  /** Stop asking (the screen closed). */
+  signal?: AbortSignal;
+}
 
 export interface FlashCartClientOptions {
   /** e.g. `https://api.flashcart.example` (no trailing slash, no `/v1`). */
@@ -173,13 +184,60 @@ export class FlashCartClient {
    * Idempotency-Key, retried like placeOrder). When anything moved, an `ApiError` with code
    * `CART_CHANGED` carries the cart as it is now in `error.body.cart`: show it and ask again.
    */
-  async checkout(cart: Pick<Cart, 'version'>, options: PlaceOrderOptions = {}): Promise<Order> {
+  async checkout(
+    cart: Pick<Cart, 'version'>,
+    options: PlaceOrderOptions & { paymentMethod?: PaymentMethod } = {},
+  ): Promise<Order> {
     return this.once(options, (key) =>
       this.rest.POST('/v1/cart/checkout', {
-        body: { version: cart.version },
+        body: {
+          version: cart.version,
+          ...(options.paymentMethod ? { paymentMethod: options.paymentMethod } : {}),
+        },
         params: { header: { 'Idempotency-Key': key } },
       }),
     );
+  }
+
+  /**
+   * Starts (or resumes) paying an online order: what the provider's checkout needs
+   * (`clientSecret` for Stripe.js `confirmPayment`). Safe to call again (a reload, a retry after
+   * a 503 PAYMENT_PROVIDER_UNAVAILABLE): it answers the same payment.
+   */
+  async payForOrder(orderId: string): Promise<Payment> {
+    return unwrap(this.rest.POST('/v1/orders/{id}/payment', { params: { path: { id: orderId } } }));
+  }
+
+  /** How an order is paid: status, captured, refunds (pending and confirmed), cash collected. */
+  async payment(orderId: string): Promise<Payment> {
+    return unwrap(this.rest.GET('/v1/orders/{id}/payment', { params: { path: { id: orderId } } }));
+  }
+
+  /**
+   * Follows an online order's payment after the provider's checkout until the server has it:
+   * resolves with the payment once `captured`, or the order itself once no longer
+   * AWAITING_PAYMENT (cancelled by the payment timeout). Live updates also come over tracking
+   * (`payment.captured` events); this is the simple loop for screens without a socket.
+   */
+  async followPayment(
+    orderId: string,
+    options: FollowPaymentOptions = {},
+  ): Promise<{ payment: Payment; order: Order }> {
+    const deadline = Date.now() + (options.timeoutMs ?? 15 * 60_000);
+    for (;;) {
+      const payment = await this.payment(orderId);
+      if (payment.status === 'captured' || Date.now() > deadline || options.signal?.aborted) {
+        const order = await unwrap(
+          this.rest.GET('/v1/orders/{id}', { params: { path: { id: orderId } } }),
+        );
+        return { payment, order };
+      }
+      const order = await unwrap(
+        this.rest.GET('/v1/orders/{id}', { params: { path: { id: orderId } } }),
+      );
+      if (order.status !== 'AWAITING_PAYMENT') return { payment, order };
+      await sleep(options.intervalMs ?? 1_500);
+    }
   }
 
   /** One call made once: the same Idempotency-Key through a network error, a 503 or a key in use. */

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { rel, sql } from '#libs/database';
-import { definePlacementWrite, OrderPlacement, type OrderView } from '#libs/orders';
+import {
+  definePlacementWrite,
+  OrderPlacement,
+  type OrderView,
+  type PaymentMethod,
+} from '#libs/orders';
 import { DomainError } from '#libs/platform';
 import './cart-errors.js';
 import { Cart } from './cart.entity.js';
@@ -30,6 +35,7 @@ export interface CheckoutRequest {
   /** The cart's `version` the customer saw. */
   version: string;
   note?: string;
+  paymentMethod?: PaymentMethod;
 }
 
 /**
@@ -52,7 +58,14 @@ export class Checkout {
     idempotencyKey: string,
     request: CheckoutRequest,
   ): Promise<{ status: number; body: OrderView }> {
-    const fingerprint = { checkout: request.version, note: request.note ?? null };
+    const fingerprint = {
+      checkout: request.version,
+      note: request.note ?? null,
+      // Only when not the default, so that keys stored before payments existed still replay.
+      ...(request.paymentMethod && request.paymentMethod !== 'cod'
+        ? { paymentMethod: request.paymentMethod }
+        : {}),
+    };
     const cart = await this.db.getRepository(Cart).findOneBy({ userId });
     const now = await this.pricing.price(userId, cart, { capacity: false });
     if (now.view.version !== request.version || !now.view.checkout.ready) {
@@ -74,6 +87,7 @@ export class Checkout {
           address: cart!.address!,
           storeId: now.store!.id,
           note: request.note,
+          paymentMethod: request.paymentMethod,
           promoCode:
             now.view.promoCode && !now.view.promoCodeProblem ? now.view.promoCode : undefined,
         },

@@ -5,6 +5,11 @@ const realSecrets = {
   JWT_REFRESH_SECRET: 'u8Ee2Zr5Lw1Ny9Tq3Kc7Vb0Mx4Pa6Sd-h7J',
   METRICS_TOKEN: 'Hx7Lq2Vw9Nc4Rt8Bz1Mk6Ps3Dy5Fg0Ja',
 };
+const realPayments = {
+  PAYMENT_PROVIDER: 'stripe',
+  STRIPE_SECRET_KEY: 'sk_live_Zq8Xw3Rt6Yp1Lm4Nb7Vc0',
+  STRIPE_WEBHOOK_SECRET: 'whsec_Kd5Jh2Gf9Sa4Qw7Ez1Rx3',
+};
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -68,12 +73,35 @@ describe('loadConfig', () => {
       'JWT_ACCESS_SECRET must be set to a real secret in production (not the example)',
       'JWT_REFRESH_SECRET must be set to a real secret in production (not the example)',
       'METRICS_TOKEN must be set in production (GET /metrics requires it as a bearer token)',
+      'PAYMENT_PROVIDER must be stripe in production (fake moves no money)',
+      'STRIPE_WEBHOOK_SECRET must be set to the endpoint’s signing secret in production',
     ]);
     const example = loadConfig({}).auth.accessSecret;
     expect(
-      problemsOf({ NODE_ENV: 'production', ...realSecrets, JWT_ACCESS_SECRET: example }),
+      problemsOf({
+        NODE_ENV: 'production',
+        ...realSecrets,
+        ...realPayments,
+        JWT_ACCESS_SECRET: example,
+      }),
     ).toEqual(['JWT_ACCESS_SECRET must be set to a real secret in production (not the example)']);
-    expect(loadConfig({ NODE_ENV: 'production', ...realSecrets }).env).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'production', ...realSecrets, ...realPayments }).env).toBe(
+      'production',
+    );
+  });
+
+  it('refuses the fake payment provider and a Stripe stand-in in production, and Stripe without its key', () => {
+    const production = { NODE_ENV: 'production', ...realSecrets, ...realPayments };
+    expect(problemsOf({ ...production, PAYMENT_PROVIDER: 'fake' })).toEqual([
+      'PAYMENT_PROVIDER must be stripe in production (fake moves no money)',
+    ]);
+    expect(problemsOf({ ...production, STRIPE_API_HOST: '127.0.0.1' })).toEqual([
+      'STRIPE_API_HOST/PORT/PROTOCOL are for tests; unset them in production',
+    ]);
+    expect(problemsOf({ PAYMENT_PROVIDER: 'stripe' })).toEqual([
+      'STRIPE_SECRET_KEY must be set when PAYMENT_PROVIDER=stripe',
+    ]);
+    expect(loadConfig({}).payments.provider).toBe('fake');
   });
 
   it('refuses weak secrets in production only (secretWeakness: repeats, runs, placeholders)', () => {
@@ -82,7 +110,7 @@ describe('loadConfig', () => {
       JWT_REFRESH_SECRET: 'abc'.repeat(12),
       METRICS_TOKEN: 'Hx7Lq2Vw9Nc4Rt8Bz1Mk6Ps3Dy5Fg0Ja',
     };
-    expect(problemsOf({ NODE_ENV: 'production', ...weak })).toEqual([
+    expect(problemsOf({ NODE_ENV: 'production', ...weak, ...realPayments })).toEqual([
       'JWT_ACCESS_SECRET is too weak for production: it has 1 distinct characters (at least 10 required)',
       'JWT_REFRESH_SECRET is too weak for production: it has 3 distinct characters (at least 10 required)',
     ]);

@@ -63,6 +63,23 @@ export interface AppConfig {
     riderSpeedKmh: number;
     packingSeconds: number;
   };
+  payments: {
+    provider: 'stripe' | 'fake';
+    timeoutSeconds: number;
+    sweepIntervalMs: number;
+    refundRetryBaseMs: number;
+    refundRetryMaxMs: number;
+    refundAlertAfterAttempts: number;
+    stripe: {
+      secretKey?: string;
+      webhookSecret: string;
+      webhookToleranceSeconds: number;
+      host?: string;
+      port?: number;
+      protocol?: 'http' | 'https';
+      timeoutMs: number;
+    };
+  };
   metrics: { token?: string };
   /** Whether the api serves Swagger UI (/docs) and the OpenAPI document (/docs-json). */
   docs: { enabled: boolean };
@@ -175,6 +192,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
           `${name} must be set in production while email is on (EMAIL_ENABLED, SMTP_URL)`,
         );
   }
+  if (env.NODE_ENV === 'production') {
+    if (env.PAYMENT_PROVIDER !== 'stripe')
+      problems.push('PAYMENT_PROVIDER must be stripe in production (fake moves no money)');
+    if (env.STRIPE_WEBHOOK_SECRET.includes(INSECURE_SECRET_MARKER))
+      problems.push(
+        'STRIPE_WEBHOOK_SECRET must be set to the endpoint’s signing secret in production',
+      );
+    if (env.STRIPE_API_HOST || env.STRIPE_API_PORT || env.STRIPE_API_PROTOCOL)
+      problems.push('STRIPE_API_HOST/PORT/PROTOCOL are for tests; unset them in production');
+  }
+  if (env.PAYMENT_PROVIDER === 'stripe' && !env.STRIPE_SECRET_KEY) {
+    problems.push('STRIPE_SECRET_KEY must be set when PAYMENT_PROVIDER=stripe');
+  }
   if (env.JWT_ACCESS_SECRET === env.JWT_REFRESH_SECRET) {
     problems.push('JWT_REFRESH_SECRET must differ from JWT_ACCESS_SECRET');
   }
@@ -234,6 +264,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
       sweepIntervalMs: env.DISPATCH_SWEEP_INTERVAL_MS,
       riderSpeedKmh: env.RIDER_SPEED_KMH,
       packingSeconds: env.ORDER_PACKING_SECONDS,
+    },
+    payments: {
+      provider: env.PAYMENT_PROVIDER,
+      timeoutSeconds: env.PAYMENT_TIMEOUT_SECONDS,
+      sweepIntervalMs: env.PAYMENT_SWEEP_INTERVAL_MS,
+      refundRetryBaseMs: env.REFUND_RETRY_BASE_MS,
+      refundRetryMaxMs: env.REFUND_RETRY_MAX_MS,
+      refundAlertAfterAttempts: env.REFUND_ALERT_AFTER_ATTEMPTS,
+      stripe: {
+        secretKey: env.STRIPE_SECRET_KEY,
+        webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+        webhookToleranceSeconds: env.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+        host: env.STRIPE_API_HOST,
+        port: env.STRIPE_API_PORT,
+        protocol: env.STRIPE_API_PROTOCOL,
+        timeoutMs: env.STRIPE_TIMEOUT_MS,
+      },
     },
     metrics: { token: env.METRICS_TOKEN },
     docs: {

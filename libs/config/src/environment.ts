@@ -231,4 +231,30 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1) @Max(120) RIDER_SPEED_KMH = 20;
   /** Picking and packing time used for the promise and for a busy store's retryAfter, seconds. */
   @Type(() => Number) @IsInt() @Min(0) @Max(7200) ORDER_PACKING_SECONDS = 240;
+
+  // --- Payments (issue 26; docs/operations.md "Payments") ---
+  /** stripe (the real provider) or fake (local demos: no money moves). Production refuses fake. */
+  @IsIn(['stripe', 'fake']) @trimmed PAYMENT_PROVIDER: 'stripe' | 'fake' = 'fake';
+  /** An online order not paid this many seconds after placement is cancelled, its stock returned. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(86_400) PAYMENT_TIMEOUT_SECONDS = 900;
+  /** How often the worker sends due refunds and reconciles payments in flight, milliseconds. */
+  @Type(() => Number) @IsInt() @Min(100) PAYMENT_SWEEP_INTERVAL_MS = 30_000;
+  /** First wait before a failed refund is sent again (doubling each time), milliseconds. */
+  @Type(() => Number) @IsInt() @Min(50) REFUND_RETRY_BASE_MS = 5_000;
+  /** Longest wait between two attempts at a refund, milliseconds. */
+  @Type(() => Number) @IsInt() @Min(50) REFUND_RETRY_MAX_MS = 600_000;
+  /** Failed attempts after which a refund raises an alert to the admins (it keeps being retried). */
+  @Type(() => Number) @IsInt() @Min(1) REFUND_ALERT_AFTER_ATTEMPTS = 5;
+  /** Stripe secret API key (sk_live_… / sk_test_…); required with PAYMENT_PROVIDER=stripe. */
+  @IsOptional() @IsString() @MinLength(8) @trimmed STRIPE_SECRET_KEY?: string;
+  /** The webhook endpoint's signing secret (whsec_…); the fake provider signs with it too. */
+  @IsString() @MinLength(16) @trimmed STRIPE_WEBHOOK_SECRET = `whsec_dev-${INSECURE_SECRET_MARKER}`;
+  /** Oldest webhook signature timestamp accepted, seconds (Stripe's default: 300). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600) STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
+  /** Stripe API host, port and protocol: unset for api.stripe.com (tests point them at a stand-in). */
+  @IsOptional() @IsString() @trimmed STRIPE_API_HOST?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535) STRIPE_API_PORT?: number;
+  @IsOptional() @IsIn(['http', 'https']) @trimmed STRIPE_API_PROTOCOL?: 'http' | 'https';
+  /** Milliseconds one call to the provider may take before it counts as failed. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(80_000) STRIPE_TIMEOUT_MS = 10_000;
 }

@@ -5,6 +5,9 @@ const production = {
   JWT_ACCESS_SECRET: 'k3Jq9vXw2LmP8rTz4YbN6cHd1FgS5aEu7QiO0WeR',
   JWT_REFRESH_SECRET: 'Zp4Lx8Qm2Vn6Bc1Rt9Ys3Kd7Hf5Jg0Wa2Ue4Io6P',
   METRICS_TOKEN: 'prometheus-scrape-token-9f8e7d6c',
+  PAYMENT_PROVIDER: 'stripe',
+  STRIPE_SECRET_KEY: 'sk_live_Zq8Xw3Rt6Yp1Lm4Nb7Vc0',
+  STRIPE_WEBHOOK_SECRET: 'whsec_Kd5Jh2Gf9Sa4Qw7Ez1Rx3',
 };
 
 function problemsOf(env: Record<string, string>): string[] {

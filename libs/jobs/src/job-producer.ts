@@ -13,6 +13,8 @@ import {
   type OrderNoteJob,
   type OrderStatusJob,
   type SendEmailJob,
+  type PaymentTimeoutJob,
+  type RefundJob,
   type SimulateJob,
   type SlaAlertJob,
   type SlaCheckJob,
@@ -46,19 +48,34 @@ export class JobProducer {
     @InjectQueue(QUEUES.simulation) private readonly simulation: Queue,
     @InjectQueue(QUEUES.dispatch) private readonly dispatch: Queue,
     @InjectQueue(QUEUES.email) private readonly email: Queue,
+    @InjectQueue(QUEUES.payments) private readonly payments: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    for (const queue of [orders, notifications, delivery, maintenance, simulation, dispatch, email])
+    for (const queue of [
+      orders,
+      notifications,
+      delivery,
+      maintenance,
+      simulation,
+      dispatch,
+      email,
+      payments,
+    ])
       watchConnection(queue, this.logger, `queue ${queue.name}`);
   }
 
-  /** Jobs that follow an order's placement: auto-cancel at its `packBy`, and the SLA check. */
+  /**
+   * Jobs that follow an order's placement (or an online order's capture, which places it):
+   * auto-cancel at its `packBy`, and the SLA check; an online order's payment timeout at `payBy`.
+   */
   async addPlacementJobs(events: OrderEventView[]): Promise<void> {
     const orders = [];
     const delivery = [];
     for (const event of events) {
-      if (event.type !== 'order.placed') continue;
-      const { packBy, promisedBy } = event.data;
+      if (event.type !== 'order.placed' && event.type !== 'payment.captured') continue;
+      const { packBy, promisedBy, payBy } = event.data;
+      if (typeof payBy === 'string')
+        orders.push(this.paymentTimeoutJob(event.orderId, new Date(payBy)));
       if (typeof packBy === 'string')
         orders.push(this.autoCancelJob(event.orderId, new Date(packBy)));
       if (typeof promisedBy === 'string')
@@ -143,6 +160,22 @@ export class JobProducer {
     );
   }
 
+  /** Sends these refunds now (`refund-<id>`); a refund that fails is retried by the payment sweeper. */
+  async sendRefunds(refundIds: string[]): Promise<void> {
+    if (refundIds.length === 0) return;
+    await this.payments.addBulk(
+      refundIds.map((refundId) => ({
+        name: JOBS.refund,
+        data: { refundId } satisfies RefundJob,
+        opts: {
+          jobId: `refund-${refundId}`,
+          removeOnComplete: { age: 24 * 3600, count: 10_000 },
+          removeOnFail: { age: 24 * 3600, count: 10_000 },
+        },
+      })),
+    );
+  }
+
   /** A reset or verification link asked for (the worker finds the account, if any). */
   async requestAccountEmail(job: AccountEmailJob): Promise<void> {
     await this.email.add(JOBS.accountEmail, job, {
@@ -169,6 +202,18 @@ export class JobProducer {
         ...RETRIED,
         jobId: `auto-cancel-${orderId}`,
         delay: Math.max(0, packBy.getTime() - Date.now()),
+      },
+    };
+  }
+
+  private paymentTimeoutJob(orderId: string, payBy: Date) {
+    return {
+      name: JOBS.paymentTimeout,
+      data: { orderId } satisfies PaymentTimeoutJob,
+      opts: {
+        ...RETRIED,
+        jobId: `payment-timeout-${orderId}`,
+        delay: Math.max(0, payBy.getTime() - Date.now()),
       },
     };
   }
@@ -227,6 +272,12 @@ export class JobProducer {
       { every: 60_000 },
       { name: JOBS.emailSweep },
     );
+    // Refunds due (first sends lost, retries with backoff) and the reconciliation with the provider.
+    await this.payments.upsertJobScheduler(
+      'payment-sweeper',
+      { every: this.config.payments.sweepIntervalMs },
+      { name: JOBS.paymentSweep },
+    );
     // Lost offer timeouts (Redis came back empty) and orders waiting for a rider.
     await this.dispatch.upsertJobScheduler(
       'dispatch-sweeper',
@@ -242,7 +293,14 @@ export class JobProducer {
    */
   async keepSchedulers(): Promise<void> {
     await this.ensureSchedulers();
-    for (const queue of [this.orders, this.delivery, this.maintenance, this.dispatch, this.email]) {
+    for (const queue of [
+      this.orders,
+      this.delivery,
+      this.maintenance,
+      this.dispatch,
+      this.email,
+      this.payments,
+    ]) {
       (await queue.getBackend().client).on('ready', () => void this.reensure());
     }
   }

@@ -10,6 +10,7 @@ export const QUEUES = {
   maintenance: 'maintenance',
   dispatch: 'dispatch',
   email: 'email',
+  payments: 'payments',
 } as const;
 
 /** Job names and their payloads, per queue. */
@@ -27,7 +28,19 @@ export const JOBS = {
   sendEmail: 'send-email',
   accountEmail: 'account-email',
   emailSweep: 'email-sweep',
+  paymentTimeout: 'payment-timeout',
+  refund: 'refund',
+  paymentSweep: 'payment-sweep',
 } as const;
+
+/** An online order still unpaid at its `payBy`: cancelled (if still AWAITING_PAYMENT). */
+export interface PaymentTimeoutJob {
+  orderId: string;
+}
+/** Send one refund to the provider now (the payment sweeper retries it when due). */
+export interface RefundJob {
+  refundId: string;
+}
 
 export interface AutoCancelJob {
   orderId: string;

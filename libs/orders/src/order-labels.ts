@@ -18,6 +18,14 @@ export const ORDER_EVENT_TYPES = [
   'order.delivered',
   'order.cancelled',
   'order.sla_breached',
+  'order.awaiting_payment',
+  // Payments (libs/payments): no status change, except the capture of an order awaiting payment.
+  'payment.pending',
+  'payment.captured',
+  'payment.failed',
+  'payment.refund_requested',
+  'payment.refunded',
+  'payment.cod_collected',
 ] as const;
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 
@@ -28,6 +36,10 @@ export const ORDER_REASONS = [
   'out_of_stock',
   'offer_accepted',
   'demo_simulation',
+  'payment_timeout',
+  'paid_after_cancel',
+  'order_cancelled',
+  'short_pick',
 ] as const;
 export type OrderReason = (typeof ORDER_REASONS)[number];
 
@@ -48,6 +60,7 @@ export interface OrderLabels {
 
 export const ORDER_LABELS: OrderLabels = {
   statusNames: {
+    AWAITING_PAYMENT: 'Awaiting payment',
     PLACED: 'Placed',
     PACKED: 'Packed',
     OUT_FOR_DELIVERY: 'On the way',
@@ -55,6 +68,7 @@ export const ORDER_LABELS: OrderLabels = {
     CANCELLED: 'Cancelled',
   },
   statuses: {
+    AWAITING_PAYMENT: 'Waiting for your payment',
     PLACED: 'Order received',
     PACKED: 'Packed, waiting for a rider',
     OUT_FOR_DELIVERY: 'On the way',
@@ -71,6 +85,13 @@ export const ORDER_LABELS: OrderLabels = {
     'order.delivered': 'Delivered',
     'order.cancelled': 'Order cancelled',
     'order.sla_breached': 'Running late: we are on it',
+    'order.awaiting_payment': 'Waiting for your payment',
+    'payment.pending': 'Payment started',
+    'payment.captured': 'Payment received',
+    'payment.failed': 'Payment did not go through',
+    'payment.refund_requested': 'Refund on its way',
+    'payment.refunded': 'Refunded',
+    'payment.cod_collected': 'Paid in cash',
   },
   reasons: {
     cancelled_by_store: 'Your order was cancelled by the store',
@@ -78,6 +99,10 @@ export const ORDER_LABELS: OrderLabels = {
     out_of_stock: 'None of your items were available',
     offer_accepted: 'A rider accepted your order',
     demo_simulation: 'Moved on by the demo simulation',
+    payment_timeout: 'We did not receive your payment in time',
+    paid_after_cancel: 'Your payment arrived after the order was cancelled: it is refunded in full',
+    order_cancelled: 'Your payment is refunded in full because the order was cancelled',
+    short_pick: 'The items we could not deliver are refunded',
   },
   cancelledBy: {
     customer: 'You cancelled the order',

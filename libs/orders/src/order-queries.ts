@@ -125,10 +125,25 @@ export class OrderQueries {
     return rows.map((r) => r.id);
   }
 
+  /** Online orders still awaiting their payment, placed before `olderThan` (the payment timeout's sweeper). */
+  async staleAwaitingPayment(olderThan: Date, limit = 500): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM orders WHERE status = 'AWAITING_PAYMENT' AND placed_at < $1 ORDER BY placed_at LIMIT $2`,
+      [olderThan, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Orders still PLACED whose pack deadline passed (for the auto-cancel sweeper). */
   async stalePlaced(olderThan: Date, limit = 500): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM orders WHERE status = 'PLACED' AND placed_at < $1 ORDER BY placed_at LIMIT $2`,
+      // An online order's pack deadline runs from its capture (payment.captured), not its placement.
+      `SELECT o.id FROM orders o
+        WHERE o.status = 'PLACED' AND o.placed_at < $1
+          AND (o.payment_method = 'cod' OR NOT EXISTS (
+                SELECT 1 FROM order_events e
+                 WHERE e.order_id = o.id AND e.type = 'payment.captured' AND e.created_at >= $1))
+        ORDER BY o.placed_at LIMIT $2`,
       [olderThan, limit],
     );
     return rows.map((r) => r.id);

@@ -11,6 +11,8 @@ const ACTORS: Actor[] = ['customer', 'rider', 'admin', 'system'];
 describe('order state machine', () => {
   it('has exactly the documented edges', () => {
     expect(transitionTable()).toEqual([
+      ['AWAITING_PAYMENT', 'PLACED', ['system']],
+      ['AWAITING_PAYMENT', 'CANCELLED', ['customer', 'admin', 'system']],
       ['PLACED', 'PACKED', ['admin', 'system']],
       ['PLACED', 'CANCELLED', ['customer', 'admin', 'system']],
       ['PACKED', 'OUT_FOR_DELIVERY', ['admin', 'system']],
@@ -62,6 +64,25 @@ describe('order state machine', () => {
     expect(checkTransition('PLACED', 'PACKED', 'customer')).toEqual({
       ok: false,
       reason: 'FORBIDDEN',
+    });
+  });
+
+  it('moves an unpaid online order on only by its capture (the system), never to packing', () => {
+    expect(checkTransition('AWAITING_PAYMENT', 'PLACED', 'system')).toEqual({ ok: true });
+    for (const actor of ['customer', 'rider', 'admin'] as const)
+      expect(checkTransition('AWAITING_PAYMENT', 'PLACED', actor)).toEqual({
+        ok: false,
+        reason: 'FORBIDDEN',
+      });
+    for (const to of ['PACKED', 'OUT_FOR_DELIVERY', 'DELIVERED'] as const)
+      expect(checkTransition('AWAITING_PAYMENT', to, 'system')).toEqual({
+        ok: false,
+        reason: 'INVALID_TRANSITION',
+      });
+    expect(checkTransition('AWAITING_PAYMENT', 'CANCELLED', 'customer')).toEqual({ ok: true });
+    expect(checkTransition('PLACED', 'AWAITING_PAYMENT', 'system')).toEqual({
+      ok: false,
+      reason: 'INVALID_TRANSITION',
     });
   });
 

@@ -22,6 +22,8 @@ export interface TransitionRequest extends MoveRequest {
   riderId?: string;
   /** Extra fields of the event's data (e.g. the accepted offer). */
   data?: Record<string, unknown>;
+  /** The event's type when not `order.<status>` (a capture places an order: `payment.captured`). */
+  eventType?: string;
 }
 
 /**
@@ -108,7 +110,7 @@ export class OrderTransitions {
     // as placement claims them after its insert: the same lock order.
     const returned = request.to === 'CANCELLED' ? await releaseUses(m, order.id) : [];
     await appendEvent(m, next, {
-      type: `order.${request.to.toLowerCase()}`,
+      type: request.eventType ?? `order.${request.to.toLowerCase()}`,
       from: order.status,
       to: request.to,
       actor,

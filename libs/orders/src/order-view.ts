@@ -1,6 +1,6 @@
 import { money, type Money } from '#libs/products';
 import type { DeliveryAddress, Order, OrderEvent, OrderItem } from './order.entity.js';
-import type { OrderStatus } from './order-state-machine.js';
+import type { OrderStatus, PaymentMethod } from './order-state-machine.js';
 
 export interface OrderEventView {
   orderId: string;
@@ -31,6 +31,7 @@ export interface TaxView {
 export interface OrderView {
   id: string;
   status: OrderStatus;
+  paymentMethod: PaymentMethod;
   version: number;
   userId: string;
   storeId: string;
@@ -91,6 +92,7 @@ export function toOrderView(
   return {
     id: order.id,
     status: order.status,
+    paymentMethod: order.paymentMethod ?? 'cod',
     version: order.version,
     userId: order.userId,
     storeId: order.storeId,

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { OrderStatus } from './order-state-machine.js';
+import type { OrderStatus, PaymentMethod } from './order-state-machine.js';
 
 /** A promotion as applied to an order (kept as it was: later edits of the promotion change nothing). */
 export interface AppliedDiscount {
@@ -35,6 +35,8 @@ export class Order {
   @Column('uuid') storeId!: string;
   @Column({ type: 'uuid', nullable: true }) riderId!: string | null;
   @Column({ type: 'text' }) status!: OrderStatus;
+  /** cod: cash (or UPI) at the door; online: paid through the provider before it is PLACED. */
+  @Column({ type: 'text' }) paymentMethod!: PaymentMethod;
   @Column({ type: 'integer' }) version!: number;
   @Column({ type: 'jsonb' }) address!: DeliveryAddress;
   @Column({ type: 'varchar', length: 500, nullable: true }) note!: string | null;

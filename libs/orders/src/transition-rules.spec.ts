@@ -29,6 +29,24 @@ describe('order transitions (decisions)', () => {
     });
   });
 
+  it('lets a paid order be placed by its capture only while it awaits payment', () => {
+    expect(
+      codeOf(transitionRefusal('AWAITING_PAYMENT', { to: 'PLACED' }, { role: 'customer' })),
+    ).toBe('FORBIDDEN');
+    expect(
+      codeOf(
+        transitionRefusal(
+          'CANCELLED',
+          { from: 'AWAITING_PAYMENT', to: 'PLACED' },
+          { role: 'system' },
+        ),
+      ),
+    ).toBe('INVALID_TRANSITION');
+    expect(
+      transitionRefusal('AWAITING_PAYMENT', { from: 'AWAITING_PAYMENT', to: 'PACKED' }, { role: 'admin' }),
+    ).toMatchObject({ code: 'INVALID_TRANSITION', details: { currentStatus: 'AWAITING_PAYMENT' } });
+  });
+
   it('refuses a conditional move ("cancel if still PLACED") once the order moved on', () => {
     expect(
       transitionRefusal('PACKED', { from: 'PLACED', to: 'CANCELLED' }, { role: 'system' }),

@@ -672,6 +672,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/account/addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My saved addresses (default first) */
+        get: operations["listAddresses"];
+        put?: never;
+        /** Save an address */
+        post: operations["createAddress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/addresses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One saved address */
+        get: operations["getAddress"];
+        put?: never;
+        post?: never;
+        /** Delete a saved address */
+        delete: operations["deleteAddress"];
+        options?: never;
+        head?: never;
+        /** Edit a saved address (placed orders keep theirs) */
+        patch: operations["updateAddress"];
+        trace?: never;
+    };
+    "/v1/account/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything FlashCart holds about me, as JSON */
+        get: operations["exportMyData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete my account: personal data erased, orders kept without it, signed out everywhere */
+        delete: operations["deleteMyAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a customer's account on their request (admins) */
+        post: operations["eraseUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cart": {
         parameters: {
             query?: never;
@@ -821,6 +909,41 @@ export interface paths {
         };
         /** What a promotion gave (admins) */
         get: operations["promotionUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My rating of my order */
+        get: operations["getOrderRating"];
+        put?: never;
+        /** Rate my delivered order (and its rider), once */
+        post: operations["rateOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/ratings/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Average ratings per store and per rider (admins) */
+        get: operations["ratingsSummary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -984,6 +1107,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/{id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How an order is paid, and its refunds */
+        get: operations["getPayment"];
+        put?: never;
+        /** Start (or resume) paying an online order: what the provider’s checkout needs */
+        post: operations["startPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/orders/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order’s payment, refunds, cash collected and ledger (admins) */
+        get: operations["adminGetPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rider/orders/{id}/cash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the cash collected for my cash-on-delivery order (riders) */
+        post: operations["riderCollectCash"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1093,6 +1268,8 @@ export interface components {
             /** @enum {string} */
             role: "customer" | "rider" | "admin";
             disabled: boolean;
+            /** @description Whether the address was confirmed by a verification email's link */
+            emailVerified: boolean;
             /** Format: date-time */
             createdAt: string;
         };
@@ -1457,7 +1634,7 @@ export interface components {
              * @example PLACED
              * @enum {string}
              */
-            status: "PLACED";
+            status: "PLACED" | "AWAITING_PAYMENT";
             /** @example 2 */
             version: number;
             /**
@@ -1465,6 +1642,11 @@ export interface components {
              * @example 1c3e5a7b-9d0f-4e2a-8b6c-4d2e0f1a3b5c
              */
             storeId: string;
+            /**
+             * @example cod
+             * @enum {string}
+             */
+            paymentMethod: "cod" | "online";
             /**
              * @description Order total, minor units (paise)
              * @example 24900
@@ -1477,10 +1659,16 @@ export interface components {
             promisedBy: string;
             /**
              * Format: date-time
-             * @description Auto-cancelled if not packed by then
+             * @description Auto-cancelled if not packed by then (an online order: from its capture)
              * @example 2026-11-26T10:10:00.000Z
              */
-            packBy: string;
+            packBy?: string;
+            /**
+             * Format: date-time
+             * @description An online order: auto-cancelled if not paid by then
+             * @example 2026-11-26T10:15:00.000Z
+             */
+            payBy?: string;
         };
         /** @description The first event of every order (seq 1) */
         OrderPlacedEvent: {
@@ -1498,12 +1686,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example PLACED
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1524,7 +1712,7 @@ export interface components {
              * @example PACKED
              * @enum {string}
              */
-            status: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @example 2 */
             version: number;
             /**
@@ -1549,12 +1737,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example PLACED
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1610,12 +1798,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example PLACED
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1636,7 +1824,7 @@ export interface components {
              * @example PACKED
              * @enum {string}
              */
-            status: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @example 2 */
             version: number;
             /**
@@ -1666,12 +1854,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example PLACED
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1686,6 +1874,69 @@ export interface components {
              */
             type: "order.sla_breached";
             data: components["schemas"]["OrderSlaBreachedData"];
+        };
+        PaymentEventData: {
+            /**
+             * @example PACKED
+             * @enum {string}
+             */
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            /** @example 2 */
+            version: number;
+            /**
+             * Format: uuid
+             * @example 1c3e5a7b-9d0f-4e2a-8b6c-4d2e0f1a3b5c
+             */
+            storeId: string;
+            /** @description Paise captured, refunded or collected */
+            amountMinor?: number;
+            /** @example pi_3Q0aBcDeFgHiJkLm */
+            providerPaymentId?: string;
+            /** Format: uuid */
+            refundId?: string;
+            /** @description Cash: paise collected */
+            collectedMinor?: number;
+            /** @description Cash: paise due */
+            dueMinor?: number;
+            /** @description Cash: due − collected */
+            shortfallMinor?: number;
+        };
+        /** @description Money moved or was asked for (docs/api.md "Payments"). payment.captured of an order awaiting payment places it (toStatus PLACED); the others change no status */
+        PaymentEvent: {
+            /**
+             * Format: uuid
+             * @example 7d2c9a4e-5b1f-4c3a-9e8d-2f6a1b0c9d8e
+             */
+            orderId: string;
+            /**
+             * @description 1, 2, 3, … per order, no gaps
+             * @example 1
+             */
+            seq: number;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            /**
+             * @example PLACED
+             * @enum {string|null}
+             */
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            actor: components["schemas"]["OrderEventActor"];
+            /** @example null */
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T10:00:00.000Z
+             */
+            at: string;
+            /**
+             * @example payment.captured
+             * @enum {string}
+             */
+            type: "payment.pending" | "payment.captured" | "payment.failed" | "payment.refund_requested" | "payment.refunded" | "payment.cod_collected";
+            data: components["schemas"]["PaymentEventData"];
         };
         PreviousOffer: {
             /**
@@ -1704,7 +1955,7 @@ export interface components {
              * @example PACKED
              * @enum {string}
              */
-            status: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @example 3 */
             version: number;
             /** Format: uuid */
@@ -1733,12 +1984,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example null
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1756,7 +2007,7 @@ export interface components {
              * @example PACKED
              * @enum {string}
              */
-            status: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @example 3 */
             version: number;
             /** Format: uuid */
@@ -1773,12 +2024,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example null
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1796,7 +2047,7 @@ export interface components {
              * @example PACKED
              * @enum {string}
              */
-            status: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @example 3 */
             version: number;
             /** Format: uuid */
@@ -1828,12 +2079,12 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            fromStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            fromStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             /**
              * @example null
              * @enum {string|null}
              */
-            toStatus: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
+            toStatus: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED" | null;
             actor: components["schemas"]["OrderEventActor"];
             /** @example null */
             reason: string | null;
@@ -1863,11 +2114,19 @@ export interface components {
             lat: number;
             /** @example 77.6389 */
             lng: number;
+            /** @description For the rider: gate code, landmark */
+            instructions?: string;
         };
         PlaceOrderDto: {
             /** @description Lines of the same product are merged; at most 50 products */
             items: components["schemas"]["OrderLineDto"][];
-            address: components["schemas"]["AddressDto"];
+            /** @description Where to deliver: this, or `addressId` (exactly one of the two) */
+            address?: components["schemas"]["AddressDto"];
+            /**
+             * Format: uuid
+             * @description One of my saved addresses (GET /v1/account/addresses), instead of `address`; the order keeps a copy
+             */
+            addressId?: string;
             /**
              * Format: uuid
              * @description Default: the nearest open store serving the address
@@ -1879,6 +2138,11 @@ export interface components {
              * @example WELCOME50
              */
             promoCode?: string;
+            /**
+             * @description cod (the default): pay at the door. online: the order waits (AWAITING_PAYMENT) until paid through POST /v1/orders/{id}/payment
+             * @enum {string}
+             */
+            paymentMethod?: "cod" | "online";
         };
         OrderItemDto: {
             /** Format: uuid */
@@ -1916,7 +2180,9 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            status: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            status: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            /** @enum {string} */
+            paymentMethod: "cod" | "online";
             version: number;
             /** Format: uuid */
             userId: string;
@@ -2012,6 +2278,165 @@ export interface components {
             items: components["schemas"]["NotificationDto"][];
             nextCursor: string | null;
         };
+        ServingStoreDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            distanceM: number;
+        };
+        SavedAddressDto: {
+            /** Format: uuid */
+            id: string;
+            label: string;
+            line1: string;
+            line2?: string;
+            city: string;
+            pincode: string;
+            lat: number;
+            lng: number;
+            instructions?: string;
+            isDefault: boolean;
+            /** @description Whether a store delivers there now */
+            serviceable: boolean;
+            /** @description The nearest open store serving it now; absent when none does */
+            servedBy?: components["schemas"]["ServingStoreDto"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateAddressDto: {
+            /** @example Home */
+            label: string;
+            /** @example 12, 4th Cross, HAL 2nd Stage */
+            line1: string;
+            line2?: string;
+            /** @example Bengaluru */
+            city: string;
+            /** @example 560038 */
+            pincode: string;
+            /** @example 12.9698 */
+            lat: number;
+            /** @example 77.6389 */
+            lng: number;
+            /** @description For the rider: gate code, landmark */
+            instructions?: string;
+            /** @description Make it the default (the first address always is) */
+            isDefault?: boolean;
+        };
+        UpdateAddressDto: {
+            label?: string;
+            line1?: string;
+            line2?: string;
+            city?: string;
+            /** @example 560038 */
+            pincode?: string;
+            lat?: number;
+            lng?: number;
+            instructions?: string;
+            /** @description true makes it the default (false is ignored) */
+            isDefault?: boolean;
+        };
+        ExportedProfileDto: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            name: string;
+            phone: string | null;
+            /** @enum {string} */
+            role: "customer" | "rider" | "admin";
+            disabled: boolean;
+            /** @description Whether the address was confirmed by a verification email's link */
+            emailVerified: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ExportedSessionDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            /** @example logout */
+            revokedReason?: string;
+        };
+        ExportedAddressDto: {
+            /** Format: uuid */
+            id: string;
+            label: string;
+            line1: string;
+            line2?: string;
+            city: string;
+            pincode: string;
+            lat: number;
+            lng: number;
+            instructions?: string;
+            isDefault: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        RatingDto: {
+            /** Format: uuid */
+            orderId: string;
+            /** Format: uuid */
+            storeId: string;
+            /** Format: uuid */
+            riderId?: string;
+            orderScore: number;
+            riderScore?: number;
+            riderComment?: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ExportedCartLineDto: {
+            /** Format: uuid */
+            productId: string;
+            quantity: number;
+            /** Format: date-time */
+            addedAt: string;
+        };
+        ExportedCartDto: {
+            address?: components["schemas"]["AddressDto"];
+            /** Format: uuid */
+            storeId?: string;
+            promoCode?: string;
+            lines: components["schemas"]["ExportedCartLineDto"][];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PersonalDataExportDto: {
+            /** Format: date-time */
+            exportedAt: string;
+            /** Format: uuid */
+            userId: string;
+            profile: components["schemas"]["ExportedProfileDto"];
+            /** @description Sign-ins, without any token or hash */
+            sessions: components["schemas"]["ExportedSessionDto"][];
+            addresses: components["schemas"]["ExportedAddressDto"][];
+            /** @description With items, totals and timeline, oldest first */
+            orders: components["schemas"]["OrderDto"][];
+            notifications: components["schemas"]["NotificationDto"][];
+            ratings: components["schemas"]["RatingDto"][];
+            /** @description Absent when there is no cart */
+            cart?: components["schemas"]["ExportedCartDto"];
+        };
+        EraseAccountDto: {
+            /** @description The account’s password, to confirm */
+            password: string;
+        };
+        ErasedAccountDto: {
+            /** Format: uuid */
+            userId: string;
+            /** Format: date-time */
+            erasedAt: string;
+        };
         CartStoreDto: {
             /** Format: uuid */
             id: string;
@@ -2094,7 +2519,13 @@ export interface components {
             quantity: number;
         };
         SetCartAddressDto: {
-            address: components["schemas"]["AddressDto"];
+            /** @description Where to deliver: this, or `addressId` (exactly one of the two) */
+            address?: components["schemas"]["AddressDto"];
+            /**
+             * Format: uuid
+             * @description One of my saved addresses, instead of `address`: the cart keeps a copy of it as it is now
+             */
+            addressId?: string;
             /**
              * Format: uuid
              * @description A store to buy from while it serves the address (default: the nearest)
@@ -2112,6 +2543,11 @@ export interface components {
              */
             version: string;
             note?: string;
+            /**
+             * @description cod (the default) or online: the order waits (AWAITING_PAYMENT) until paid; see placeOrder
+             * @enum {string}
+             */
+            paymentMethod?: "cod" | "online";
         };
         CreatePromotionDto: {
             /**
@@ -2258,6 +2694,38 @@ export interface components {
             /** @description The latest 50 */
             recent: components["schemas"]["RedemptionDto"][];
         };
+        RateOrderDto: {
+            /** @description The order, 1 to 5 */
+            orderScore: number;
+            /** @description The rider, 1 to 5 */
+            riderScore?: number;
+            /** @description About the rider (needs riderScore) */
+            riderComment?: string;
+        };
+        StoreScoreDto: {
+            /** Format: uuid */
+            storeId: string;
+            ratings: number;
+            /**
+             * @description Mean order score, two decimals
+             * @example 4.25
+             */
+            average: number;
+        };
+        RiderScoreDto: {
+            /** Format: uuid */
+            riderId: string;
+            ratings: number;
+            /**
+             * @description Mean rider score, two decimals
+             * @example 4.5
+             */
+            average: number;
+        };
+        RatingsSummaryDto: {
+            stores: components["schemas"]["StoreScoreDto"][];
+            riders: components["schemas"]["RiderScoreDto"][];
+        };
         PositionDto: {
             lat: number;
             lng: number;
@@ -2398,6 +2866,82 @@ export interface components {
             items: components["schemas"]["EmailDeliveryDto"][];
             nextCursor: string | null;
         };
+        RefundDto: {
+            /** Format: uuid */
+            id: string;
+            amount: components["schemas"]["MoneyDto"];
+            /**
+             * @description order_cancelled, short_pick or paid_after_cancel
+             * @example order_cancelled
+             */
+            reason: string;
+            /**
+             * @description pending: the worker retries it
+             * @enum {string}
+             */
+            status: "pending" | "succeeded";
+            /** @description Calls made to the provider so far */
+            attempts: number;
+            /** @description Why the last attempt failed */
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CashDto: {
+            /** @description The order’s total when collected */
+            due: components["schemas"]["MoneyDto"];
+            collected: components["schemas"]["MoneyDto"];
+            /** @description due − collected */
+            shortfall: components["schemas"]["MoneyDto"];
+            /** Format: uuid */
+            riderId: string;
+            /** Format: date-time */
+            collectedAt: string;
+        };
+        LedgerEntryDto: {
+            /** @enum {string} */
+            kind: "capture" | "refund" | "cod_collection";
+            amount: components["schemas"]["MoneyDto"];
+            /** @description What the movement is (the provider’s payment, our refund id) */
+            reference: string;
+            /** Format: date-time */
+            at: string;
+        };
+        PaymentDto: {
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            method: "cod" | "online";
+            /**
+             * @description failed: the last attempt failed; the customer may try again until the timeout
+             * @enum {string}
+             */
+            status: "not_started" | "pending" | "failed" | "captured" | "cash_due" | "cash_collected";
+            /** @enum {string|null} */
+            provider: "stripe" | "fake" | null;
+            /** @example pi_3Q0aBcDeFgHiJkLm */
+            providerPaymentId: string | null;
+            /** @description For the provider’s checkout (Stripe.js confirmPayment); only to the customer, while unpaid */
+            clientSecret: string | null;
+            amount: components["schemas"]["MoneyDto"];
+            captured: components["schemas"]["MoneyDto"];
+            /** @description Refunds the provider confirmed */
+            refunded: components["schemas"]["MoneyDto"];
+            /** @description Refunds on their way */
+            refundPending: components["schemas"]["MoneyDto"];
+            refunds: components["schemas"]["RefundDto"][];
+            /** @description Cash on delivery, once collected */
+            cash?: components["schemas"]["CashDto"];
+            /** @description Admins only */
+            ledger?: components["schemas"]["LedgerEntryDto"][];
+        };
+        CollectCashDto: {
+            /**
+             * @description What the customer paid at the door, paise
+             * @example 24900
+             */
+            collectedMinor: number;
+        };
         StockShortage: {
             /**
              * Format: uuid
@@ -2419,7 +2963,7 @@ export interface components {
              * @example INSUFFICIENT_STOCK
              * @enum {string}
              */
-            code: "ACCOUNT_DISABLED" | "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_NOT_DEAD" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_ACCOUNT_TOKEN" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_NOT_APPLICABLE" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
+            code: "ACCOUNT_DISABLED" | "ADDRESS_BOOK_FULL" | "ALREADY_RATED" | "CART_CHANGED" | "CART_NOT_READY" | "CASH_NOT_COLLECTABLE" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_NOT_DEAD" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_ACCOUNT_TOKEN" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_NOT_DELIVERED" | "ORDER_TOO_LARGE" | "PASSWORD_INCORRECT" | "PAYLOAD_TOO_LARGE" | "PAYMENT_NOT_ONLINE" | "PAYMENT_NOT_OPEN" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_NOT_APPLICABLE" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "WEBHOOK_SIGNATURE_INVALID";
             /**
              * @description Human-readable; a list of field errors for 400
              * @example What went wrong, for people (never parse it)
@@ -2434,17 +2978,19 @@ export interface components {
             /** @description PRODUCT_UNAVAILABLE: the products not sold */
             productIds?: string[];
             /**
-             * @description INVALID_TRANSITION: the order's status now
+             * @description INVALID_TRANSITION, ORDER_NOT_DELIVERED: the order's status now
              * @enum {string}
              */
-            currentStatus?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+            currentStatus?: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
             retryAfter?: number;
+            /** @description ADDRESS_BOOK_FULL: the most saved addresses a customer may have */
+            max?: number;
             /** @description CART_CHANGED, CART_NOT_READY: the cart as it is now, priced */
             cart?: components["schemas"]["CartDto"];
         };
         /** @description An order timeline event; `type` says which, and what `data` holds */
-        OrderEvent: components["schemas"]["OrderPlacedEvent"] | components["schemas"]["OrderTransitionEvent"] | components["schemas"]["OrderOutForDeliveryEvent"] | components["schemas"]["OrderSlaBreachedEvent"] | components["schemas"]["OrderRiderOfferedEvent"] | components["schemas"]["OrderAwaitingRiderEvent"] | components["schemas"]["OrderShortPickedEvent"];
+        OrderEvent: components["schemas"]["OrderPlacedEvent"] | components["schemas"]["OrderTransitionEvent"] | components["schemas"]["OrderOutForDeliveryEvent"] | components["schemas"]["OrderSlaBreachedEvent"] | components["schemas"]["PaymentEvent"] | components["schemas"]["OrderRiderOfferedEvent"] | components["schemas"]["OrderAwaitingRiderEvent"] | components["schemas"]["OrderShortPickedEvent"];
         /** @description The error body of a 400 (Bad Request) */
         BadRequestError: components["schemas"]["ErrorBody"] & {
             /** @enum {integer} */
@@ -2452,7 +2998,7 @@ export interface components {
             /** @enum {string} */
             error?: "Bad Request";
             /** @enum {string} */
-            code?: "INVALID_ACCOUNT_TOKEN" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+            code?: "INVALID_ACCOUNT_TOKEN" | "MALFORMED_REQUEST" | "VALIDATION_FAILED" | "WEBHOOK_SIGNATURE_INVALID";
         };
         /** @description The error body of a 401 (Unauthorized) */
         UnauthorizedError: components["schemas"]["ErrorBody"] & {
@@ -2470,7 +3016,7 @@ export interface components {
             /** @enum {string} */
             error?: "Forbidden";
             /** @enum {string} */
-            code?: "FORBIDDEN";
+            code?: "FORBIDDEN" | "PASSWORD_INCORRECT";
         };
         /** @description The error body of a 404 (Not Found) */
         NotFoundError: components["schemas"]["ErrorBody"] & {
@@ -2488,7 +3034,7 @@ export interface components {
             /** @enum {string} */
             error?: "Conflict";
             /** @enum {string} */
-            code?: "CART_CHANGED" | "CART_NOT_READY" | "CONFLICT" | "EMAIL_NOT_DEAD" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
+            code?: "ADDRESS_BOOK_FULL" | "ALREADY_RATED" | "CART_CHANGED" | "CART_NOT_READY" | "CASH_NOT_COLLECTABLE" | "CONFLICT" | "EMAIL_NOT_DEAD" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_NOT_DELIVERED" | "PAYMENT_NOT_ONLINE" | "PAYMENT_NOT_OPEN" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
         };
         /** @description The error body of a 422 (Unprocessable Entity) */
         UnprocessableEntityError: components["schemas"]["ErrorBody"] & {
@@ -2524,7 +3070,7 @@ export interface components {
             /** @enum {string} */
             error?: "Service Unavailable";
             /** @enum {string} */
-            code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+            code?: "DATABASE_UNAVAILABLE" | "PAYMENT_PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
         };
     };
     responses: never;
@@ -2864,6 +3410,7 @@ export interface operations {
                      *         "phone": "string",
                      *         "role": "customer",
                      *         "disabled": true,
+                     *         "emailVerified": true,
                      *         "createdAt": "2026-11-26T10:00:00.000Z"
                      *       },
                      *       "accessToken": "string",
@@ -3471,6 +4018,7 @@ export interface operations {
                      *         "phone": "string",
                      *         "role": "customer",
                      *         "disabled": true,
+                     *         "emailVerified": true,
                      *         "createdAt": "2026-11-26T10:00:00.000Z"
                      *       },
                      *       "accessToken": "string",
@@ -3621,6 +4169,7 @@ export interface operations {
                      *         "phone": "string",
                      *         "role": "customer",
                      *         "disabled": true,
+                     *         "emailVerified": true,
                      *         "createdAt": "2026-11-26T10:00:00.000Z"
                      *       },
                      *       "accessToken": "string",
@@ -3973,6 +4522,7 @@ export interface operations {
                      *       "phone": "string",
                      *       "role": "customer",
                      *       "disabled": true,
+                     *       "emailVerified": true,
                      *       "createdAt": "2026-11-26T10:00:00.000Z"
                      *     }
                      */
@@ -4096,6 +4646,7 @@ export interface operations {
                      *           "phone": "string",
                      *           "role": "customer",
                      *           "disabled": true,
+                     *           "emailVerified": true,
                      *           "createdAt": "2026-11-26T10:00:00.000Z"
                      *         }
                      *       ],
@@ -4246,6 +4797,7 @@ export interface operations {
                      *       "phone": "string",
                      *       "role": "customer",
                      *       "disabled": true,
+                     *       "emailVerified": true,
                      *       "createdAt": "2026-11-26T10:00:00.000Z"
                      *     }
                      */
@@ -7358,7 +7910,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                status?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+                status?: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             };
             header?: never;
             path?: never;
@@ -7377,7 +7929,8 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "status": "PLACED",
+                     *           "status": "AWAITING_PAYMENT",
+                     *           "paymentMethod": "cod",
                      *           "version": 1,
                      *           "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -7579,13 +8132,6 @@ export interface operations {
                  *           "quantity": 1
                  *         }
                  *       ],
-                 *       "address": {
-                 *         "line1": "12, 4th Cross, HAL 2nd Stage",
-                 *         "city": "Bengaluru",
-                 *         "pincode": "560038",
-                 *         "lat": 12.9698,
-                 *         "lng": 77.6389
-                 *       },
                  *       "promoCode": "WELCOME50"
                  *     }
                  */
@@ -7602,7 +8148,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -7758,6 +8305,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
             /** @description Conflict. `code`: IDEMPOTENCY_KEY_IN_USE, INSUFFICIENT_STOCK, PROMOTION_UNAVAILABLE, STORE_BUSY, TOO_MANY_OPEN_ORDERS */
             409: {
                 headers: {
@@ -7885,7 +8453,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -8122,9 +8691,11 @@ export interface operations {
                      *           "status": "PLACED",
                      *           "version": 2,
                      *           "storeId": "1c3e5a7b-9d0f-4e2a-8b6c-4d2e0f1a3b5c",
+                     *           "paymentMethod": "cod",
                      *           "total": 24900,
                      *           "promisedBy": "2026-11-26T10:15:00.000Z",
-                     *           "packBy": "2026-11-26T10:10:00.000Z"
+                     *           "packBy": "2026-11-26T10:10:00.000Z",
+                     *           "payBy": "2026-11-26T10:15:00.000Z"
                      *         }
                      *       }
                      *     ]
@@ -8267,7 +8838,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -8515,7 +9087,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                status?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+                status?: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
                 storeId?: string;
                 /** @description Placed at or after */
                 from?: string;
@@ -8538,7 +9110,8 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "status": "PLACED",
+                     *           "status": "AWAITING_PAYMENT",
+                     *           "paymentMethod": "cod",
                      *           "version": 1,
                      *           "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -8769,7 +9342,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -9017,7 +9591,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                status?: "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
+                status?: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
             };
             header?: never;
             path?: never;
@@ -9035,7 +9609,8 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *           "status": "PLACED",
+                     *           "status": "AWAITING_PAYMENT",
+                     *           "paymentMethod": "cod",
                      *           "version": 1,
                      *           "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -9266,7 +9841,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -9732,6 +10308,1408 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    listAddresses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "label": "string",
+                     *         "line1": "string",
+                     *         "city": "string",
+                     *         "pincode": "string",
+                     *         "lat": 1,
+                     *         "lng": 1,
+                     *         "isDefault": true,
+                     *         "serviceable": true,
+                     *         "createdAt": "2026-11-26T10:00:00.000Z",
+                     *         "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["SavedAddressDto"][];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    createAddress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "label": "Home",
+                 *       "line1": "12, 4th Cross, HAL 2nd Stage",
+                 *       "city": "Bengaluru",
+                 *       "pincode": "560038",
+                 *       "lat": 12.9698,
+                 *       "lng": 77.6389
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateAddressDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "label": "string",
+                     *       "line1": "string",
+                     *       "city": "string",
+                     *       "pincode": "string",
+                     *       "lat": 1,
+                     *       "lng": 1,
+                     *       "isDefault": true,
+                     *       "serviceable": true,
+                     *       "createdAt": "2026-11-26T10:00:00.000Z",
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SavedAddressDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Conflict. `code`: ADDRESS_BOOK_FULL */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "Conflict",
+                     *       "code": "ADDRESS_BOOK_FULL",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "ADDRESS_BOOK_FULL";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getAddress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "label": "string",
+                     *       "line1": "string",
+                     *       "city": "string",
+                     *       "pincode": "string",
+                     *       "lat": 1,
+                     *       "lng": 1,
+                     *       "isDefault": true,
+                     *       "serviceable": true,
+                     *       "createdAt": "2026-11-26T10:00:00.000Z",
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SavedAddressDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    deleteAddress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (if it was the default, the oldest left is now) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    updateAddress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "pincode": "560038"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateAddressDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "label": "string",
+                     *       "line1": "string",
+                     *       "city": "string",
+                     *       "pincode": "string",
+                     *       "lat": 1,
+                     *       "lng": 1,
+                     *       "isDefault": true,
+                     *       "serviceable": true,
+                     *       "createdAt": "2026-11-26T10:00:00.000Z",
+                     *       "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SavedAddressDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    exportMyData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "exportedAt": "2026-11-26T10:00:00.000Z",
+                     *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "profile": {
+                     *         "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "email": "string",
+                     *         "name": "string",
+                     *         "phone": "string",
+                     *         "role": "customer",
+                     *         "disabled": true,
+                     *         "emailVerified": true,
+                     *         "createdAt": "2026-11-26T10:00:00.000Z",
+                     *         "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *       },
+                     *       "sessions": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z",
+                     *           "expiresAt": "2026-11-26T10:00:00.000Z",
+                     *           "revokedReason": "logout"
+                     *         }
+                     *       ],
+                     *       "addresses": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "label": "string",
+                     *           "line1": "string",
+                     *           "city": "string",
+                     *           "pincode": "string",
+                     *           "lat": 1,
+                     *           "lng": 1,
+                     *           "isDefault": true,
+                     *           "createdAt": "2026-11-26T10:00:00.000Z",
+                     *           "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "orders": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "status": "AWAITING_PAYMENT",
+                     *           "paymentMethod": "cod",
+                     *           "version": 1,
+                     *           "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "riderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "items": [
+                     *             {
+                     *               "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *               "sku": "string",
+                     *               "name": "string",
+                     *               "unit": "string",
+                     *               "unitPrice": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               },
+                     *               "quantity": 1,
+                     *               "lineTotal": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               },
+                     *               "discount": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               },
+                     *               "taxRateBp": 1
+                     *             }
+                     *           ],
+                     *           "subtotal": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "deliveryFee": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "smallBasketFee": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "discounts": [
+                     *             {
+                     *               "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *               "code": "string",
+                     *               "name": "10% off fruit",
+                     *               "kind": "percent",
+                     *               "amount": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "discount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "taxes": [
+                     *             {
+                     *               "rateBp": 500,
+                     *               "taxable": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               },
+                     *               "tax": {
+                     *                 "amount": 4500,
+                     *                 "currency": "INR"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "total": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "refundDue": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "address": {
+                     *             "line1": "12, 4th Cross, HAL 2nd Stage",
+                     *             "city": "Bengaluru",
+                     *             "pincode": "560038",
+                     *             "lat": 12.9698,
+                     *             "lng": 77.6389
+                     *           },
+                     *           "note": "string",
+                     *           "cancelReason": "string",
+                     *           "promisedBy": "2026-11-26T10:00:00.000Z",
+                     *           "placedAt": "2026-11-26T10:00:00.000Z",
+                     *           "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "notifications": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "type": "order.packed",
+                     *           "title": "string",
+                     *           "body": "string",
+                     *           "data": {
+                     *             "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *             "status": "PACKED",
+                     *             "seq": 2
+                     *           },
+                     *           "createdAt": "2026-11-26T10:00:00.000Z",
+                     *           "readAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "ratings": [
+                     *         {
+                     *           "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "orderScore": 1,
+                     *           "createdAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PersonalDataExportDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    deleteMyAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "password": "string"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EraseAccountDto"];
+            };
+        };
+        responses: {
+            /** @description Erased; every session ended, open sockets dropped */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN, PASSWORD_INCORRECT */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "PASSWORD_INCORRECT";
+                    };
+                };
+            };
+            /** @description Too Many Requests. `code`: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "error": "Too Many Requests",
+                     *       "code": "RATE_LIMITED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    eraseUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "erasedAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErasedAccountDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict. `code`: CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "Conflict",
+                     *       "code": "CONFLICT",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
                     };
                 };
             };
@@ -10999,7 +12977,9 @@ export interface operations {
                  *         "pincode": "560038",
                  *         "lat": 12.9698,
                  *         "lng": 77.6389
-                 *       }
+                 *       },
+                 *       "addressId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                 *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
                  *     }
                  */
                 "application/json": components["schemas"]["SetCartAddressDto"];
@@ -11723,7 +13703,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -12719,6 +14700,493 @@ export interface operations {
             };
         };
     };
+    getOrderRating: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "orderScore": 1,
+                     *       "createdAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RatingDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    rateOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "orderScore": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["RateOrderDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "orderScore": 1,
+                     *       "createdAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RatingDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict. `code`: ALREADY_RATED, ORDER_NOT_DELIVERED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "Conflict",
+                     *       "code": "ALREADY_RATED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "ALREADY_RATED" | "ORDER_NOT_DELIVERED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    ratingsSummary: {
+        parameters: {
+            query?: {
+                /** @description Only this store */
+                storeId?: string;
+                /** @description Only this rider */
+                riderId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "stores": [
+                     *         {
+                     *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "ratings": 1,
+                     *           "average": 4.25
+                     *         }
+                     *       ],
+                     *       "riders": [
+                     *         {
+                     *           "riderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "ratings": 1,
+                     *           "average": 4.5
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RatingsSummaryDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     riderGetShift: {
         parameters: {
             query?: never;
@@ -13203,7 +15671,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -13817,7 +16286,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                     *       "status": "PLACED",
+                     *       "status": "AWAITING_PAYMENT",
+                     *       "paymentMethod": "cod",
                      *       "version": 1,
                      *       "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
@@ -14582,6 +17052,786 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "EMAIL_NOT_DEAD";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "method": "cod",
+                     *       "status": "not_started",
+                     *       "provider": "stripe",
+                     *       "providerPaymentId": "pi_3Q0aBcDeFgHiJkLm",
+                     *       "clientSecret": "string",
+                     *       "amount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "captured": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunded": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refundPending": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunds": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "reason": "order_cancelled",
+                     *           "status": "pending",
+                     *           "attempts": 1,
+                     *           "lastError": "string",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    startPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The same payment however often it is asked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "method": "cod",
+                     *       "status": "not_started",
+                     *       "provider": "stripe",
+                     *       "providerPaymentId": "pi_3Q0aBcDeFgHiJkLm",
+                     *       "clientSecret": "string",
+                     *       "amount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "captured": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunded": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refundPending": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunds": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "reason": "order_cancelled",
+                     *           "status": "pending",
+                     *           "attempts": 1,
+                     *           "lastError": "string",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict. `code`: PAYMENT_NOT_ONLINE, PAYMENT_NOT_OPEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "Conflict",
+                     *       "code": "PAYMENT_NOT_ONLINE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "PAYMENT_NOT_ONLINE" | "PAYMENT_NOT_OPEN";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, PAYMENT_PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "PAYMENT_PROVIDER_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    adminGetPayments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "method": "cod",
+                     *       "status": "not_started",
+                     *       "provider": "stripe",
+                     *       "providerPaymentId": "pi_3Q0aBcDeFgHiJkLm",
+                     *       "clientSecret": "string",
+                     *       "amount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "captured": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunded": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refundPending": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunds": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "reason": "order_cancelled",
+                     *           "status": "pending",
+                     *           "attempts": 1,
+                     *           "lastError": "string",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    riderCollectCash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "collectedMinor": 24900
+                 *     }
+                 */
+                "application/json": components["schemas"]["CollectCashDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded once; the same amount again is a no-op */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "method": "cod",
+                     *       "status": "not_started",
+                     *       "provider": "stripe",
+                     *       "providerPaymentId": "pi_3Q0aBcDeFgHiJkLm",
+                     *       "clientSecret": "string",
+                     *       "amount": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "captured": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunded": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refundPending": {
+                     *         "amount": 4500,
+                     *         "currency": "INR"
+                     *       },
+                     *       "refunds": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "amount": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "reason": "order_cancelled",
+                     *           "status": "pending",
+                     *           "attempts": 1,
+                     *           "lastError": "string",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict. `code`: CASH_NOT_COLLECTABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "error": "Conflict",
+                     *       "code": "CASH_NOT_COLLECTABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConflictError"] & {
+                        /** @enum {string} */
+                        code?: "CASH_NOT_COLLECTABLE";
                     };
                 };
             };

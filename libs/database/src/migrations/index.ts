@@ -11,6 +11,7 @@ import { NormaliseUserEmails1765000100000 } from './1765000100000-NormaliseUserE
 import { PlacementRefusalCodes1765000200000 } from './1765000200000-PlacementRefusalCodes.js';
 import { CreatePromotions1765000500000 } from './1765000500000-CreatePromotions.js';
 import { CartsAndPricing1765000600000 } from './1765000600000-CartsAndPricing.js';
+import { Payments1765000800000 } from './1765000800000-Payments.js';
 import { CreateCustomerAddresses1765000900000 } from './1765000900000-CreateCustomerAddresses.js';
 import { CreateOrderRatings1765000910000 } from './1765000910000-CreateOrderRatings.js';
 import { AccountErasure1765000920000 } from './1765000920000-AccountErasure.js';
@@ -30,6 +31,7 @@ export const migrations: (new () => MigrationInterface)[] = [
   PlacementRefusalCodes1765000200000,
   CreatePromotions1765000500000,
   CartsAndPricing1765000600000,
+  Payments1765000800000,
   CreateCustomerAddresses1765000900000,
   CreateOrderRatings1765000910000,
   AccountErasure1765000920000,

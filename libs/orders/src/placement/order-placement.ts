@@ -17,6 +17,7 @@ import {
 import { promisedBy } from '../capacity/delivery-promise.js';
 import { StoreCapacity } from '../capacity/store-capacity.js';
 import type { Order, OrderItem, DeliveryAddress } from '../order.entity.js';
+import type { PaymentMethod } from '../order-state-machine.js';
 import { newEvent } from '../order-timeline.js';
 import { toOrderView, type OrderView } from '../order-view.js';
 import { OutboxSignal } from '../outbox/outbox-signal.js';
@@ -40,6 +41,8 @@ export interface PlaceOrder {
   note?: string;
   /** A promotion code (422 PROMOTION_UNKNOWN / PROMOTION_NOT_APPLICABLE when it does not apply). */
   promoCode?: string;
+  /** cod (the default) or online: an online order waits for its payment (AWAITING_PAYMENT). */
+  paymentMethod?: PaymentMethod;
 }
 
 /** How a caller other than the one-shot `POST /v1/orders` places an order (checkout). */
@@ -277,12 +280,15 @@ export class OrderPlacement {
       kind: d.kind,
       amountMinor: d.amountMinor,
     }));
+    const paymentMethod = input.paymentMethod ?? 'cod';
+    const online = paymentMethod === 'online';
     const order: Order = {
       id: randomUUID(),
       userId,
       storeId: store.id,
       riderId: null,
-      status: 'PLACED',
+      status: online ? 'AWAITING_PAYMENT' : 'PLACED',
+      paymentMethod,
       version: 1,
       address: input.address,
       note: input.note ?? null,
@@ -322,13 +328,25 @@ export class OrderPlacement {
     const event = newEvent(order, 1, {
       type: 'order.placed',
       from: null,
-      to: 'PLACED',
+      to: order.status,
       actor: { id: userId, role: 'customer' },
       data: {
         total: priced.totalMinor,
+        paymentMethod,
         promisedBy: order.promisedBy.toISOString(),
-        // Auto-cancelled if not packed by then: fixed at placement, whoever schedules the job.
-        packBy: new Date(now.getTime() + this.config.jobs.packTimeoutSeconds * 1000).toISOString(),
+        // Auto-cancelled if not packed by then (an online order: if not paid by then, and its
+        // pack deadline starts at the capture): fixed here, whoever schedules the job.
+        ...(online
+          ? {
+              payBy: new Date(
+                now.getTime() + this.config.payments.timeoutSeconds * 1000,
+              ).toISOString(),
+            }
+          : {
+              packBy: new Date(
+                now.getTime() + this.config.jobs.packTimeoutSeconds * 1000,
+              ).toISOString(),
+            }),
         ...(discounts.length > 0
           ? {
               discounts: discounts.map(({ promotionId, code, name, amountMinor }) => ({

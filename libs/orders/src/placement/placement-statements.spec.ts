@@ -46,6 +46,7 @@ function example(): PlacementWrite {
       storeId: 'store-1',
       riderId: null,
       status: 'PLACED',
+      paymentMethod: 'cod',
       version: 1,
       address: { line1: '1 Road', city: 'Bengaluru', pincode: '560001', lat: 0, lng: 0 },
       note: null,

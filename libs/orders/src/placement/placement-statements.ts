@@ -13,7 +13,7 @@ import {
 } from '#libs/database';
 import { lockedStockForOrder, productsForOrder, reserveStock } from '#libs/inventory';
 import { claimPromotionUses, type ClaimedPromotion } from '#libs/promotions';
-import { OPEN_STATUSES } from '../order-state-machine.js';
+import { CUSTOMER_OPEN_STATUSES } from '../order-state-machine.js';
 import type { Order, OrderEvent, OrderItem } from '../order.entity.js';
 import { IDEMPOTENCY_RETENTION, type StoredRow } from './idempotency.js';
 
@@ -182,6 +182,7 @@ export interface WriteParams {
   userId: string;
   storeId: string;
   status: string;
+  paymentMethod: string;
   version: number;
   address: string;
   note: string | null;
@@ -235,10 +236,11 @@ function writeCtes(p: Params<WriteParams>) {
     )
     .cte(
       'placed',
-      sql`INSERT INTO orders (id, user_id, store_id, status, version, address, note, currency,
+      sql`INSERT INTO orders (id, user_id, store_id, status, payment_method, version, address, note, currency,
                            subtotal_minor, delivery_fee_minor, small_basket_fee_minor, discount_minor,
                            taxes, discounts, total_minor, promised_by, placed_at, updated_at)
-       SELECT ${p.orderId}::uuid, ${p.userId}::uuid, ${p.storeId}::uuid, ${p.status}::text, ${p.version}::int,
+       SELECT ${p.orderId}::uuid, ${p.userId}::uuid, ${p.storeId}::uuid, ${p.status}::text,
+              ${p.paymentMethod}::text, ${p.version}::int,
               ${p.address}::jsonb, ${p.note}::text, ${p.currency}::text, ${p.subtotalMinor}::int,
               ${p.deliveryFeeMinor}::int, ${p.smallBasketFeeMinor}::int, ${p.discountMinor}::int,
               ${p.taxes}::jsonb, ${p.discounts}::jsonb, ${p.totalMinor}::int, ${p.promisedBy}::timestamptz,
@@ -356,7 +358,8 @@ export function writePlacementStatement(
     totalMinor: order.totalMinor,
     promisedBy: order.promisedBy,
     placedAt: order.placedAt,
-    openStatuses: OPEN_STATUSES,
+    openStatuses: CUSTOMER_OPEN_STATUSES,
+    paymentMethod: order.paymentMethod,
     maxOpenOrders: w.maxOpenOrders,
     productIds: items.map((i) => i.productId),
     quantities: items.map((i) => i.quantity),

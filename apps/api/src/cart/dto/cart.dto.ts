@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsIn,
   IsInt,
   IsObject,
   IsString,
@@ -10,6 +11,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { PAYMENT_METHODS, type PaymentMethod } from '#libs/orders';
 import { Optional } from '#libs/platform';
 import { MoneyDto } from '../../catalog/dto/catalog.dto.js';
 import { AddressDto, IncludedTaxDto, OrderDiscountDto } from '../../orders/dto/orders.dto.js';
@@ -88,6 +90,15 @@ export class CheckoutDto {
   version!: string;
 
   @ApiPropertyOptional({ maxLength: 500 }) @Optional() @IsString() @Length(0, 500) note?: string;
+
+  @ApiPropertyOptional({
+    enum: PAYMENT_METHODS,
+    // (no `default`: openapi-typescript would make the field required)
+    description: 'cod (the default) or online: the order waits (AWAITING_PAYMENT) until paid; see placeOrder',
+  })
+  @Optional()
+  @IsIn(PAYMENT_METHODS)
+  paymentMethod?: PaymentMethod;
 }
 
 class CartLineViewDto {

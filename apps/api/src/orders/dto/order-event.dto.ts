@@ -18,16 +18,37 @@ export class OrderEventDataDto {
 
 @ApiSchema({ name: 'OrderPlacedData' })
 export class OrderPlacedDataDto extends OrderEventDataDto {
-  @ApiProperty({ enum: ['PLACED'], example: 'PLACED' }) declare status: 'PLACED';
+  @ApiProperty({ enum: ['PLACED', 'AWAITING_PAYMENT'], example: 'PLACED' })
+  declare status: 'PLACED' | 'AWAITING_PAYMENT';
+  @ApiProperty({ enum: ['cod', 'online'], example: 'cod' }) paymentMethod!: string;
   @ApiProperty({ type: 'integer', description: 'Order total, minor units (paise)', example: 24900 })
   total!: number;
   @ApiProperty({ format: 'date-time', example: '2026-11-26T10:15:00.000Z' }) promisedBy!: string;
-  @ApiProperty({
+  @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Auto-cancelled if not packed by then',
+    description: 'Auto-cancelled if not packed by then (an online order: from its capture)',
     example: '2026-11-26T10:10:00.000Z',
   })
-  packBy!: string;
+  packBy?: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'An online order: auto-cancelled if not paid by then',
+    example: '2026-11-26T10:15:00.000Z',
+  })
+  payBy?: string;
+}
+
+@ApiSchema({ name: 'PaymentEventData' })
+export class PaymentEventDataDto extends OrderEventDataDto {
+  @ApiPropertyOptional({ type: 'integer', description: 'Paise captured, refunded or collected' })
+  amountMinor?: number;
+  @ApiPropertyOptional({ example: 'pi_3Q0aBcDeFgHiJkLm' }) providerPaymentId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) refundId?: string;
+  @ApiPropertyOptional({ type: 'integer', description: 'Cash: paise collected' })
+  collectedMinor?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Cash: paise due' }) dueMinor?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Cash: due − collected' })
+  shortfallMinor?: number;
 }
 
 @ApiSchema({ name: 'OrderOutForDeliveryData' })
@@ -92,6 +113,27 @@ export class OrderSlaBreachedEventDto extends OrderEventBaseDto {
   @ApiProperty({ type: OrderSlaBreachedDataDto }) data!: OrderSlaBreachedDataDto;
 }
 
+@ApiSchema({
+  name: 'PaymentEvent',
+  description:
+    'Money moved or was asked for (docs/api.md "Payments"). payment.captured of an order awaiting payment places it (toStatus PLACED); the others change no status',
+})
+export class PaymentEventDto extends OrderEventBaseDto {
+  @ApiProperty({
+    enum: [
+      'payment.pending',
+      'payment.captured',
+      'payment.failed',
+      'payment.refund_requested',
+      'payment.refunded',
+      'payment.cod_collected',
+    ],
+    example: 'payment.captured',
+  })
+  type!: string;
+  @ApiProperty({ type: PaymentEventDataDto }) data!: PaymentEventDataDto;
+}
+
 /**
  * One timeline event, by `type`: the `OrderEvent` schema of the document (a oneOf registered by
  * openapi-document.ts). A new event type gets its own class here and a place in this list.
@@ -101,6 +143,7 @@ export const ORDER_EVENT_TYPES = [
   OrderTransitionEventDto,
   OrderOutForDeliveryEventDto,
   OrderSlaBreachedEventDto,
+  PaymentEventDto,
   ...DISPATCH_EVENT_TYPES,
 ];
 
@@ -120,4 +163,5 @@ export type OrderEventDto =
   | OrderTransitionEventDto
   | OrderOutForDeliveryEventDto
   | OrderSlaBreachedEventDto
+  | PaymentEventDto
   | InstanceType<(typeof DISPATCH_EVENT_TYPES)[number]>;

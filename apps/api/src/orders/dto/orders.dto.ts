@@ -21,7 +21,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Optional } from '#libs/platform';
-import { MAX_EVENT_SEQ, ORDER_STATUSES, type OrderStatus } from '#libs/orders';
+import {
+  MAX_EVENT_SEQ,
+  ORDER_STATUSES,
+  PAYMENT_METHODS,
+  type OrderStatus,
+  type PaymentMethod,
+} from '#libs/orders';
 import { MoneyDto } from '../../catalog/dto/catalog.dto.js';
 import { DEMO_ADDRESS } from '../../cli/demo-catalog.js';
 import { PageQuery, QueryNumber } from '../../pagination/page-query.dto.js';
@@ -106,6 +112,16 @@ export class PlaceOrderDto {
   @IsString()
   @Length(3, 32)
   promoCode?: string;
+
+  @ApiPropertyOptional({
+    enum: PAYMENT_METHODS,
+    // (no `default`: openapi-typescript would make the field required)
+    description:
+      'cod (the default): pay at the door. online: the order waits (AWAITING_PAYMENT) until paid through POST /v1/orders/{id}/payment',
+  })
+  @Optional()
+  @IsIn(PAYMENT_METHODS)
+  paymentMethod?: PaymentMethod;
 }
 
 export class CancelOrderDto {
@@ -188,6 +204,7 @@ export class IncludedTaxDto {
 export class OrderDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
+  @ApiProperty({ enum: PAYMENT_METHODS }) paymentMethod!: PaymentMethod;
   @ApiProperty({ type: 'integer' }) version!: number;
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ format: 'uuid' }) storeId!: string;
