@@ -9,6 +9,7 @@ import { CartHttpModule } from './cart/cart-http.module.js';
 import { CatalogHttpModule } from './catalog/catalog-http.module.js';
 import { DispatchHttpModule } from './dispatch/dispatch-http.module.js';
 import { OrdersHttpModule } from './orders/orders-http.module.js';
+import { OverviewHttpModule } from './overview/overview-http.module.js';
 import { TrackingHttpModule } from './tracking/tracking-http.module.js';
 
 @Module({
@@ -24,6 +25,7 @@ import { TrackingHttpModule } from './tracking/tracking-http.module.js';
     CartHttpModule,
     TrackingHttpModule,
     DispatchHttpModule,
+    OverviewHttpModule,
     // The api delivers committed order events too (whichever process holds a consumer's lease).
     OutboxConsumersModule,
   ],

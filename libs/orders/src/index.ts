@@ -24,3 +24,5 @@ export {
   type WriteExtension,
   type WriteParams,
 } from './placement/placement-statements.js';
+export * from './overview/order-revenue.js';
+export * from './overview/store-day-overview.js';
