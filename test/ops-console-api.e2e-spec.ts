@@ -99,6 +99,29 @@ describe('ops console APIs', () => {
     });
   });
 
+  describe('the catalog, inactive products included', () => {
+    it('lists every product by SKU, finds by SKU or name, pages; admins only', async () => {
+      const tag = `QQ${randomUUID().slice(0, 6).toUpperCase()}`;
+      const one = await make.product({ sku: `${tag}-A`, name: 'Plain Curd' });
+      const two = await make.product({ sku: `${tag}-B`, name: `Mango ${tag.toLowerCase()} Lassi` });
+      await http.delete(`/v1/admin/products/${one.id}`, asAdmin);
+      const page = await http.get(`/v1/admin/products?q=${tag.toLowerCase()}`, asAdmin);
+      expect(page.body.items.map((p: any) => [p.id, p.active])).toEqual([
+        [one.id, false],
+        [two.id, true],
+      ]);
+      const first = await http.get(`/v1/admin/products?q=${tag}&limit=1`, asAdmin);
+      const next = await http.get(
+        `/v1/admin/products?q=${tag}&limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+        asAdmin,
+      );
+      expect(next.body.items.map((p: any) => p.id)).toEqual([two.id]);
+      expect((await http.get('/v1/admin/products?q=%25_', asAdmin)).body.items).toEqual([]);
+      expectErrorShape(await http.get('/v1/admin/products?cursor=zzz', asAdmin), 400);
+      expectErrorShape(await http.get('/v1/admin/products', { token: customerToken }), 403);
+    });
+  });
+
   describe('finding people', () => {
     it('finds users by part of the email, name or phone, page by page; admins only', async () => {
       const tag = `zz${randomUUID().slice(0, 6)}`;

@@ -175,6 +175,14 @@ export class StockLevelDto {
   @ApiProperty({ type: 'integer' }) quantity!: number;
 }
 
+export class AdminProductListQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Part of the SKU or name, case-insensitive' })
+  @Optional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+}
+
 export class StockListQuery extends PageQuery {
   @ApiPropertyOptional({ type: 'integer', description: 'Only rows with quantity at or below this' })
   @Optional()
