@@ -118,6 +118,8 @@ describe('ops console APIs', () => {
       expect(next.body.items.map((p: any) => p.id)).toEqual([two.id]);
       expect((await http.get('/v1/admin/products?q=%25_', asAdmin)).body.items).toEqual([]);
       expectErrorShape(await http.get('/v1/admin/products?cursor=zzz', asAdmin), 400);
+      // Products have no "closed now": an unknown field is a 400, never a write.
+      expectErrorShape(await http.patch(`/v1/admin/products/${two.id}`, { closedNow: true }, asAdmin), 400);
       expectErrorShape(await http.get('/v1/admin/products', { token: customerToken }), 403);
     });
   });

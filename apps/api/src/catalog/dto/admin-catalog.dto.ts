@@ -82,13 +82,6 @@ export class CreateProductDto {
   @Max(10_000)
   taxRateBp?: number;
   @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() active?: boolean;
-  @ApiPropertyOptional({
-    default: false,
-    description: 'Closed now by hand, whatever the opening hours: no new orders or carts while set',
-  })
-  @Optional()
-  @IsBoolean()
-  closedNow?: boolean;
 }
 export class UpdateProductDto extends PartialType(CreateProductDto, {
   skipNullProperties: false,
