@@ -11,6 +11,7 @@ import {
   toBasisPoints,
   toInteger,
   toMinor,
+  useOpeningFocus,
 } from './field-errors.js';
 import { formatMoney } from './format.js';
 import { mountConsole, PageHead } from './layout.js';
@@ -36,6 +37,7 @@ function flatten(nodes, depth = 0) {
 }
 
 function ProductForm({ product, categories, onSaved, onCancel }) {
+  const opening = useOpeningFocus();
   const [run, busy, error] = useAction();
   const errors = fieldErrors(error, PRODUCT_FIELDS);
   const editing = !!product.id;
@@ -64,6 +66,7 @@ function ProductForm({ product, categories, onSaved, onCancel }) {
   };
   const v = (x) => x ?? '';
   return html`<form
+    ref=${opening}
     class="panel form"
     onSubmit=${submit}
     aria-label=${editing ? 'Edit product' : 'New product'}
@@ -207,9 +210,7 @@ function Products({ categories }) {
               (p) =>
                 html`<tr key=${p.id} data-product=${p.id}>
                   <td class="mono">${p.sku}</td>
-                  <td>
-                    ${p.imageUrl ? html`<img class="thumb" src=${p.imageUrl} alt="" loading="lazy" referrerpolicy="no-referrer" />` : null}${p.name}
-                  </td>
+                  <td>${p.name}</td>
                   <td>${names.get(p.categoryId) ?? ''}</td>
                   <td class="num">${formatMoney(p.price)}</td>
                   <td class="num">${fromBasisPoints(p.taxRateBp)} %</td>

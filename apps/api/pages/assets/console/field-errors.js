@@ -4,7 +4,7 @@
 // API takes them (integers in paise, basis points); what cannot be converted is sent as typed, so
 // the API refuses it by name instead of the page guessing.
 import { ApiError, ErrorNotice } from './api.js';
-import { html } from './preact.js';
+import { html, useEffect, useRef } from './preact.js';
 
 /** `{ field: message }` for the messages that start with one of `fields`, plus `_` for the rest. */
 export function fieldErrors(error, fields) {
@@ -89,4 +89,19 @@ export function linkStylesheet(href = '/pages/console/manage.css') {
   link.rel = 'stylesheet';
   link.href = href;
   document.head.append(link);
+}
+
+/**
+ * A ref for a form that opens on demand (edit, adjust): on opening, its first field gets the
+ * focus and the form scrolls into view (on a phone it opens below the list).
+ */
+export function useOpeningFocus() {
+  const ref = useRef(null);
+  useEffect(() => {
+    const form = ref.current;
+    if (!form) return;
+    form.scrollIntoView({ block: 'nearest' });
+    form.querySelector('input:not([type="hidden"]), select, textarea')?.focus();
+  }, []);
+  return ref;
 }

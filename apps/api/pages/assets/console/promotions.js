@@ -11,6 +11,7 @@ import {
   toBasisPoints,
   toInteger,
   toMinor,
+  useOpeningFocus,
 } from './field-errors.js';
 import { dateTime, formatMoney, shortId } from './format.js';
 import { mountConsole, PageHead } from './layout.js';
@@ -69,6 +70,7 @@ const fromLocalInput = (text) => {
 };
 
 function PromotionForm({ promotion, onSaved, onCancel }) {
+  const opening = useOpeningFocus();
   const editing = !!promotion.id;
   const [kind, setKind] = useState(promotion.kind ?? 'percent');
   const [run, busy, error] = useAction();
@@ -110,6 +112,7 @@ function PromotionForm({ promotion, onSaved, onCancel }) {
   };
   const v = (x) => x ?? '';
   return html`<form
+    ref=${opening}
     class="panel form"
     onSubmit=${submit}
     aria-label=${editing ? 'Edit promotion' : 'New promotion'}

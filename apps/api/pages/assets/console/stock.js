@@ -1,7 +1,14 @@
 // Stock: a store's stock levels, adjustments (+/− with a reason), and the ledger's history of a
 // product at that store. Adjustments go through POST /v1/admin/stores/:id/stock/:product/adjustments.
 import { api, ErrorNotice, q, useAction, useApi } from './api.js';
-import { Field, fieldErrors, FormError, linkStylesheet, toInteger } from './field-errors.js';
+import {
+  Field,
+  fieldErrors,
+  FormError,
+  linkStylesheet,
+  toInteger,
+  useOpeningFocus,
+} from './field-errors.js';
 import { dateTime, shortId } from './format.js';
 import { mountConsole, PageHead } from './layout.js';
 import { html, useEffect, useState } from './preact.js';
@@ -53,6 +60,7 @@ function Ledger({ storeId, row, version }) {
 }
 
 function AdjustForm({ storeId, row, onDone }) {
+  const opening = useOpeningFocus();
   const [run, busy, error] = useAction();
   const errors = fieldErrors(error, ADJUST_FIELDS);
   const submit = async (event) => {
@@ -69,7 +77,12 @@ function AdjustForm({ storeId, row, onDone }) {
       onDone(level);
     }
   };
-  return html`<form class="panel form" onSubmit=${submit} aria-label=${`Adjust ${row.name}`}>
+  return html`<form
+    ref=${opening}
+    class="panel form"
+    onSubmit=${submit}
+    aria-label=${`Adjust ${row.name}`}
+  >
     <h2>Adjust ${row.name} <small class="muted">(${row.quantity} in stock)</small></h2>
     <div class="form-grid">
       <${Field} name="delta" label="Change (+ or −)" errors=${errors}>

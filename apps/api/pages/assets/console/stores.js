@@ -1,7 +1,14 @@
 // Stores: each dark store's settings — delivery radius, capacity (orders in the store at once),
 // opening hours, active, and the manual "closed now" that stops new orders at once.
 import { api, ErrorNotice, q, useAction, useApi } from './api.js';
-import { Field, fieldErrors, FormError, linkStylesheet, toInteger } from './field-errors.js';
+import {
+  Field,
+  fieldErrors,
+  FormError,
+  linkStylesheet,
+  toInteger,
+  useOpeningFocus,
+} from './field-errors.js';
 import { mountConsole, PageHead } from './layout.js';
 import { html, useState } from './preact.js';
 
@@ -22,6 +29,7 @@ const hours = (s) =>
     : `${hhmm(s.opensAt)}–${hhmm(s.closesAt)}`;
 
 function StoreForm({ store, onSaved, onCancel }) {
+  const opening = useOpeningFocus();
   const [run, busy, error] = useAction();
   const errors = fieldErrors(error, FIELDS);
   const submit = async (event) => {
@@ -40,7 +48,12 @@ function StoreForm({ store, onSaved, onCancel }) {
     );
     if (saved) onSaved(saved);
   };
-  return html`<form class="panel form" onSubmit=${submit} aria-label=${`Settings of ${store.name}`}>
+  return html`<form
+    ref=${opening}
+    class="panel form"
+    onSubmit=${submit}
+    aria-label=${`Settings of ${store.name}`}
+  >
     <h2>${store.name} <small class="muted mono">${store.code}</small></h2>
     <div class="form-grid">
       <${Field} name="name" label="Name" errors=${errors}>
