@@ -119,7 +119,10 @@ describe('ops console APIs', () => {
       expect((await http.get('/v1/admin/products?q=%25_', asAdmin)).body.items).toEqual([]);
       expectErrorShape(await http.get('/v1/admin/products?cursor=zzz', asAdmin), 400);
       // Products have no "closed now": an unknown field is a 400, never a write.
-      expectErrorShape(await http.patch(`/v1/admin/products/${two.id}`, { closedNow: true }, asAdmin), 400);
+      expectErrorShape(
+        await http.patch(`/v1/admin/products/${two.id}`, { closedNow: true }, asAdmin),
+        400,
+      );
       expectErrorShape(await http.get('/v1/admin/products', { token: customerToken }), 403);
     });
   });
@@ -371,6 +374,152 @@ describe('ops console APIs', () => {
       expectErrorShape(await http.get('/v1/admin/overview?storeId=nope', asAdmin), 400);
       expectErrorShape(await http.get('/v1/admin/overview', { token: customerToken }), 403);
       expectErrorShape(await http.get('/v1/admin/overview'), 401);
+    });
+  });
+
+  describe("hostile input on every console form's endpoint", () => {
+    it('refuses NUL, huge, wrong-typed and unknown values with a 4xx in the error shape, never a 5xx', async () => {
+      const { store, product } = await make.stockedStore();
+      const category = await make.category();
+      const promotion = (
+        await http.post('/v1/admin/promotions', { name: 'Hostile', kind: 'free_delivery' }, asAdmin)
+      ).body;
+      const victim = await signup(http, 'hostile');
+      // Far past every field's limit, under the body limit (a larger body is a 413, below).
+      const huge = 'x'.repeat(20_000);
+      const values: unknown[] = [
+        '\u0000',
+        'a\u0000b',
+        huge,
+        -1,
+        1.5,
+        2 ** 53,
+        [],
+        {},
+        null,
+        true,
+        '\ud800',
+        '<script>alert(1)</script>',
+      ];
+      const forms: [string, string, string[]][] = [
+        [
+          'POST',
+          '/v1/admin/products',
+          [
+            'sku',
+            'name',
+            'description',
+            'categoryId',
+            'priceMinor',
+            'unitLabel',
+            'imageUrl',
+            'maxPerOrder',
+            'taxRateBp',
+            'active',
+          ],
+        ],
+        [
+          'PATCH',
+          `/v1/admin/products/${product.id}`,
+          ['name', 'priceMinor', 'imageUrl', 'taxRateBp', 'active'],
+        ],
+        ['POST', '/v1/admin/categories', ['name', 'slug', 'parentId']],
+        [
+          'POST',
+          `/v1/admin/stores/${store.id}/stock/${product.id}/adjustments`,
+          ['delta', 'reason', 'note'],
+        ],
+        ['PUT', `/v1/admin/stores/${store.id}/stock/${product.id}`, ['quantity', 'reason']],
+        [
+          'POST',
+          '/v1/admin/promotions',
+          ['name', 'code', 'kind', 'percentBp', 'amountMinor', 'startsAt', 'usageLimit'],
+        ],
+        [
+          'PATCH',
+          `/v1/admin/promotions/${promotion.id}`,
+          ['paused', 'percentBp', 'endsAt', 'code'],
+        ],
+        [
+          'PATCH',
+          `/v1/admin/stores/${store.id}`,
+          ['serviceRadiusM', 'maxOpenOrders', 'opensAt', 'timezone', 'closedNow', 'active'],
+        ],
+        ['PATCH', `/v1/admin/users/${victim.id}`, ['role', 'disabled']],
+      ];
+      const statuses = new Set<number>();
+      for (const [method, path, fields] of forms)
+        for (const field of fields)
+          for (const value of values) {
+            const body = {
+              ...(method === 'POST' && path.endsWith('/products')
+                ? { sku: 'H-1', name: 'h', categoryId: category.id, priceMinor: 1, unitLabel: '1' }
+                : {}),
+              [field]: value,
+            };
+            const res = await http.request(method, path, body, asAdmin);
+            statuses.add(res.status);
+            if (res.status >= 500 || (res.status >= 400 && res.body?.requestId === undefined))
+              throw new Error(
+                `${method} ${path} ${field}=${JSON.stringify(value).slice(0, 40)}: ${res.status}`,
+              );
+          }
+      expect([...statuses].every((s) => s < 500)).toBe(true);
+      // Query strings of the lists and the overview.
+      for (const path of [
+        `/v1/admin/users?q=${encodeURIComponent(huge.slice(0, 5000))}`,
+        '/v1/admin/users?q=%00',
+        '/v1/admin/users?q=a&q=b',
+        '/v1/admin/products?q=%00',
+        '/v1/admin/products?limit=1e9',
+        '/v1/admin/overview?date=2026-13-01',
+        '/v1/admin/overview?date[]=1',
+        '/v1/admin/overview?storeId=%00',
+      ]) {
+        const res = await http.get(path, asAdmin);
+        expect([path, res.status]).toEqual([path, 400]);
+      }
+      const tooLarge = await fetch(`${api.url}/v1/admin/products/${product.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'x'.repeat(3_000_000) }),
+      });
+      expect(tooLarge.status).toBe(413);
+      // A malformed JSON body and a JSON of the wrong shape.
+      const bad = await http.request('PATCH', `/v1/admin/stores/${store.id}`, undefined, {
+        ...asAdmin,
+        raw: '{"closedNow":',
+      });
+      expect(bad.status).toBe(400);
+      const list = await http.request('PATCH', `/v1/admin/stores/${store.id}`, undefined, {
+        ...asAdmin,
+        raw: '[1,2]',
+      });
+      expect(list.status).toBeGreaterThanOrEqual(400);
+      expect(list.status).toBeLessThan(500);
+    });
+
+    it('cross-site: no bearer token, no way in (the session cookie never reaches /v1, the token exchange refuses other origins)', async () => {
+      const store = await make.store();
+      const patched = await fetch(`${api.url}/v1/admin/stores/${store.id}`, {
+        method: 'PATCH',
+        headers: {
+          'content-type': 'application/json',
+          origin: 'https://evil.example',
+          'sec-fetch-site': 'cross-site',
+        },
+        body: JSON.stringify({ closedNow: true }),
+      });
+      expect(patched.status).toBe(401);
+      const token = await fetch(`${api.url}/admin/session/token`, {
+        method: 'POST',
+        headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      });
+      expect(token.status).toBe(403);
+      const after = (await http.get('/v1/admin/stores', asAdmin)).body.find(
+        (s: any) => s.id === store.id,
+      );
+      expect(after.closedNow).toBe(false);
     });
   });
 
