@@ -1,0 +1,5 @@
+// People (issue 27's second half): a placeholder until its page is written.
+import { mountConsole } from './layout.js';
+import { placeholder } from './placeholder.js';
+
+mountConsole({ section: 'people', page: placeholder('people') });
