@@ -7,7 +7,6 @@ import {
   FormError,
   fromBasisPoints,
   fromMinor,
-  linkStylesheet,
   toBasisPoints,
   toInteger,
   toMinor,
@@ -346,5 +345,4 @@ function CatalogPage() {
     </div>`;
 }
 
-linkStylesheet();
 mountConsole({ section: 'catalog', page: CatalogPage });

@@ -82,15 +82,6 @@ export function toInteger(text) {
 export const withoutEmpty = (values) =>
   Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '' && v !== undefined));
 
-/** The stylesheet of these pages, linked once (no inline styles under our CSP). */
-export function linkStylesheet(href = '/pages/console/manage.css') {
-  if (document.querySelector(`link[href="${href}"]`)) return;
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = href;
-  document.head.append(link);
-}
-
 /**
  * A ref for a form that opens on demand (edit, adjust): on opening, its first field gets the
  * focus and the form scrolls into view (on a phone it opens below the list).

@@ -3,7 +3,6 @@
 // day by hour. One GET /v1/admin/overview (?date= for another day).
 import uPlot from '/pages/vendor/uplot.mjs';
 import { ErrorNotice, q, useApi } from './api.js';
-import { linkStylesheet } from './field-errors.js';
 import { formatMoney } from './format.js';
 import { mountConsole, PageHead } from './layout.js';
 import { html, useEffect, useRef, useState } from './preact.js';
@@ -163,6 +162,4 @@ function OverviewPage() {
     }`;
 }
 
-linkStylesheet();
-linkStylesheet('/pages/vendor/uplot.css');
 mountConsole({ section: 'overview', page: OverviewPage });

@@ -1,7 +1,6 @@
 // People: find users by email, name or phone; change a role; disable (which ends their sessions
 // and tokens at once) or enable; and the riders of a store with their shift state and load.
 import { api, ErrorNotice, q, useAction, useApi } from './api.js';
-import { linkStylesheet } from './field-errors.js';
 import { dateTime } from './format.js';
 import { mountConsole, PageHead } from './layout.js';
 import { html, useState } from './preact.js';
@@ -214,5 +213,4 @@ function PeoplePage() {
     </div>`;
 }
 
-linkStylesheet();
 mountConsole({ section: 'people', page: PeoplePage });

@@ -7,7 +7,6 @@ import {
   FormError,
   fromBasisPoints,
   fromMinor,
-  linkStylesheet,
   toBasisPoints,
   toInteger,
   toMinor,
@@ -411,5 +410,4 @@ function PromotionsPage() {
     ${viewing ? html`<${Usage} key=${viewing.id} promotion=${viewing} />` : null}`;
 }
 
-linkStylesheet();
 mountConsole({ section: 'promotions', page: PromotionsPage });

@@ -1,14 +1,7 @@
 // Stock: a store's stock levels, adjustments (+/− with a reason), and the ledger's history of a
 // product at that store. Adjustments go through POST /v1/admin/stores/:id/stock/:product/adjustments.
 import { api, ErrorNotice, q, useAction, useApi } from './api.js';
-import {
-  Field,
-  fieldErrors,
-  FormError,
-  linkStylesheet,
-  toInteger,
-  useOpeningFocus,
-} from './field-errors.js';
+import { Field, fieldErrors, FormError, toInteger, useOpeningFocus } from './field-errors.js';
 import { dateTime, shortId } from './format.js';
 import { mountConsole, PageHead } from './layout.js';
 import { html, useEffect, useState } from './preact.js';
@@ -256,5 +249,4 @@ function StockPage() {
     </div>`;
 }
 
-linkStylesheet();
 mountConsole({ section: 'stock', page: StockPage });

@@ -1,14 +1,7 @@
 // Stores: each dark store's settings — delivery radius, capacity (orders in the store at once),
 // opening hours, active, and the manual "closed now" that stops new orders at once.
 import { api, ErrorNotice, q, useAction, useApi } from './api.js';
-import {
-  Field,
-  fieldErrors,
-  FormError,
-  linkStylesheet,
-  toInteger,
-  useOpeningFocus,
-} from './field-errors.js';
+import { Field, fieldErrors, FormError, toInteger, useOpeningFocus } from './field-errors.js';
 import { mountConsole, PageHead } from './layout.js';
 import { html, useState } from './preact.js';
 
@@ -198,5 +191,4 @@ function StoresPage() {
     }`;
 }
 
-linkStylesheet();
 mountConsole({ section: 'stores', page: StoresPage });
