@@ -1143,11 +1143,6 @@ export interface components {
             taxRateBp: number;
             /** @default true */
             active: boolean;
-            /**
-             * @description Closed now by hand, whatever the opening hours: no new orders or carts while set
-             * @default false
-             */
-            closedNow: boolean;
         };
         UpdateProductDto: {
             /** @example DAIRY-MILK-500 */
@@ -1173,11 +1168,6 @@ export interface components {
             taxRateBp: number;
             /** @default true */
             active: boolean;
-            /**
-             * @description Closed now by hand, whatever the opening hours: no new orders or carts while set
-             * @default false
-             */
-            closedNow: boolean;
         };
         StoreDto: {
             /** @example Indiranagar */
