@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CONSOLE_PAGES } from '../apps/api/src/pages/console-pages.js';
 import { DOC_PAGES } from '../apps/api/src/tracking/tracking-docs.controller.js';
 import { startApi, type RunningApp } from './harness/apps.js';
 import { signup, userWithRole } from './harness/factories.js';
@@ -67,12 +68,14 @@ describe('links of the served pages', () => {
         '/admin/login',
         '/admin/board', // admins only: a 403 page for a customer, the sign-in page for a visitor
         '/admin/queues',
+        ...CONSOLE_PAGES.map((page) => page.example ?? page.path),
         '/track',
         `/track/${randomUUID()}`,
         '/docs',
         '/docs-json',
         ...Object.keys(DOC_PAGES).map((page) => `/docs/${page}`),
       ];
+      const consolePaths = new Set(CONSOLE_PAGES.map((page) => page.example ?? page.path));
       const seen = new Map<string, { status: number; html?: string }>();
       const broken: string[] = [];
       const queue: { url: string; from: string }[] = entries.map((path) => ({
@@ -89,7 +92,9 @@ describe('links of the served pages', () => {
         const text = await res.text();
         seen.set(url, { status: res.status, html: type.includes('text/html') ? text : undefined });
         // A page the user is refused (403) still has to render its links.
-        const expected = /\/admin\/(board|queues)$/.test(url) && role === 'customer' ? 403 : 200;
+        const adminPage =
+          /\/admin\/(board|queues)$/.test(url) || consolePaths.has(new URL(url).pathname);
+        const expected = adminPage && role === 'customer' ? 403 : 200;
         if (res.status !== expected) broken.push(`${res.status} ${url} (linked from ${from})`);
         // Links resolve against <base href> where a page has one (Bull Board's does).
         const base = new URL(/<base\s+href=["']([^"']*)["']/i.exec(text)?.[1] ?? '', res.url);
@@ -115,7 +120,15 @@ describe('links of the served pages', () => {
         expect.arrayContaining(['/pages/pages.css', '/docs/tracking', '/docs/tracking.md']),
       );
       if (role === 'admin')
-        expect(paths).toEqual(expect.arrayContaining(['/pages/board.js', '/pages/session.js']));
+        expect(paths).toEqual(
+          expect.arrayContaining([
+            '/pages/board.js',
+            '/pages/session.js',
+            '/pages/console/layout.js',
+            '/pages/vendor/preact.mjs',
+            '/pages/vendor/preact-hooks.mjs',
+          ]),
+        );
     },
     60_000,
   );

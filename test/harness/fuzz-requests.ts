@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { CONSOLE_PAGES } from '../../apps/api/src/pages/console-pages.js';
+import { VENDOR_FILES, VENDOR_PREFIX } from '../../apps/api/src/pages/vendor-modules.js';
 import { openApiDocument, resolveSchema, type OpenApiOperation } from './openapi.js';
 
 /** Who may send a request: seeded users (and hostile tokens). */
@@ -360,7 +362,10 @@ const NON_API_ROUTES: Record<string, Requirement> = {
   'GET /docs/tracking.md': 'public',
   // The pages' static files, sign-in and sign-out.
   'GET /pages/*': 'public',
-  'GET /pages/vendor/socket.io.esm.min.js': 'public',
+  // The libraries the pages load (socket.io client, preact, htm, uplot), from node_modules.
+  ...Object.fromEntries(
+    Object.keys(VENDOR_FILES).map((name) => [`GET ${VENDOR_PREFIX}${name}`, 'public' as const]),
+  ),
   'GET /admin/login': 'public',
   // Whether the browser holds a session (always 200: the sign-in page's probe), the labels module.
   'GET /admin/login/session': 'public',
@@ -377,6 +382,8 @@ const NON_API_ROUTES: Record<string, Requirement> = {
   'GET /track': 'signed-in',
   'GET /track/:orderId': 'signed-in',
   'GET /admin/board': 'admin',
+  // The ops console's pages (one table, apps/api/src/pages/console-pages.ts); staff are admins.
+  ...Object.fromEntries(CONSOLE_PAGES.map((page) => [`GET ${page.path}`, 'admin' as const])),
   '* /admin/queues': 'admin',
   '* /admin/queues/*': 'admin',
   'GET /metrics': 'metrics token',

@@ -13,6 +13,7 @@ import { NotificationsHttpModule } from './notifications/notifications-http.modu
 import { OrdersHttpModule } from './orders/orders-http.module.js';
 import { RatingsHttpModule } from './ratings/ratings-http.module.js';
 import { PaymentsHttpModule } from './payments/payments-http.module.js';
+import { OverviewHttpModule } from './overview/overview-http.module.js';
 import { TrackingHttpModule } from './tracking/tracking-http.module.js';
 
 @Module({
@@ -32,6 +33,7 @@ import { TrackingHttpModule } from './tracking/tracking-http.module.js';
     DispatchHttpModule,
     NotificationsHttpModule,
     PaymentsHttpModule,
+    OverviewHttpModule,
     // The api delivers committed order events too (whichever process holds a consumer's lease).
     OutboxConsumersModule,
   ],

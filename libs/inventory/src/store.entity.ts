@@ -20,6 +20,8 @@ export class Store {
   @Column({ type: 'time' }) closesAt!: string;
   @Column({ type: 'text' }) timezone!: string;
   @Column({ type: 'boolean' }) active!: boolean;
+  /** A manual "closed now" over the opening hours: no new orders while set (placement, carts). */
+  @Column({ type: 'boolean' }) closedNow!: boolean;
   /** Orders the store may hold in PLACED + PACKED at once; placement refuses (STORE_BUSY) beyond. */
   @Column({ type: 'integer' }) maxOpenOrders!: number;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;

@@ -18,15 +18,16 @@ export interface StoreInput {
   closesAt?: string;
   timezone?: string;
   active?: boolean;
+  closedNow?: boolean;
   maxOpenOrders?: number;
 }
 
 export type ServiceableStore = Store & { distanceM: number };
 
-/** Active, open stores whose radius covers the point, nearest first. */
+/** Active stores, open by their hours and not closed by hand, whose radius covers the point, nearest first. */
 export function serviceableStores(stores: Store[], point: Point, at: Date): ServiceableStore[] {
   return stores
-    .filter((s) => s.active && isOpenAt(s, at))
+    .filter((s) => s.active && !s.closedNow && isOpenAt(s, at))
     .map((s) => ({
       ...s,
       distanceM: Math.round(haversineMeters(point, { lat: s.latitude, lng: s.longitude })),
@@ -72,6 +73,7 @@ export class StoresService {
             closesAt: input.closesAt ?? '00:00',
             timezone: input.timezone ?? 'Asia/Kolkata',
             active: input.active ?? true,
+            closedNow: input.closedNow ?? false,
           }),
         ),
       'stores_code_key',

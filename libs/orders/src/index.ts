@@ -25,3 +25,5 @@ export {
   type WriteParams,
 } from './placement/placement-statements.js';
 export * from './order-personal-data.js';
+export * from './overview/order-revenue.js';
+export * from './overview/store-day-overview.js';

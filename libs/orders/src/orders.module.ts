@@ -10,6 +10,7 @@ import { OrderShortPicks } from './order-short-picks.js';
 import { OrderTransitions } from './order-transitions.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
+import { StoreDayOverview } from './overview/store-day-overview.js';
 import { CustomerQueue } from './placement/customer-queue.js';
 import { IdempotencyKeys } from './placement/idempotency.js';
 import { OrderPlacement } from './placement/order-placement.js';
@@ -24,6 +25,7 @@ const SERVICES = [
   IdempotencyKeys,
   OutboxSignal,
   OrdersPersonalData,
+  StoreDayOverview,
 ];
 
 /** Orders: placement, transitions and queries (the outbox relay runs in OutboxModule). */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { conflictOnUnique } from '#libs/database';
-import { NotFoundError } from '#libs/platform';
+import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
 import { ReadCache } from '#libs/redis';
 import { CATALOG_CACHE } from './catalog-cache.js';
 import { CategoriesService } from './categories.service.js';
@@ -35,6 +35,33 @@ export class ProductsService {
     const product = await this.products.findOneBy({ id });
     if (!product) throw new NotFoundError('Product');
     return product;
+  }
+
+  /**
+   * Every product, inactive ones too (the console's catalog), by SKU, keyset paginated; `q` is
+   * part of the SKU or name, case-insensitive.
+   */
+  async adminList(filter: { q?: string; limit: number; cursor?: string }): Promise<Page<Product>> {
+    const query = this.products
+      .createQueryBuilder('p')
+      .orderBy('p.sku', 'ASC')
+      .limit(filter.limit + 1);
+    const term = filter.q?.trim().normalize('NFKC').toLowerCase();
+    if (term) {
+      if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u.test(term))
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          'q must not contain control or invisible characters',
+        );
+      query.andWhere(`(lower(p.sku) LIKE :q ESCAPE '\\' OR lower(p.name) LIKE :q ESCAPE '\\')`, {
+        q: `%${term.replace(/[\\%_]/g, '\\$&')}%`,
+      });
+    }
+    if (filter.cursor) {
+      const [sku] = decodeCursor(filter.cursor, ['string']);
+      query.andWhere('p.sku > :sku', { sku });
+    }
+    return toPage(await query.getMany(), filter.limit, (p) => [p.sku]);
   }
 
   async create(input: ProductInput): Promise<Product> {

@@ -10,6 +10,7 @@ export class ApiError extends Error {
     super(message || `HTTP ${status}`);
     this.status = status;
     this.code = body?.code || `HTTP_${status}`;
+    this.requestId = body?.requestId;
   }
 }
 

@@ -8,6 +8,7 @@ import {
   ParseUUIDPipe,
   Patch,
   Post,
+  Query,
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -18,6 +19,7 @@ import {
   ApiOperation,
 } from '@nestjs/swagger';
 import { StoresService, type Store } from '#libs/inventory';
+import type { Page } from '#libs/platform';
 import {
   CategoriesService,
   ProductsService,
@@ -28,6 +30,7 @@ import {
 import { Roles } from '../auth/principal.js';
 import { ApiErrors } from '../openapi/api-errors.decorator.js';
 import {
+  AdminProductListQuery,
   CategoryDto,
   CreateCategoryDto,
   CreateProductDto,
@@ -37,7 +40,7 @@ import {
   UpdateProductDto,
   UpdateStoreDto,
 } from './dto/admin-catalog.dto.js';
-import { ProductDto } from './dto/catalog.dto.js';
+import { ProductDto, ProductPageDto } from './dto/catalog.dto.js';
 
 const uuid = new ParseUUIDPipe();
 
@@ -88,6 +91,17 @@ export class AdminCatalogController {
   @ApiErrors('NOT_FOUND', 'CONFLICT')
   async createProduct(@Body() body: CreateProductDto): Promise<ProductView> {
     return toProductView(await this.products.create(body));
+  }
+
+  @ApiOperation({
+    operationId: 'adminListProducts',
+    summary: 'Every product, inactive ones too, by SKU (admins)',
+  })
+  @Get('products')
+  @ApiOkResponse({ type: ProductPageDto })
+  async listProducts(@Query() query: AdminProductListQuery): Promise<Page<ProductView>> {
+    const page = await this.products.adminList(query);
+    return { items: page.items.map(toProductView), nextCursor: page.nextCursor };
   }
 
   @ApiOperation({ operationId: 'adminGetProduct', summary: 'A product, active or not (admins)' })

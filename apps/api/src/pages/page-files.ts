@@ -5,16 +5,9 @@ import { join } from 'node:path';
 /** The pages' files: HTML templates here, their scripts and styles under assets/ (served as-is). */
 export const PAGES_DIR = join(process.cwd(), 'apps', 'api', 'pages');
 export const ASSETS_DIR = join(PAGES_DIR, 'assets');
-/** The socket.io browser client, served by us from the socket.io package (no CDN). */
-export const SOCKET_IO_CLIENT = join(
-  process.cwd(),
-  'node_modules',
-  'socket.io',
-  'client-dist',
-  'socket.io.esm.min.js',
-);
 
-export type PageName = 'login' | 'board' | 'track' | 'forbidden' | 'cross-origin' | 'docs';
+export type PageName =
+  'login' | 'board' | 'track' | 'forbidden' | 'cross-origin' | 'docs' | 'console';
 
 const escapes: Record<string, string> = {
   '&': '&amp;',

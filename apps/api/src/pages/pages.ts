@@ -1,13 +1,13 @@
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { readFileSync } from 'node:fs';
 import { AuthService, Authenticator, PageSessions, type Principal } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { DomainError, errorBody } from '#libs/platform';
 import { RateLimiter } from '#libs/redis';
 import { authAttemptRefused } from '../auth/auth-rate-limit.guard.js';
-import { ASSETS_DIR, SOCKET_IO_CLIENT, sendPage } from './page-files.js';
+import { CONSOLE_PAGES } from './console-pages.js';
+import { ASSETS_DIR, sendPage } from './page-files.js';
 import { ORDER_LABELS_MODULE, ORDER_LABELS_PATH } from './page-labels.js';
 import {
   clearSessionCookie,
@@ -17,6 +17,7 @@ import {
   setSessionCookie,
   SIGN_IN_PATH,
 } from './page-session.js';
+import { loadVendorFiles, VENDOR_PREFIX } from './vendor-modules.js';
 
 /** Where a user lands after signing in when no page asked for it. */
 const homeOf = (principal: Pick<Principal, 'role'>) =>
@@ -65,13 +66,13 @@ export async function mountPages(app: NestFastifyApplication): Promise<void> {
     cacheControl: true,
     maxAge: '5m',
   });
-  const socketClient = readFileSync(SOCKET_IO_CLIENT);
-  fastify.get('/pages/vendor/socket.io.esm.min.js', (_request, reply) =>
-    reply
-      .header('content-type', 'text/javascript; charset=utf-8')
-      .header('cache-control', 'public, max-age=3600')
-      .send(socketClient),
-  );
+  for (const [name, file] of loadVendorFiles())
+    fastify.get(`${VENDOR_PREFIX}${name}`, (_request, reply) =>
+      reply
+        .header('content-type', file.type)
+        .header('cache-control', 'public, max-age=3600')
+        .send(file.body),
+    );
   fastify.get(ORDER_LABELS_PATH, (_request, reply) =>
     reply
       .header('content-type', 'text/javascript; charset=utf-8')
@@ -179,6 +180,18 @@ export async function mountPages(app: NestFastifyApplication): Promise<void> {
       });
     return sendPage(reply, 'board');
   });
+
+  // The ops console: one shell, one module per page (console-pages.ts).
+  for (const page of CONSOLE_PAGES)
+    fastify.get(page.path, async (request, reply) => {
+      const principal = await signedIn(request);
+      if (!principal) return redirectToSignIn(request, reply);
+      if (!page.roles.includes(principal.role))
+        return sendPage(reply, 'forbidden', 403, {
+          message: `${page.title} is for store staff. You are signed in with another role.`,
+        });
+      return sendPage(reply, 'console', 200, { title: page.title, module: page.module });
+    });
 
   const trackingPage = async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = await signedIn(request);

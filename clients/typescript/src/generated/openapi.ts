@@ -369,7 +369,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Every product, inactive ones too, by SKU (admins) */
+        get: operations["adminListProducts"];
         put?: never;
         /** Create a product (admins) */
         post: operations["createProduct"];
@@ -1159,6 +1160,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each store's day: orders, time to deliver, short picks, revenue (admins) */
+        get: operations["adminStoreDayOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1492,6 +1510,11 @@ export interface components {
             /** @default true */
             active: boolean;
             /**
+             * @description Closed now by hand, whatever the opening hours: no new orders or carts while set
+             * @default false
+             */
+            closedNow: boolean;
+            /**
              * @description Orders the store may hold in PLACED + PACKED at once (409 STORE_BUSY beyond)
              * @default 40
              */
@@ -1522,6 +1545,11 @@ export interface components {
             /** @default true */
             active: boolean;
             /**
+             * @description Closed now by hand, whatever the opening hours: no new orders or carts while set
+             * @default false
+             */
+            closedNow: boolean;
+            /**
              * @description Orders the store may hold in PLACED + PACKED at once (409 STORE_BUSY beyond)
              * @default 40
              */
@@ -1549,6 +1577,11 @@ export interface components {
             timezone?: string;
             /** @default true */
             active: boolean;
+            /**
+             * @description Closed now by hand, whatever the opening hours: no new orders or carts while set
+             * @default false
+             */
+            closedNow: boolean;
             /**
              * @description Orders the store may hold in PLACED + PACKED at once (409 STORE_BUSY beyond)
              * @default 40
@@ -2941,6 +2974,52 @@ export interface components {
              * @example 24900
              */
             collectedMinor: number;
+        };
+        StoreHourDto: {
+            hour: number;
+            placed: number;
+            delivered: number;
+            netRevenueMinor: number;
+        };
+        StoreDayDto: {
+            /** Format: uuid */
+            storeId: string;
+            code: string;
+            name: string;
+            /** @example Asia/Kolkata */
+            timezone: string;
+            /**
+             * @description The store's local day
+             * @example 2026-12-07
+             */
+            date: string;
+            /** @description Orders placed in the day */
+            placed: number;
+            /** @description Of those, delivered so far */
+            delivered: number;
+            cancelled: number;
+            /** @description Neither delivered nor cancelled yet */
+            open: number;
+            /** @description Placement to delivery, median */
+            deliverP50Seconds?: number;
+            /** @description Placement to delivery, 90th percentile */
+            deliverP90Seconds?: number;
+            /** @description What the delivered were promised, median */
+            promisedP50Seconds?: number;
+            /** @description Delivered after their promise */
+            deliveredLate: number;
+            /** @description Lines found short while packing */
+            shortPicks: number;
+            /** @description Charged at placement, paise */
+            chargedMinor: number;
+            /** @description Refunds due: short picks, cancellations */
+            refundedMinor: number;
+            /** @description Charged minus refunds */
+            netRevenueMinor: number;
+            /** @example INR */
+            currency: string;
+            /** @description By local hour of placement, 0-23 */
+            hourly: components["schemas"]["StoreHourDto"][];
         };
         StockShortage: {
             /**
@@ -4624,6 +4703,8 @@ export interface operations {
                 role?: "customer" | "rider" | "admin";
                 /** @description Case-insensitive part of the email */
                 email?: string;
+                /** @description Find a person: part of the email or name (case-insensitive), or of the phone number (digits) */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -5929,6 +6010,159 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    adminListProducts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Part of the SKU or name, case-insensitive */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "sku": "DAIRY-MILK-500",
+                     *           "name": "Toned Milk",
+                     *           "description": "string",
+                     *           "categoryId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "price": {
+                     *             "amount": 4500,
+                     *             "currency": "INR"
+                     *           },
+                     *           "unit": "500 ml",
+                     *           "imageUrl": "string",
+                     *           "maxPerOrder": 10,
+                     *           "taxRateBp": 500,
+                     *           "active": true
+                     *         }
+                     *       ],
+                     *       "nextCursor": "string"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProductPageDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
                     };
                 };
             };
@@ -17832,6 +18066,164 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "CASH_NOT_COLLECTABLE";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    adminStoreDayOverview: {
+        parameters: {
+            query?: {
+                /** @description A day in each store's own time zone; today there when absent */
+                date?: string;
+                /** @description One store only */
+                storeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "code": "string",
+                     *         "name": "string",
+                     *         "timezone": "Asia/Kolkata",
+                     *         "date": "2026-12-07",
+                     *         "placed": 1,
+                     *         "delivered": 1,
+                     *         "cancelled": 1,
+                     *         "open": 1,
+                     *         "deliveredLate": 1,
+                     *         "shortPicks": 1,
+                     *         "chargedMinor": 1,
+                     *         "refundedMinor": 1,
+                     *         "netRevenueMinor": 1,
+                     *         "currency": "INR",
+                     *         "hourly": [
+                     *           {
+                     *             "hour": 0,
+                     *             "placed": 1,
+                     *             "delivered": 1,
+                     *             "netRevenueMinor": 1
+                     *           }
+                     *         ]
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["StoreDayDto"][];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
                     };
                 };
             };

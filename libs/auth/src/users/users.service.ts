@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { Brackets, DataSource, IsNull, Repository } from 'typeorm';
 import { conflictOnUnique } from '#libs/database';
 import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
 import { PasswordHasher } from '../passwords/password-hasher.js';
@@ -14,6 +14,8 @@ import { toUserView, type UserView } from './user-view.js';
 export interface UserFilter {
   role?: Role;
   email?: string;
+  /** Part of the email, name or phone number. */
+  q?: string;
   limit: number;
   cursor?: string;
 }
@@ -125,6 +127,30 @@ export class UsersService {
       query.andWhere(`u.email LIKE :email ESCAPE '\\'`, {
         email: `%${emailSearchTerm(filter.email).replace(/[\\%_]/g, '\\$&')}%`,
       });
+    }
+    if (filter.q !== undefined && filter.q.trim() !== '') {
+      const like = (term: string) => `%${term.replace(/[\\%_]/g, '\\$&')}%`;
+      const term = filter.q.trim().normalize('NFKC').toLowerCase();
+      // Names have spaces; what a person cannot type or see has no business in a search.
+      if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u.test(term))
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          'q must not contain control or invisible characters',
+        );
+      const digits = term.replace(/\D/g, '');
+      query.andWhere(
+        new Brackets((w) => {
+          w.where(`u.email LIKE :qEmail ESCAPE '\\'`, { qEmail: like(term) }).orWhere(
+            `lower(u.name) LIKE :qName ESCAPE '\\'`,
+            { qName: like(term) },
+          );
+          // A phone is matched on its digits, so "+91 98450" finds "+919845012345".
+          if (digits.length >= 3)
+            w.orWhere(`regexp_replace(u.phone, '\\D', '', 'g') LIKE :qPhone`, {
+              qPhone: `%${digits}%`,
+            });
+        }),
+      );
     }
     if (filter.cursor) {
       const [createdAt, id] = decodeCursor(filter.cursor, ['timestamp', 'uuid']);

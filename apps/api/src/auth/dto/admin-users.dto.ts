@@ -16,6 +16,15 @@ export class ListUsersQuery extends PageQuery {
   @IsString()
   @MaxLength(254)
   email?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Find a person: part of the email or name (case-insensitive), or of the phone number (digits)',
+  })
+  @Optional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
 }
 
 export class UpdateUserDto {

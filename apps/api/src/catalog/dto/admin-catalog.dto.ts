@@ -114,6 +114,13 @@ export class CreateStoreDto {
   timezone?: string;
   @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional({
+    default: false,
+    description: 'Closed now by hand, whatever the opening hours: no new orders or carts while set',
+  })
+  @Optional()
+  @IsBoolean()
+  closedNow?: boolean;
+  @ApiPropertyOptional({
     type: 'integer',
     default: 40,
     minimum: 1,
@@ -159,6 +166,14 @@ export class StockLevelDto {
   @ApiProperty({ format: 'uuid' }) storeId!: string;
   @ApiProperty({ format: 'uuid' }) productId!: string;
   @ApiProperty({ type: 'integer' }) quantity!: number;
+}
+
+export class AdminProductListQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Part of the SKU or name, case-insensitive' })
+  @Optional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
 }
 
 export class StockListQuery extends PageQuery {
