@@ -1093,6 +1093,8 @@ export interface components {
             /** @enum {string} */
             role: "customer" | "rider" | "admin";
             disabled: boolean;
+            /** @description Whether the address was confirmed by a verification email's link */
+            emailVerified: boolean;
             /** Format: date-time */
             createdAt: string;
         };
@@ -2864,6 +2866,7 @@ export interface operations {
                      *         "phone": "string",
                      *         "role": "customer",
                      *         "disabled": true,
+                     *         "emailVerified": true,
                      *         "createdAt": "2026-11-26T10:00:00.000Z"
                      *       },
                      *       "accessToken": "string",
@@ -3471,6 +3474,7 @@ export interface operations {
                      *         "phone": "string",
                      *         "role": "customer",
                      *         "disabled": true,
+                     *         "emailVerified": true,
                      *         "createdAt": "2026-11-26T10:00:00.000Z"
                      *       },
                      *       "accessToken": "string",
@@ -3621,6 +3625,7 @@ export interface operations {
                      *         "phone": "string",
                      *         "role": "customer",
                      *         "disabled": true,
+                     *         "emailVerified": true,
                      *         "createdAt": "2026-11-26T10:00:00.000Z"
                      *       },
                      *       "accessToken": "string",
@@ -3973,6 +3978,7 @@ export interface operations {
                      *       "phone": "string",
                      *       "role": "customer",
                      *       "disabled": true,
+                     *       "emailVerified": true,
                      *       "createdAt": "2026-11-26T10:00:00.000Z"
                      *     }
                      */
@@ -4096,6 +4102,7 @@ export interface operations {
                      *           "phone": "string",
                      *           "role": "customer",
                      *           "disabled": true,
+                     *           "emailVerified": true,
                      *           "createdAt": "2026-11-26T10:00:00.000Z"
                      *         }
                      *       ],
@@ -4246,6 +4253,7 @@ export interface operations {
                      *       "phone": "string",
                      *       "role": "customer",
                      *       "disabled": true,
+                     *       "emailVerified": true,
                      *       "createdAt": "2026-11-26T10:00:00.000Z"
                      *     }
                      */
