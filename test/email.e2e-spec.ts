@@ -16,6 +16,7 @@ import {
 import { documentedFetch, expectErrorShape, HttpClient } from './harness/http-client.js';
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
 import { TestSmtp, tokenIn } from './harness/smtp-server.js';
+import { TrackingClient } from './harness/tracking-client.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BASE = 'https://shop.flashcart.test';
@@ -154,7 +155,15 @@ describe('email (SMTP, the worker, preferences, reset and verification)', () => 
 
       const weak = await confirm(token, 'short');
       expectErrorShape(weak, 400);
+      const socket = await TrackingClient.connect(api.url, user.accessToken);
+      const disconnected = new Promise<string>((resolve) =>
+        socket.socket.once('disconnect', resolve),
+      );
       expect((await confirm(token, 'a brand new password')).status).toBe(204);
+      // The tracking socket is dropped at once, as logout-all drops it.
+      expect(await Promise.race([disconnected, sleep(3_000).then(() => 'still connected')])).toBe(
+        'io server disconnect',
+      );
       // Sessions ended: the refresh token and the access token are refused.
       const refresh = await http.post('/v1/auth/refresh', { refreshToken: user.refreshToken });
       expectErrorShape(refresh, 401);
