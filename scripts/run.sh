@@ -32,8 +32,12 @@ if [[ -z ${SMTP_URL:-} && ${EMAIL_ENABLED:-true} != false ]]; then
     node node_modules/maildev/dist/bin/maildev.js -s "$MAILDEV_SMTP_PORT" -w "$MAILDEV_WEB_PORT" \
       --ip 127.0.0.1 --web-ip 127.0.0.1 >/dev/null 2>&1 & maildev=$!
     # It takes a few seconds to start (about 8 s on a loaded 2-core machine).
-    for _ in $(seq 60); do port_open "$MAILDEV_WEB_PORT" && break; sleep 0.25; done
-    if port_open "$MAILDEV_WEB_PORT"; then
+    for _ in $(seq 60); do
+      port_open "$MAILDEV_WEB_PORT" && port_open "$MAILDEV_SMTP_PORT" && break
+      kill -0 "$maildev" 2>/dev/null || break
+      sleep 0.25
+    done
+    if kill -0 "$maildev" 2>/dev/null && port_open "$MAILDEV_WEB_PORT"; then
       mail_line="    Email inbox  http://localhost:$MAILDEV_WEB_PORT/index.html   (maildev: every email the app sends)"
     else
       kill "$maildev" 2>/dev/null

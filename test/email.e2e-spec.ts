@@ -1,6 +1,8 @@
 import { ApiError, createFlashCartClient } from '@flashcart/client';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AccountTokens } from '#libs/auth';
+import { EmailDeliveries, NotificationPreferences } from '#libs/notifications';
 import { AppProcess } from './harness/app-process.js';
 import { startApi, startWorker, type RunningApp } from './harness/apps.js';
 import { CatalogFactory } from './harness/catalog-factory.js';
@@ -14,6 +16,7 @@ import {
 import { documentedFetch, expectErrorShape, HttpClient } from './harness/http-client.js';
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
 import { TestSmtp, tokenIn } from './harness/smtp-server.js';
+import { TrackingClient } from './harness/tracking-client.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BASE = 'https://shop.flashcart.test';
@@ -152,7 +155,15 @@ describe('email (SMTP, the worker, preferences, reset and verification)', () => 
 
       const weak = await confirm(token, 'short');
       expectErrorShape(weak, 400);
+      const socket = await TrackingClient.connect(api.url, user.accessToken);
+      const disconnected = new Promise<string>((resolve) =>
+        socket.socket.once('disconnect', resolve),
+      );
       expect((await confirm(token, 'a brand new password')).status).toBe(204);
+      // The tracking socket is dropped at once, as logout-all drops it.
+      expect(await Promise.race([disconnected, sleep(3_000).then(() => 'still connected')])).toBe(
+        'io server disconnect',
+      );
       // Sessions ended: the refresh token and the access token are refused.
       const refresh = await http.post('/v1/auth/refresh', { refreshToken: user.refreshToken });
       expectErrorShape(refresh, 401);
@@ -429,6 +440,93 @@ describe('email (SMTP, the worker, preferences, reset and verification)', () => 
       await askReset(customer.email);
       expect(await smtp.waitFor(customer.email, 1, 15_000, /Reset your/)).toHaveLength(1);
     });
+  });
+
+  it('records an event once under concurrent recording (different users and keys), one email each', async () => {
+    const users = await Promise.all([0, 1, 2].map(() => signup(http, 'dedupe')));
+    await Promise.all(users.map((u) => smtp.waitFor(u.email)));
+    const deliveries = api.app.get(EmailDeliveries);
+    const content = { subject: 'Dedupe check', text: 'once', html: '<p>once</p>' };
+    await Promise.all(
+      users.flatMap((u) =>
+        ['a', 'b'].flatMap((key) =>
+          [0, 1, 2, 3, 4].map(() =>
+            deliveries.record({ userId: u.id, kind: 'order_placed', dedupeKey: key, content }),
+          ),
+        ),
+      ),
+    );
+    for (const u of users) {
+      await smtp.waitFor(u.email, 2, 15_000, /Dedupe check/);
+      await sleep(300);
+      expect(smtp.to(u.email, /Dedupe check/)).toHaveLength(2);
+      expect(
+        (await deliveriesOf(u.id)).filter((r: { kind: string }) => r.kind === 'order_placed'),
+      ).toHaveLength(2);
+    }
+  });
+
+  it('exports and erases what it holds of a user (preferences, deliveries, tokens)', async () => {
+    const [user, other] = await Promise.all([signup(http, 'rights'), signup(http, 'bystander')]);
+    await Promise.all([smtp.waitFor(user.email), smtp.waitFor(other.email)]);
+    await http.put(
+      '/v1/account/notification-preferences',
+      { preferences: [{ kind: 'order_delivered', email: false }] },
+      { token: user.accessToken },
+    );
+    await askReset(user.email);
+    await smtp.waitFor(user.email, 1, 15_000, /Reset your/);
+    const [tokens, prefs, mails] = [
+      api.app.get(AccountTokens),
+      api.app.get(NotificationPreferences),
+      api.app.get(EmailDeliveries),
+    ];
+    const exported = {
+      tokens: await tokens.exportFor(user.id),
+      preferences: await prefs.exportFor(user.id),
+      emails: await mails.exportFor(user.id),
+    };
+    expect(exported.tokens.map((t) => t.purpose).sort()).toEqual([
+      'email_verification',
+      'password_reset',
+    ]);
+    expect(JSON.stringify(exported.tokens)).not.toMatch(/hash/i);
+    expect(exported.preferences).toContainEqual({
+      kind: 'order_delivered',
+      inApp: true,
+      email: false,
+      locked: false,
+    });
+    expect(exported.emails.map((e) => e.kind).sort()).toEqual([
+      'email_verification',
+      'password_reset',
+    ]);
+    expect(JSON.stringify(exported)).not.toContain(other.id);
+    await db.transaction(async (m) => {
+      await tokens.eraseFor(user.id, m);
+      await prefs.eraseFor(user.id, m);
+      await mails.eraseFor(user.id, m);
+    });
+    expect(await deliveriesOf(user.id)).toEqual([]);
+    expect(await tokens.exportFor(user.id)).toEqual([]);
+    expect(await deliveriesOf(other.id)).toHaveLength(1);
+  });
+
+  it('rate limits reset and verification requests like login (per address)', async () => {
+    const limited = await startApi({ ...env, AUTH_RATE_LIMIT_ACCOUNT: '3' });
+    try {
+      const client = new HttpClient(limited.url);
+      const email = uniqueEmail('limited');
+      const statuses = [];
+      for (let i = 0; i < 5; i++)
+        statuses.push((await client.post('/v1/auth/password-reset', { email })).status);
+      expect(statuses).toEqual([202, 202, 202, 429, 429]);
+      const refused = await client.post('/v1/auth/verify-email/resend', { email });
+      expectErrorShape(refused, 429);
+      expect(refused.body.code).toBe('RATE_LIMITED');
+    } finally {
+      await limited.close();
+    }
   });
 
   describe('SMTP away', () => {
