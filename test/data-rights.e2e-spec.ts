@@ -340,7 +340,18 @@ describe('data rights', () => {
         'OUT_FOR_DELIVERY',
         'DELIVERED',
       ]);
-      await sleep(1500);
+      // The worker notifies the customer, then the rider, of the delivery: once the rider has it,
+      // the customer's was attempted, and refused for the erased account.
+      const riderHas = async () =>
+        (
+          await db.query(
+            `SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND dedupe_key = $2`,
+            [rider.id, `order:${id}:4`],
+          )
+        )[0].n as number;
+      for (let waited = 0; (await riderHas()) === 0 && waited < 15_000; waited += 100)
+        await sleep(100);
+      expect(await riderHas()).toBe(1);
       const [{ n }] = await db.query(
         `SELECT count(*)::int AS n FROM notifications WHERE user_id = $1`,
         [erin.id],
