@@ -279,6 +279,52 @@ describe('@flashcart/client against the real apps', () => {
     expect(error.body.items).toEqual([{ productId: product.id, requested: 3, available: 1 }]);
   });
 
+  it('keeps an address book, rates a delivered order, exports and deletes the account', async () => {
+    const { store, product, address } = await make.stockedStore(10);
+    const http = new HttpClient(api.url);
+    const rider = await userWithRole(api.app, http, 'rider');
+    const customer = client();
+    const password = 'a long enough passphrase';
+    await customer.signup({ email: uniqueEmail('acct'), password, name: 'Acct' });
+    const home = await customer.saveAddress({ label: 'Home', ...address, instructions: 'Gate 2' });
+    expect(home).toMatchObject({ isDefault: true, servedBy: { id: store.id } });
+    const work = await customer.saveAddress({ label: 'Work', ...address });
+    expect((await customer.updateAddress(work.id, { isDefault: true })).isDefault).toBe(true);
+    expect((await customer.addresses()).map((a) => a.id)).toEqual([work.id, home.id]);
+    await customer.deleteAddress(work.id);
+    const cart = await customer.setCartSavedAddress(home.id);
+    expect(cart.address).toMatchObject({ instructions: 'Gate 2' });
+
+    const order = await customer.placeOrder({
+      items: [{ productId: product.id, quantity: 1 }],
+      addressId: home.id,
+    });
+    const early = await customer.rateOrder(order.id, { orderScore: 5 }).catch((e: unknown) => e);
+    expect(ApiError.is(early, 'ORDER_NOT_DELIVERED')).toBe(true);
+    if (ApiError.is(early, 'ORDER_NOT_DELIVERED')) expect(early.body.currentStatus).toBe('PLACED');
+    for (const body of [{ to: 'PACKED' }, { to: 'OUT_FOR_DELIVERY', riderId: rider.id }])
+      await http.post(`/v1/admin/orders/${order.id}/transitions`, body, {
+        token: admin.accessToken,
+      });
+    await http.post(
+      `/v1/rider/orders/${order.id}/transitions`,
+      { to: 'DELIVERED' },
+      { token: rider.accessToken },
+    );
+    expect(await customer.rateOrder(order.id, { orderScore: 4, riderScore: 5 })).toMatchObject({
+      orderScore: 4,
+      riderScore: 5,
+    });
+
+    const data = await customer.exportMyData();
+    expect(data.orders.map((o) => o.id)).toEqual([order.id]);
+    expect(data.ratings).toHaveLength(1);
+    const wrong = await customer.deleteAccount('not it').catch((e: unknown) => e);
+    expect(ApiError.is(wrong, 'PASSWORD_INCORRECT')).toBe(true);
+    await customer.deleteAccount(password);
+    expect(await customer.isSignedIn()).toBe(false);
+  });
+
   it("refuses to subscribe to somebody else's order (NOT_FOUND in the ack)", async () => {
     const { product, address } = await make.stockedStore(2);
     const owner = client();

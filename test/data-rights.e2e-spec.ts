@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { MaintenanceProcessor } from '../apps/worker/src/processors/maintenance.processor.js';
 import { NotificationsService } from '#libs/notifications';
 import { startApi, startWorker, type RunningApp } from './harness/apps.js';
 import { CatalogFactory, north } from './harness/catalog-factory.js';
@@ -340,7 +342,18 @@ describe('data rights', () => {
         'OUT_FOR_DELIVERY',
         'DELIVERED',
       ]);
-      await sleep(1500);
+      // The worker notifies the customer, then the rider, of the delivery: once the rider has it,
+      // the customer's was attempted, and refused for the erased account.
+      const riderHas = async () =>
+        (
+          await db.query(
+            `SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND dedupe_key = $2`,
+            [rider.id, `order:${id}:4`],
+          )
+        )[0].n as number;
+      for (let waited = 0; (await riderHas()) === 0 && waited < 15_000; waited += 100)
+        await sleep(100);
+      expect(await riderHas()).toBe(1);
       const [{ n }] = await db.query(
         `SELECT count(*)::int AS n FROM notifications WHERE user_id = $1`,
         [erin.id],
@@ -348,6 +361,61 @@ describe('data rights', () => {
       expect(n).toBe(0);
     } finally {
       await worker.close();
+    }
+  });
+
+  it("the maintenance sweep erases an order that escaped its customer's erasure (written just after it)", async () => {
+    let worker: RunningApp | undefined;
+    try {
+      const s = await shop();
+      const rider = await userWithRole(api.app, http, 'rider');
+      const gina = await signup(http, 'gina');
+      const placed = await http.post(
+        '/v1/orders',
+        {
+          items: [{ productId: s.product.id, quantity: 1 }],
+          address: { line1: 'gina road', city: 'Bengaluru', pincode: '560038', ...s.here },
+          note: 'gina note',
+        },
+        { token: gina.accessToken, headers: { 'idempotency-key': randomUUID() } },
+      );
+      expect((await eraseMe(gina)).status).toBe(204);
+      // As if the placement had committed right after the erasure: not marked, key stored.
+      await db.query(`UPDATE orders SET erase_personal_data = false WHERE id = $1`, [
+        placed.body.id,
+      ]);
+      await db.query(
+        `INSERT INTO idempotency_keys (user_id, key, request_hash, response_status, response_body, expires_at)
+         VALUES ($1, 'late', 'x', 201, '{"address":{"line1":"gina road"}}', now() + interval '1 day')`,
+        [gina.id],
+      );
+      await move(placed.body.id, { to: 'PACKED' });
+      await move(placed.body.id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id });
+      await deliverAs(rider, placed.body.id);
+      const before = await db.query(`SELECT address FROM orders WHERE id = $1`, [placed.body.id]);
+      expect(before[0].address.line1).toBe('gina road');
+
+      // Its first purge runs at start (and may be the one that sweeps): the effect is asserted.
+      worker = await startWorker();
+
+      const result = await worker.app.get(MaintenanceProcessor).process({
+        name: 'purge',
+        queueName: 'maintenance',
+        attemptsMade: 0,
+        data: {},
+      } as unknown as Job);
+      expect(result).toMatchObject({ erasedCustomersOrders: expect.any(Number) });
+      const [row] = await db.query(`SELECT address, note FROM orders WHERE id = $1`, [
+        placed.body.id,
+      ]);
+      expect(row).toMatchObject({ address: { line1: '(erased)' }, note: null });
+      const [{ n }] = await db.query(
+        `SELECT count(*)::int AS n FROM idempotency_keys WHERE user_id = $1`,
+        [gina.id],
+      );
+      expect(n).toBe(0);
+    } finally {
+      await worker?.close();
     }
   });
 

@@ -25,6 +25,12 @@ export interface FollowPaymentOptions {
   /** Stop asking (the screen closed). */
   signal?: AbortSignal;
 }
+export type SavedAddress = Schemas['SavedAddressDto'];
+export type NewAddress = Schemas['CreateAddressDto'];
+export type AddressChange = Schemas['UpdateAddressDto'];
+export type Rating = Schemas['RatingDto'];
+export type NewRating = Schemas['RateOrderDto'];
+export type PersonalDataExport = Schemas['PersonalDataExportDto'];
 
 export interface FlashCartClientOptions {
   /** e.g. `https://api.flashcart.example` (no trailing slash, no `/v1`). */
@@ -172,6 +178,56 @@ export class FlashCartClient {
   /** Where to deliver: the cart is priced at the store serving the address. */
   async setCartAddress(address: Address, storeId?: string): Promise<Cart> {
     return unwrap(this.rest.PUT('/v1/cart/address', { body: { address, storeId } }));
+  }
+
+  /** Delivers to one of the saved addresses: the cart keeps a copy of it as it is now. */
+  async setCartSavedAddress(addressId: string, storeId?: string): Promise<Cart> {
+    return unwrap(this.rest.PUT('/v1/cart/address', { body: { addressId, storeId } }));
+  }
+
+  /** The saved addresses (default first), each with the store serving it now (`servedBy`). */
+  async addresses(): Promise<SavedAddress[]> {
+    return unwrap(this.rest.GET('/v1/account/addresses'));
+  }
+
+  /** Saves an address (ApiError ADDRESS_BOOK_FULL past the limit, `max` in its body). */
+  async saveAddress(address: NewAddress): Promise<SavedAddress> {
+    return unwrap(this.rest.POST('/v1/account/addresses', { body: address }));
+  }
+
+  /** Edits a saved address (`isDefault: true` makes it the default); placed orders keep theirs. */
+  async updateAddress(id: string, change: AddressChange): Promise<SavedAddress> {
+    return unwrap(
+      this.rest.PATCH('/v1/account/addresses/{id}', { params: { path: { id } }, body: change }),
+    );
+  }
+
+  async deleteAddress(id: string): Promise<void> {
+    await unwrap(this.rest.DELETE('/v1/account/addresses/{id}', { params: { path: { id } } }));
+  }
+
+  /**
+   * Rates a delivered order (and optionally its rider), once: ApiError ALREADY_RATED after,
+   * ORDER_NOT_DELIVERED (with `currentStatus`) before delivery.
+   */
+  async rateOrder(orderId: string, rating: NewRating): Promise<Rating> {
+    return unwrap(
+      this.rest.POST('/v1/orders/{id}/rating', { params: { path: { id: orderId } }, body: rating }),
+    );
+  }
+
+  /** Everything FlashCart holds about the signed-in customer (profile, addresses, orders, ...). */
+  async exportMyData(): Promise<PersonalDataExport> {
+    return unwrap(this.rest.GET('/v1/account/export'));
+  }
+
+  /**
+   * Deletes the account for good (the password confirms it; ApiError PASSWORD_INCORRECT if
+   * wrong): personal data erased, every session ended. The tokens are forgotten here too.
+   */
+  async deleteAccount(password: string): Promise<void> {
+    await unwrap(this.rest.DELETE('/v1/account', { body: { password } }));
+    await this.session.store.clear();
   }
 
   /** Applies a promo code (ApiError PROMOTION_UNKNOWN for an unknown one). */

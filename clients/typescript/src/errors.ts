@@ -12,11 +12,14 @@ export interface ErrorDetails {
   INSUFFICIENT_STOCK: { items?: Schemas['StockShortage'][]; available?: number };
   PRODUCT_UNAVAILABLE: { productIds: string[] };
   INVALID_TRANSITION: { currentStatus: Schemas['OrderDto']['status'] };
+  ORDER_NOT_DELIVERED: { currentStatus: Schemas['OrderDto']['status'] };
+  /** The most saved addresses a customer may have. */
+  ADDRESS_BOOK_FULL: { max: number };
   /** Seconds; also sent as the Retry-After header. */
   RATE_LIMITED: { retryAfter: number };
 }
 
-type DetailKeys = 'items' | 'available' | 'productIds' | 'currentStatus' | 'retryAfter';
+type DetailKeys = 'items' | 'available' | 'productIds' | 'currentStatus' | 'retryAfter' | 'max';
 type CommonFields = Omit<ErrorBodySchema, 'code' | DetailKeys>;
 
 /** The one error body, as a union discriminated on `code`: narrow on it to read the details. */

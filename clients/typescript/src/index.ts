@@ -7,7 +7,13 @@ export {
   type Order,
   type Payment,
   type PaymentMethod,
+  type AddressChange,
+  type NewAddress,
+  type NewRating,
+  type PersonalDataExport,
   type PlaceOrderBody,
+  type Rating,
+  type SavedAddress,
   type PlaceOrderOptions,
   type User,
 } from './client.js';

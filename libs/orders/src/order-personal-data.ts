@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import type { PersonalDataHolder } from '#libs/platform';
 import { FINAL_STATUSES } from './order-state-machine.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
@@ -39,6 +40,8 @@ export function erasedOnArrivalSql(status: string): string {
  */
 @Injectable()
 export class OrdersPersonalData implements PersonalDataHolder {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
   async exportFor(m: EntityManager, userId: string): Promise<Record<string, unknown>> {
     const orders = await m.find(Order, {
       where: { userId },
@@ -59,6 +62,28 @@ export class OrdersPersonalData implements PersonalDataHolder {
         ),
       ),
     };
+  }
+
+  /**
+   * The maintenance job's sweep: orders of erased customers not yet marked nor erased (a placement
+   * already past authentication when the erasure committed, which took the customer lock right
+   * after it) get the same treatment, and their stored Idempotency-Key responses go. Returns how
+   * many orders it changed.
+   */
+  async sweepErased(): Promise<number> {
+    const [, changed] = await this.db.query(
+      `UPDATE orders o
+          SET address = CASE WHEN o.status IN ${FINAL} THEN ${ERASED_ADDRESS} ELSE o.address END,
+              note = CASE WHEN o.status IN ${FINAL} THEN NULL ELSE o.note END,
+              erase_personal_data = o.status NOT IN ${FINAL}
+         FROM users u
+        WHERE u.erased_at IS NOT NULL AND o.user_id = u.id AND NOT o.erase_personal_data
+          AND o.address->>'line1' IS DISTINCT FROM '(erased)'`,
+    );
+    await this.db.query(
+      `DELETE FROM idempotency_keys k USING users u WHERE u.id = k.user_id AND u.erased_at IS NOT NULL`,
+    );
+    return Number(changed ?? 0);
   }
 
   async eraseFor(m: EntityManager, userId: string): Promise<void> {

@@ -2398,6 +2398,56 @@ export interface components {
             /** @example logout */
             revokedReason?: string;
         };
+        ExportedAccountTokenDto: {
+            /** @enum {string} */
+            purpose: "password_reset" | "email_verification";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            usedAt?: string | null;
+        };
+        NotificationPreferenceDto: {
+            /**
+             * @example order_delivered
+             * @enum {string}
+             */
+            kind: "order_placed" | "order_out_for_delivery" | "order_delivered" | "order_cancelled" | "refund_issued" | "password_reset" | "email_verification";
+            /** @description In the in-app inbox (GET /v1/notifications) */
+            inApp: boolean;
+            /** @description By email */
+            email: boolean;
+            /** @description Security mails (reset, verification): always sent, not switchable */
+            locked: boolean;
+        };
+        ExportedEmailDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            userId: string;
+            /** @example order_delivered */
+            kind: string;
+            /** Format: uuid */
+            orderId?: string | null;
+            /** @enum {string} */
+            state: "pending" | "sent" | "dead";
+            /** @description Send attempts so far (since the last retry) */
+            attempts: number;
+            lastError?: string | null;
+            /** @description The Message-ID header: the same on every copy of this email */
+            messageId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            sentAt?: string | null;
+            /** @description What was sent: subject, text and HTML bodies (absent until rendered) */
+            content?: {
+                [key: string]: unknown;
+            };
+        };
         ExportedAddressDto: {
             /** Format: uuid */
             id: string;
@@ -2452,6 +2502,10 @@ export interface components {
             profile: components["schemas"]["ExportedProfileDto"];
             /** @description Sign-ins, without any token or hash */
             sessions: components["schemas"]["ExportedSessionDto"][];
+            /** @description Reset and verification links sent (never the token or its hash) */
+            accountTokens: components["schemas"]["ExportedAccountTokenDto"][];
+            notificationPreferences: components["schemas"]["NotificationPreferenceDto"][];
+            emails: components["schemas"]["ExportedEmailDto"][];
             addresses: components["schemas"]["ExportedAddressDto"][];
             /** @description With items, totals and timeline, oldest first */
             orders: components["schemas"]["OrderDto"][];
@@ -2842,19 +2896,6 @@ export interface components {
         ShortPickDto: {
             /** @description Units actually found (less than ordered; 0 removes the line) */
             found: number;
-        };
-        NotificationPreferenceDto: {
-            /**
-             * @example order_delivered
-             * @enum {string}
-             */
-            kind: "order_placed" | "order_out_for_delivery" | "order_delivered" | "order_cancelled" | "refund_issued" | "password_reset" | "email_verification";
-            /** @description In the in-app inbox (GET /v1/notifications) */
-            inApp: boolean;
-            /** @description By email */
-            email: boolean;
-            /** @description Security mails (reset, verification): always sent, not switchable */
-            locked: boolean;
         };
         NotificationPreferencesDto: {
             preferences: components["schemas"]["NotificationPreferenceDto"][];
@@ -11418,6 +11459,33 @@ export interface operations {
                      *           "createdAt": "2026-11-26T10:00:00.000Z",
                      *           "expiresAt": "2026-11-26T10:00:00.000Z",
                      *           "revokedReason": "logout"
+                     *         }
+                     *       ],
+                     *       "accountTokens": [
+                     *         {
+                     *           "purpose": "password_reset",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z",
+                     *           "expiresAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "notificationPreferences": [
+                     *         {
+                     *           "kind": "order_delivered",
+                     *           "inApp": true,
+                     *           "email": true,
+                     *           "locked": true
+                     *         }
+                     *       ],
+                     *       "emails": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "kind": "order_delivered",
+                     *           "state": "pending",
+                     *           "attempts": 1,
+                     *           "messageId": "string",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z",
+                     *           "updatedAt": "2026-11-26T10:00:00.000Z"
                      *         }
                      *       ],
                      *       "addresses": [

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PersonalDataHolder } from '#libs/platform';
+import { AccountTokens } from '../account-tokens/account-tokens.service.js';
 import { LivePrincipals } from '../sessions/live-principals.js';
 import { User } from './user.entity.js';
 import { toUserView } from './user-view.js';
@@ -14,7 +15,10 @@ import { toUserView } from './user-view.js';
  */
 @Injectable()
 export class AuthPersonalData implements PersonalDataHolder {
-  constructor(private readonly live: LivePrincipals) {}
+  constructor(
+    private readonly live: LivePrincipals,
+    private readonly accountTokens: AccountTokens,
+  ) {}
 
   async exportFor(m: EntityManager, userId: string): Promise<Record<string, unknown>> {
     const user = await m.findOneByOrFail(User, { id: userId });
@@ -33,6 +37,8 @@ export class AuthPersonalData implements PersonalDataHolder {
         ...(s.revokedAt ? { revokedAt: (s.revokedAt as Date).toISOString() } : {}),
         ...(s.revokedReason ? { revokedReason: s.revokedReason } : {}),
       })),
+      // Reset and verification links sent (when, used, expiry; never the token or its hash).
+      accountTokens: await this.accountTokens.exportFor(userId),
     };
   }
 
@@ -54,6 +60,7 @@ export class AuthPersonalData implements PersonalDataHolder {
         WHERE user_id = $1 AND revoked_at IS NULL`,
       [userId],
     );
+    await this.accountTokens.eraseFor(userId, m);
   }
 
   afterErase(userId: string): Promise<void> {

@@ -10,6 +10,8 @@ export class AccountErasure1765000920000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE users ADD COLUMN erased_at timestamptz`);
+    // The maintenance sweep finds erased customers without reading every user.
+    await q.query(`CREATE INDEX users_erased_idx ON users (erased_at) WHERE erased_at IS NOT NULL`);
     await q.query(
       `ALTER TABLE orders ADD COLUMN erase_personal_data boolean NOT NULL DEFAULT false`,
     );
@@ -17,6 +19,7 @@ export class AccountErasure1765000920000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE orders DROP COLUMN erase_personal_data`);
+    await q.query(`DROP INDEX users_erased_idx`);
     await q.query(`ALTER TABLE users DROP COLUMN erased_at`);
   }
 }

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { UserDto } from '../../auth/dto/auth.dto.js';
+import { EmailDeliveryDto } from '../../notifications/dto/email-deliveries.dto.js';
+import { NotificationPreferenceDto } from '../../notifications/dto/notification-preferences.dto.js';
 import { NotificationDto } from '../../notifications/notifications.controller.js';
 import { AddressDto as DeliveryAddressDto, OrderDto } from '../../orders/dto/orders.dto.js';
 import { RatingDto } from '../../ratings/dto/ratings.dto.js';
@@ -41,6 +43,23 @@ class ExportedCartDto {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
+class ExportedAccountTokenDto {
+  @ApiProperty({ enum: ['password_reset', 'email_verification'] }) purpose!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) usedAt!:
+    string | null;
+}
+
+class ExportedEmailDto extends EmailDeliveryDto {
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What was sent: subject, text and HTML bodies (absent until rendered)',
+  })
+  content?: Record<string, unknown>;
+}
+
 /** Everything FlashCart holds about the caller (docs/accounts.md), and nothing about anyone else. */
 export class PersonalDataExportDto {
   @ApiProperty({ format: 'date-time' }) exportedAt!: string;
@@ -51,6 +70,14 @@ export class PersonalDataExportDto {
     description: 'Sign-ins, without any token or hash',
   })
   sessions!: ExportedSessionDto[];
+  @ApiProperty({
+    type: [ExportedAccountTokenDto],
+    description: 'Reset and verification links sent (never the token or its hash)',
+  })
+  accountTokens!: ExportedAccountTokenDto[];
+  @ApiProperty({ type: [NotificationPreferenceDto] })
+  notificationPreferences!: NotificationPreferenceDto[];
+  @ApiProperty({ type: [ExportedEmailDto] }) emails!: ExportedEmailDto[];
   @ApiProperty({ type: [ExportedAddressDto] }) addresses!: ExportedAddressDto[];
   @ApiProperty({ type: [OrderDto], description: 'With items, totals and timeline, oldest first' })
   orders!: OrderDto[];
