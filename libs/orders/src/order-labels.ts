@@ -90,7 +90,7 @@ export const ORDER_LABELS: OrderLabels = {
     'payment.captured': 'Payment received',
     'payment.failed': 'Payment did not go through',
     'payment.refund_requested': 'Refund on its way',
-    'payment.refunded': 'Refunded',
+    'payment.refunded': 'Refund issued',
     'payment.cod_collected': 'Paid in cash',
   },
   reasons: {
