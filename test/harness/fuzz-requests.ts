@@ -355,6 +355,8 @@ const NON_API_ROUTES: Record<string, Requirement> = {
   'GET /docs/api.md': 'public',
   'GET /docs/dispatch': 'public',
   'GET /docs/dispatch.md': 'public',
+  'GET /docs/accounts': 'public',
+  'GET /docs/accounts.md': 'public',
   'GET /docs/architecture': 'public',
   'GET /docs/architecture.md': 'public',
   'GET /docs/client': 'public',

@@ -17,6 +17,7 @@ export const DOC_PAGES: Record<string, { file: string; title: string }> = {
   tracking: { file: 'docs/tracking.md', title: 'Tracking protocol' },
   api: { file: 'docs/api.md', title: 'The REST API' },
   dispatch: { file: 'docs/dispatch.md', title: 'Dispatch' },
+  accounts: { file: 'docs/accounts.md', title: 'Accounts: addresses, ratings, data rights' },
   architecture: { file: 'docs/architecture.md', title: 'Architecture' },
   client: { file: 'clients/typescript/README.md', title: 'TypeScript client' },
 };
