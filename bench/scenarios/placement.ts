@@ -93,6 +93,10 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
     ['2 apis, half the customers each', [ctx.apiA.url, ctx.apiB.url]],
     ['2 apis behind HAProxy', [ctx.balancer.url]],
   ];
+  // BENCH_PLACEMENT=quick: the baseline and one api only (the CPU per order rows, and what the
+  // checkout scenario compares itself with), e.g. to measure a change before and after.
+  const quick = process.env.BENCH_PLACEMENT === 'quick';
+  if (quick) runs.splice(1);
   const placements: Record<string, LoadResult & { sessions: SessionShare }> = {};
   for (const [name, urls] of runs) {
     progress(`order placement, ${name}`);
@@ -120,6 +124,11 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
         rawPgOrdersPerSecond: pg.value.rps,
       };
     }
+  }
+
+  if (quick) {
+    ctx.raw.placement = { pgBaseline: { ...pg.value, sessions: pg.sessions }, ...placements };
+    return;
   }
 
   // "Well below capacity": half of what one api placed in the closed loop above, on this machine
