@@ -16,6 +16,18 @@ export interface CpuShare {
 
 type Kind = 'api' | 'postgres' | 'generator';
 
+/**
+ * BENCH_PG_DATABASE_ONLY=1: PostgreSQL's CPU is only that of the backends serving the bench's
+ * database (their process title names it), not of the whole server: on a machine whose
+ * PostgreSQL also serves other work (parallel test suites), this is the only figure that is
+ * ours. Background processes (WAL writer, checkpointer) are then not counted, in the baseline as
+ * in FlashCart's rows.
+ */
+let pgDatabase: string | undefined;
+export function countPostgresOf(database: string): void {
+  if (process.env.BENCH_PG_DATABASE_ONLY === '1') pgDatabase = ` ${database} `;
+}
+
 interface Snapshot {
   at: number;
   busy: number;
@@ -59,12 +71,27 @@ export function cpuSnapshot(): Snapshot {
 
 function kindOf(pid: number, comm: string): Kind | undefined {
   if (pid === process.pid) return 'generator';
-  if (comm === 'postgres') return 'postgres';
+  if (comm === 'postgres') {
+    if (!pgDatabase) return 'postgres';
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(pgDatabase)
+      ? 'postgres'
+      : undefined;
+  }
   if (comm === 'node' || comm === 'MainThread') {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     if (cmdline.includes('bench-api.js')) return 'api';
   }
   return undefined;
+}
+
+/**
+ * `later` with the processes that ended since `earlier` kept at their last count (a backend
+ * of the bench's database that ended is in no process's children's time that is counted).
+ */
+export function mergeSnapshots(earlier: Snapshot, later: Snapshot): Snapshot {
+  const ticks = new Map(earlier.ticks);
+  for (const [pid, t] of later.ticks) ticks.set(pid, t);
+  return { ...later, ticks };
 }
 
 /** The CPU used between two snapshots, in % of one core over the time between them. */

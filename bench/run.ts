@@ -1,4 +1,5 @@
 import { createFixtures } from './fixtures.js';
+import { countPostgresOf } from './cpu.js';
 import { machine, publish, type Row } from './report.js';
 import { catalog } from './scenarios/catalog.js';
 import { checkout } from './scenarios/checkout.js';
@@ -13,7 +14,12 @@ import { BenchStack } from './stack.js';
  * bounded in time.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-/** BENCH_ONLY=catalog,placement,checkout,tracking runs a subset (e.g. while profiling). */
+/**
+ * BENCH_ONLY=catalog,placement,checkout,tracking runs a subset (e.g. while profiling; it writes
+ * neither latest.json nor the docs), BENCH_PLACEMENT=quick only the baseline and one api of the
+ * placement scenario, BENCH_PG_DATABASE_ONLY=1 counts only the bench database's PostgreSQL
+ * backends (bench/cpu.ts): on a shared machine, before/after figures of one change.
+ */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'catalog,placement,checkout,tracking').split(','));
 const SCENARIOS = { catalog, placement, checkout, tracking };
 const [PORT_A, PORT_B, PORT_BALANCER] = [3400, 3401, 3402];
@@ -24,6 +30,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const raw: Record<string, unknown> = {};
   console.log(`[bench] database ${stack.database}, ${SECONDS} s per load scenario`);
+  countPostgresOf(stack.database);
   await stack.createDatabase();
   try {
     const [a, b] = await Promise.all([stack.startApi(PORT_A), stack.startApi(PORT_B)]);

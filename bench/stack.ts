@@ -73,7 +73,8 @@ export class BenchStack {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     this.apps.push(child);
-    for (let i = 0; i < 200; i++) {
+    // 60 s: on a machine busy with other work, the api's start has taken over 20.
+    for (let i = 0; i < 600; i++) {
       if (child.exitCode !== null) throw new Error(`api exited with ${child.exitCode}`);
       if (
         await fetch(`http://127.0.0.1:${port}/health/ready`).then(

@@ -144,6 +144,23 @@ describe('cart', () => {
     expect(nowhere.checkout.problems).toContainEqual({ code: 'NOT_SERVICEABLE' });
   });
 
+  it('reads a line’s stock at the store serving the address when two stores stock it: nearest, pinned, or the nearest once the pinned one stops serving', async () => {
+    const a = await shop([2800], [3]);
+    // B, 1 km north of A, also serves A's address and stocks the same product, 7 units.
+    const there = north(a.address, 1000);
+    const b = await make.store({ serviceRadiusM: 5000, latitude: there.lat, longitude: there.lng });
+    await make.stock(b.id, a.products[0].id, 7);
+    const me = await signup(http);
+    await add(me, a.products[0].id, 1);
+    const nearest = (await setAddress(me, a.address)).body;
+    expect([nearest.store.id, nearest.lines[0].available]).toEqual([a.store.id, 3]);
+    const pinned = (await setAddress(me, a.address, b.id)).body;
+    expect([pinned.store.id, pinned.lines[0].available]).toEqual([b.id, 7]);
+    await adminPatch(`/v1/admin/stores/${b.id}`, { active: false });
+    const after = (await cart(me)).body;
+    expect([after.store.id, after.lines[0].available]).toEqual([a.store.id, 3]);
+  });
+
   it('applies a promo code, says why one does not apply, and refuses an unknown one', async () => {
     const { products, address } = await shop([10_000]);
     const me = await signup(http);

@@ -81,6 +81,28 @@ describe('outbox store', () => {
       { orderId: order.id, seq: 1 },
     ]);
   });
+
+  it('writes advances asked for together in one go, each answered for its own consumer', async () => {
+    const names = ['adv-a', 'adv-b', 'adv-c'].map((n) => `${n}-${Date.now()}`);
+    await store.register(names);
+    expect([...(await store.claim('p1', names, 5_000)).keys()].sort()).toEqual([...names].sort());
+    // The third consumer is led by another process now.
+    await store.release('p1', [names[2]!]);
+    await store.claim('p2', [names[2]!], 5_000);
+    const to = [
+      { tx: '1000', id: '7' },
+      { tx: '1001', id: '8' },
+      { tx: '1002', id: '9' },
+    ];
+    const kept = await Promise.all(names.map((n, i) => store.advance('p1', n, to[i]!, 1, 5_000)));
+    expect(kept).toEqual([true, true, false]);
+    const [p1, p2] = [await store.claim('p1', names, 5_000), await store.claim('p2', names, 5_000)];
+    expect([p1.get(names[0]!), p1.get(names[1]!), p2.get(names[2]!)]).toEqual([
+      to[0],
+      to[1],
+      { tx: expect.any(String), id: '0' }, // not moved by p1
+    ]);
+  });
 });
 
 /**

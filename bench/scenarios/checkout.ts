@@ -54,6 +54,12 @@ export async function checkout(ctx: ScenarioContext): Promise<void> {
   /** CPU in ms of one core, summed over phases: share (% of a core) × seconds × 10. */
   const spent = { build: 0, checkout: 0, buildSeconds: 0, checkoutSeconds: 0 };
   const cpuMs = (c: CpuShare, seconds: number) => (c.api + c.postgres) * seconds * 10;
+  /** Statements sent by the api during the checkouts (BENCH_COUNT_QUERIES=1), by kind. */
+  const statements = new Map<string, number>();
+  const counting = process.env.BENCH_COUNT_QUERIES === '1';
+  /** The counts since the last call (and the counter reset). */
+  const queriesSince = async (): Promise<Record<string, number>> =>
+    counting ? ((await fetch(`${url}/v1/bench/queries?reset=1`)).json() as any) : {};
   let orders = 0;
   let refused = 0;
   let lines = 0;
@@ -84,6 +90,7 @@ export async function checkout(ctx: ScenarioContext): Promise<void> {
     spent.build += cpuMs(build.cpu, buildSeconds);
     spent.buildSeconds += buildSeconds;
     started = performance.now();
+    await queriesSince();
     const placed = await measuringCpu(() =>
       Promise.all(
         customers.map(async (customer, i) => {
@@ -106,6 +113,8 @@ export async function checkout(ctx: ScenarioContext): Promise<void> {
       ),
     );
     const checkoutSeconds = (performance.now() - started) / 1000;
+    for (const [kind, n] of Object.entries(await queriesSince()))
+      statements.set(kind, (statements.get(kind) ?? 0) + n);
     spent.checkout += cpuMs(placed.cpu, checkoutSeconds);
     spent.checkoutSeconds += checkoutSeconds;
   }
@@ -125,7 +134,14 @@ export async function checkout(ctx: ScenarioContext): Promise<void> {
     perLine,
     p50: p(0.5),
     p99: p(0.99),
+    statementsPerCheckout: Object.fromEntries(
+      [...statements].map(([kind, n]) => [
+        kind,
+        Math.round((n / Math.max(1, orders + refused)) * 100) / 100,
+      ]),
+    ),
   };
+  if (counting) console.log('[bench] statements per checkout', ctx.raw.checkout);
   const ratio = placement ? perOrder / placement.cpuMsPerOrder : NaN;
   ctx.rows.push({
     scenario: 'checkout of a cart of 3-6 lines with a promotion, 100 customers at once, 1 api',

@@ -93,10 +93,42 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
     ['2 apis, half the customers each', [ctx.apiA.url, ctx.apiB.url]],
     ['2 apis behind HAProxy', [ctx.balancer.url]],
   ];
+  // BENCH_PLACEMENT=quick: the baseline and one api only (the CPU per order rows, and what the
+  // checkout scenario compares itself with), e.g. to measure a change before and after.
+  const quick = process.env.BENCH_PLACEMENT === 'quick';
+  if (quick) runs.splice(1);
   const placements: Record<string, LoadResult & { sessions: SessionShare }> = {};
+  /**
+   * Both apis' statements by kind since the last call (BENCH_COUNT_QUERIES=1): either may lead
+   * the outbox consumers, whose statements are part of what a placement costs.
+   */
+  const statementsOfApis = async (): Promise<Record<string, number>> => {
+    if (process.env.BENCH_COUNT_QUERIES !== '1') return {};
+    const sum: Record<string, number> = {};
+    for (const api of [ctx.apiA, ctx.apiB]) {
+      const counts = (await (await fetch(`${api.url}/v1/bench/queries?reset=1`)).json()) as Record<
+        string,
+        number
+      >;
+      for (const [kind, n] of Object.entries(counts)) sum[kind] = (sum[kind] ?? 0) + n;
+    }
+    return sum;
+  };
   for (const [name, urls] of runs) {
     progress(`order placement, ${name}`);
+    await statementsOfApis();
     const run = await placeOn(urls, ctx.seconds, threeItems);
+    if (name === '1 api' && process.env.BENCH_COUNT_QUERIES === '1') {
+      const orders = Math.max(1, run.value.statuses['201'] ?? 0);
+      const perOrder = Object.fromEntries(
+        Object.entries(await statementsOfApis()).map(([k, n]) => [
+          k,
+          Math.round((n / orders) * 100) / 100,
+        ]),
+      );
+      ctx.raw.statementsPerPlacement = perOrder;
+      console.log('[bench] statements per placement, 1 api (both apis counted)', perOrder);
+    }
     placements[name] = { ...run.value, sessions: run.sessions };
     const placed = Math.round((run.value.statuses['201'] ?? 0) / ctx.seconds);
     const ratio = placed / pg.value.rps;
@@ -120,6 +152,11 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
         rawPgOrdersPerSecond: pg.value.rps,
       };
     }
+  }
+
+  if (quick) {
+    ctx.raw.placement = { pgBaseline: { ...pg.value, sessions: pg.sessions }, ...placements };
+    return;
   }
 
   // "Well below capacity": half of what one api placed in the closed loop above, on this machine

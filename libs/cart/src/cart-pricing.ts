@@ -7,7 +7,7 @@ import { feeRules, MAX_ORDER_TOTAL_MINOR, promisedBy, StoreCapacity } from '#lib
 import { priceBasket, type PricedBasket } from '#libs/pricing';
 import { money } from '#libs/products';
 import { Promotions } from '#libs/promotions';
-import type { Cart } from './cart.entity.js';
+import type { Cart, CartAddress } from './cart.entity.js';
 import {
   lineProblem,
   lineViews,
@@ -19,11 +19,22 @@ import {
 
 /** A cart priced now: the view a customer sees, and what checkout places. */
 export interface PricedCart {
+  /** The cart's row as read with its lines (null: the customer has none yet). */
+  cart: Cart | null;
   view: CartView;
   store: ServiceableStore | null;
   lines: LoadedLine[];
   priced: PricedBasket;
 }
+
+/**
+ * A row of `CartPricing.read`: the cart, one of its lines (every line column null when it has
+ * none) and a store's stock of it.
+ */
+type CartRow = Omit<Cart, 'userId' | 'address'> & { address: CartAddress | null } & Omit<
+    LoadedLine,
+    'productId' | 'stock'
+  > & { productId: string | null; stockStoreId: string | null; stock: number | null };
 
 /**
  * Prices a cart as it stands now at the store serving its address: today's prices and stock,
@@ -47,16 +58,12 @@ export class CartPricing {
   }
 
   /**
-   * `capacity: false` skips asking whether the store is at capacity (checkout: the placement's
-   * insert decides that, and answers STORE_BUSY).
+   * The customer's cart priced now, read in one round trip (`read`). `capacity: false` skips
+   * asking whether the store is at capacity (checkout: the placement's insert decides that, and
+   * answers STORE_BUSY).
    */
-  async price(
-    userId: string,
-    cart: Cart | null,
-    options: { capacity?: boolean } = {},
-  ): Promise<PricedCart> {
-    const store = await this.storeFor(cart);
-    const lines = await this.load(userId, store?.id ?? null);
+  async price(userId: string, options: { capacity?: boolean } = {}): Promise<PricedCart> {
+    const { cart, store, lines } = await this.read(userId);
     const hasStore = store !== null;
     const sellable = lines.filter((l) => lineProblem(l, hasStore) !== 'NOT_SOLD');
     const found = await this.promotions.forPricing(
@@ -133,7 +140,58 @@ export class CartPricing {
       checkout: { ready: problems.length === 0, problems },
       updatedAt: (cart?.updatedAt ?? new Date()).toISOString(),
     };
-    return { view, store, lines, priced };
+    return { cart, view, store, lines, priced };
+  }
+
+  /**
+   * The cart's row and its lines with their products and stock, in one statement: the stock is
+   * read at the pinned store, or at every store when none is pinned (stores are few), and kept
+   * for the store that serves the address now (in memory). Only when a pinned store no longer
+   * serves the address are the lines read once more, at the store that does.
+   */
+  private async read(
+    userId: string,
+  ): Promise<{ cart: Cart | null; store: ServiceableStore | null; lines: LoadedLine[] }> {
+    const rows: CartRow[] = await this.db.query(
+      `SELECT c.store_id AS "storeId", c.address, c.promo_code AS "promoCode",
+              c.created_at AS "createdAt", c.updated_at AS "updatedAt",
+              l.product_id AS "productId", l.quantity, l.added_unit_price_minor AS "addedUnitPriceMinor",
+              p.name, p.unit_label AS "unitLabel", p.image_url AS "imageUrl",
+              p.category_id AS "categoryId", p.price_minor AS "priceMinor",
+              p.tax_rate_bp AS "taxRateBp", p.max_per_order AS "maxPerOrder", p.active,
+              ss.store_id AS "stockStoreId", ss.quantity AS stock
+         FROM carts c
+         LEFT JOIN cart_lines l ON l.user_id = c.user_id
+         LEFT JOIN products p ON p.id = l.product_id
+         LEFT JOIN store_stock ss
+           ON ss.product_id = l.product_id AND (c.store_id IS NULL OR ss.store_id = c.store_id)
+        WHERE c.user_id = $1
+        ORDER BY l.added_at, l.product_id`,
+      [userId],
+    );
+    const [first] = rows;
+    if (!first) return { cart: null, store: null, lines: [] };
+    const cart: Cart = {
+      userId,
+      storeId: first.storeId,
+      address: first.address,
+      promoCode: first.promoCode,
+      createdAt: first.createdAt,
+      updatedAt: first.updatedAt,
+    };
+    const store = await this.storeFor(cart);
+    if (store && cart.storeId !== null && store.id !== cart.storeId)
+      return { cart, store, lines: await this.load(userId, store.id) };
+    const lines = new Map<string, LoadedLine>();
+    for (const row of rows) {
+      const { storeId: _s, address: _a, promoCode: _p, createdAt: _c, updatedAt: _u, ...r } = row;
+      const { productId, stockStoreId, stock, ...product } = r;
+      if (productId === null) continue;
+      let line = lines.get(productId);
+      if (!line) lines.set(productId, (line = { ...product, productId, stock: null }));
+      if (store && stockStoreId === store.id) line.stock = stock;
+    }
+    return { cart, store, lines: [...lines.values()] };
   }
 
   private async problems(
@@ -171,6 +229,7 @@ export class CartPricing {
     return problems;
   }
 
+  /** The lines with their stock at one store. */
   private load(userId: string, storeId: string | null): Promise<LoadedLine[]> {
     return this.db.query(
       `SELECT l.product_id AS "productId", l.quantity, l.added_unit_price_minor AS "addedUnitPriceMinor",

@@ -5,7 +5,7 @@ import { DomainError, NotFoundError } from '#libs/platform';
 import { StoresService } from '#libs/inventory';
 import { Promotions } from '#libs/promotions';
 import './cart-errors.js';
-import { Cart, type CartAddress } from './cart.entity.js';
+import type { CartAddress } from './cart.entity.js';
 import { CartPricing } from './cart-pricing.js';
 import type { CartView } from './cart-view.js';
 
@@ -27,8 +27,7 @@ export class Carts {
   ) {}
 
   async view(userId: string): Promise<CartView> {
-    const cart = await this.db.getRepository(Cart).findOneBy({ userId });
-    return (await this.pricing.price(userId, cart)).view;
+    return (await this.pricing.price(userId)).view;
   }
 
   /** Adds `quantity` units (to what the line has). */

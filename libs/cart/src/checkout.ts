@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { rel, sql } from '#libs/database';
 import {
   definePlacementWrite,
@@ -10,7 +8,6 @@ import {
 } from '#libs/orders';
 import { DomainError } from '#libs/platform';
 import './cart-errors.js';
-import { Cart } from './cart.entity.js';
 import { CartPricing } from './cart-pricing.js';
 import type { CartView } from './cart-view.js';
 
@@ -48,7 +45,6 @@ export interface CheckoutRequest {
 @Injectable()
 export class Checkout {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly pricing: CartPricing,
     private readonly placement: OrderPlacement,
   ) {}
@@ -66,8 +62,8 @@ export class Checkout {
         ? { paymentMethod: request.paymentMethod }
         : {}),
     };
-    const cart = await this.db.getRepository(Cart).findOneBy({ userId });
-    const now = await this.pricing.price(userId, cart, { capacity: false });
+    // The cart and its lines in one round trip, before the placement's own locked read.
+    const now = await this.pricing.price(userId, { capacity: false });
     if (now.view.version !== request.version || !now.view.checkout.ready) {
       // A retry after this key's order emptied the cart: that order is the answer.
       const earlier = await this.placement.replay(userId, idempotencyKey, fingerprint);
@@ -77,14 +73,14 @@ export class Checkout {
         cart: now.view,
       });
     }
-    const changedNow = async () => changed((await this.pricing.price(userId, cart)).view);
+    const changedNow = async () => changed((await this.pricing.price(userId)).view);
     try {
       return await this.placement.place(
         userId,
         idempotencyKey,
         {
           items: now.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
-          address: cart!.address!,
+          address: now.cart!.address!,
           storeId: now.store!.id,
           note: request.note,
           paymentMethod: request.paymentMethod,

@@ -244,4 +244,33 @@ describe('OrderEventsRelay (fake clock, in-memory outbox)', () => {
     await jest.advanceTimersByTimeAsync(OUTBOX_POLL_MS * 2);
     expect(delivered()).toEqual([1, 2, 3]); // the cursor moved past the slow batch
   });
+
+  it('reads once for the consumers at one position, and each gets every event in order', async () => {
+    const storage = outbox.view({ frozen: false });
+    const read = jest.fn(storage.read);
+    const got = new Map<string, number[]>();
+    const consumers: OrderEventConsumer[] = ['x', 'y', 'z'].map((name) => ({
+      name,
+      handle: async (events) => {
+        got.set(name, [...(got.get(name) ?? []), ...events.map((e) => e.seq)]);
+        events.length = 0; // a consumer's own array: the others' are untouched
+      },
+    }));
+    const signal = new OutboxSignal();
+    const relay = new OrderEventsRelay({ ...storage, read }, signal, nudges, consumers);
+    relays.push(relay);
+    await relay.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(OUTBOX_POLL_MS * 2);
+    read.mockClear();
+    outbox.add('o1', 1);
+    outbox.add('o1', 2);
+    signal.committed();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(read).toHaveBeenCalledTimes(1);
+    expect([...got.values()]).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
+  });
 });

@@ -11,7 +11,12 @@ import type { OrderEventView } from '../order-view.js';
 import { ORDER_EVENT_CONSUMERS, type OrderEventConsumer } from './order-event-consumer.js';
 import { OutboxNudges } from './outbox-nudges.js';
 import { OutboxSignal } from './outbox-signal.js';
-import { compareCursors, OutboxStore, type OutboxCursor } from './outbox-store.js';
+import {
+  compareCursors,
+  OutboxStore,
+  type OutboxBatch,
+  type OutboxCursor,
+} from './outbox-store.js';
 
 /** How often a process that leads a consumer looks for events committed by other processes. */
 export const OUTBOX_POLL_MS = 50;
@@ -70,6 +75,8 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
   private readonly states = new Map<string, ConsumerState>();
   private readonly timers: NodeJS.Timeout[] = [];
   private claiming?: Promise<void>;
+  /** Reads in flight by cursor: consumers at one position (the usual case) share one. */
+  private readonly reads = new Map<string, Promise<OutboxBatch>>();
   private polling = false;
   private stopping = false;
 
@@ -213,7 +220,7 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
     try {
       for (;;) {
         state.again = false;
-        const batch = await this.store.read(state.cursor, BATCH);
+        const batch = await this.read(state.cursor);
         if (!batch.last) return await this.heldBack(state);
         state.heldSince = undefined;
         state.stallWarned = false;
@@ -247,13 +254,28 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /**
+   * The next batch after `cursor`, read once for every consumer asking at the same moment (a
+   * commit starts them together): any moment's read is a correct one for each of them.
+   */
+  private read(cursor: OutboxCursor): Promise<OutboxBatch> {
+    const key = `${cursor.tx}:${cursor.id}`;
+    let read = this.reads.get(key);
+    if (!read) {
+      read = this.store.read(cursor, BATCH).finally(() => this.reads.delete(key));
+      this.reads.set(key, read);
+    }
+    return read;
+  }
+
+  /**
    * One call of the consumer. One that takes longer than HANDLER_TIMEOUT_MS is told so (its
    * signal aborts) and still awaited: until it settles this drain is not over, so no retry starts
    * in this process, and the lease is kept (renewed by claim()), so none starts elsewhere.
    */
   private async deliver(consumer: OrderEventConsumer, events: OrderEventView[]): Promise<void> {
     const abort = new AbortController();
-    const call = consumer.handle(events, abort.signal);
+    // Its own array: the batch may be shared with other consumers.
+    const call = consumer.handle([...events], abort.signal);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<true>((resolve) => {
       timer = setTimeout(() => resolve(true), HANDLER_TIMEOUT_MS);

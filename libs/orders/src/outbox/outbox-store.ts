@@ -12,6 +12,16 @@ export interface OutboxCursor {
   id: string;
 }
 
+interface PendingAdvance {
+  owner: string;
+  name: string;
+  to: OutboxCursor;
+  delivered: number;
+  leaseMs: number;
+  resolve: (kept: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
 export interface OutboxBatch {
   events: OrderEventView[];
   /** The position after the last event of the batch. */
@@ -113,25 +123,73 @@ export class OutboxStore {
     return { events: rows.map(toEventView), last: tail && { tx: tail.tx, id: tail.id } };
   }
 
-  /** Moves a consumer's cursor forward; false when `owner` no longer holds its lease. */
-  async advance(
+  /**
+   * Moves a consumer's cursor forward; false when `owner` no longer holds its lease. Advances
+   * asked for while one is being written go out together in the next statement (one UPDATE for
+   * every consumer that finished a batch meanwhile), each caller answered for its own consumer.
+   */
+  advance(
     owner: string,
     name: string,
     to: OutboxCursor,
     delivered: number,
     leaseMs: number,
   ): Promise<boolean> {
-    const rows = await queryPrepared<unknown>(
-      this.dataSource.manager,
-      'outbox-advance',
-      `UPDATE outbox_consumers
-          SET cursor_tx = $3::xid8, cursor_id = $4::bigint, delivered = delivered + $5,
-              lease_until = now() + make_interval(secs => $6 / 1000.0), updated_at = now()
-        WHERE name = $2 AND lease_owner = $1
-        RETURNING 1`,
-      [owner, name, to.tx, to.id, delivered, leaseMs],
-    );
-    return rows.length === 1;
+    return new Promise<boolean>((resolve, reject) => {
+      this.advances.push({ owner, name, to, delivered, leaseMs, resolve, reject });
+      if (this.advancing) return;
+      this.advancing = true;
+      // After this turn of the event loop: the consumers finishing in it go out together.
+      setImmediate(() => void this.writeAdvances());
+    });
+  }
+
+  private readonly advances: PendingAdvance[] = [];
+  private advancing = false;
+
+  /** Writes the queued advances, one statement per owner and lease length, until none is left. */
+  private async writeAdvances(): Promise<void> {
+    try {
+      while (this.advances.length > 0) {
+        const queued = this.advances.splice(0);
+        const groups = new Map<string, PendingAdvance[]>();
+        for (const a of queued) {
+          const key = `${a.owner}\n${a.leaseMs}`;
+          groups.set(key, [...(groups.get(key) ?? []), a]);
+        }
+        await Promise.all([...groups.values()].map((group) => this.writeGroup(group)));
+      }
+    } finally {
+      this.advancing = false;
+    }
+  }
+
+  private async writeGroup(group: PendingAdvance[]): Promise<void> {
+    const [{ owner, leaseMs }] = group as [PendingAdvance];
+    try {
+      const rows = await queryPrepared<{ name: string }>(
+        this.dataSource.manager,
+        'outbox-advance',
+        `UPDATE outbox_consumers c
+            SET cursor_tx = a.tx, cursor_id = a.id, delivered = c.delivered + a.delivered,
+                lease_until = now() + make_interval(secs => $6 / 1000.0), updated_at = now()
+           FROM unnest($2::text[], $3::xid8[], $4::bigint[], $5::int[]) AS a(name, tx, id, delivered)
+          WHERE c.name = a.name AND c.lease_owner = $1
+          RETURNING c.name`,
+        [
+          owner,
+          group.map((a) => a.name),
+          group.map((a) => a.to.tx),
+          group.map((a) => a.to.id),
+          group.map((a) => a.delivered),
+          leaseMs,
+        ],
+      );
+      const kept = new Set(rows.map((r) => r.name));
+      for (const a of group) a.resolve(kept.has(a.name));
+    } catch (err) {
+      for (const a of group) a.reject(err);
+    }
   }
 
   /** The oldest transaction with an id in the cluster: what holds delivery back when it stalls. */
