@@ -375,6 +375,38 @@ describe('email (SMTP, the worker, preferences, reset and verification)', () => 
       ).toContain('payment.refunded');
     });
 
+    it('mails nothing more to an erased account, even for its order still in flight', async () => {
+      const erased = await signup(http, 'erased');
+      const witness = await signup(http, 'witness');
+      const gone = await orderFor(erased);
+      const kept = await orderFor(witness);
+      await smtp.waitFor(erased.email, 2);
+      await smtp.waitFor(witness.email, 2);
+      const erase = await http.request(
+        'DELETE',
+        '/v1/account',
+        { password: erased.password },
+        { token: erased.accessToken },
+      );
+      expect(erase.status).toBe(204);
+      for (const id of [gone.id, kept.id])
+        expect(
+          (await transition(id, { to: 'CANCELLED', reason: 'cancelled_by_store' })).status,
+        ).toBe(200);
+      // The witness's cancellation arrives; the erased customer's is never recorded or sent.
+      await smtp.waitFor(witness.email, 3);
+      await sleep(1_000);
+      const [{ n }] = await db.query(
+        `SELECT count(*)::int AS n FROM email_deliveries WHERE user_id = $1`,
+        [erased.id],
+      );
+      expect(n).toBe(0);
+      expect(smtp.to(erased.email)).toHaveLength(2);
+      expect(
+        smtp.messages.filter((m) => JSON.stringify(m.to).includes('erased.invalid')),
+      ).toHaveLength(0);
+    });
+
     it('honours preferences per kind and channel; security mails cannot be switched off', async () => {
       const customer = await signup(http, 'prefs');
       const token = customer.accessToken;

@@ -291,6 +291,7 @@ describe('jobs and the worker', () => {
         'maintenance',
         'notifications',
         'orders',
+        'payments',
         'simulation',
       ]);
     });

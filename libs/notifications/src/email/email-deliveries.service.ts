@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { userNotErasedSql } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { JobProducer } from '#libs/jobs';
 import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
@@ -78,8 +79,11 @@ export class EmailDeliveries {
     if (!this.enabled) return;
     const id = randomUUID();
     await this.dataSource.query(
+      // Nothing for an erased account (its address is gone; an order still in flight notifies in
+      // the app only): the condition share-locks the users row, as the inbox's write does.
       `INSERT INTO email_deliveries (id, user_id, kind, dedupe_key, order_id, content, message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, kind, dedupe_key) DO NOTHING`,
+       SELECT $1, $2, $3, $4, $5, $6, $7 WHERE ${userNotErasedSql('$2::uuid')}
+       ON CONFLICT (user_id, kind, dedupe_key) DO NOTHING`,
       [
         id,
         input.userId,
@@ -90,12 +94,12 @@ export class EmailDeliveries {
         `<${id}@${mailDomain(this.config.email.from)}>`,
       ],
     );
-    const row = await this.dataSource.getRepository(EmailDelivery).findOneByOrFail({
+    const row = await this.dataSource.getRepository(EmailDelivery).findOneBy({
       userId: input.userId,
       kind: input.kind,
       dedupeKey: input.dedupeKey,
     });
-    if (row.state !== 'pending') return;
+    if (row?.state !== 'pending') return;
     await this.producer
       .sendEmails([{ deliveryId: row.id, generation: row.generation }])
       .catch((err: unknown) =>
