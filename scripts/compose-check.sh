@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export JWT_ACCESS_SECRET=${JWT_ACCESS_SECRET:-compose-check-placeholder-secret-0000000000}
 export JWT_REFRESH_SECRET=${JWT_REFRESH_SECRET:-compose-check-placeholder-secret-1111111111}
+export METRICS_TOKEN=${METRICS_TOKEN:-compose-check-placeholder-metrics-token}
+export STRIPE_SECRET_KEY=${STRIPE_SECRET_KEY:-sk_test_compose_check_placeholder}
+export STRIPE_WEBHOOK_SECRET=${STRIPE_WEBHOOK_SECRET:-whsec_compose_check_placeholder}
 if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     echo "compose-check: installing Debian's docker-compose" >&2

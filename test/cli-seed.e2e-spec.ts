@@ -23,6 +23,9 @@ const strongSecrets = () => ({
   JWT_ACCESS_SECRET: randomBytes(48).toString('base64'),
   JWT_REFRESH_SECRET: randomBytes(48).toString('base64'),
   METRICS_TOKEN: randomBytes(32).toString('hex'),
+  PAYMENT_PROVIDER: 'stripe',
+  STRIPE_SECRET_KEY: `sk_test_${randomBytes(16).toString('hex')}`,
+  STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('base64')}`,
 });
 
 describe('make seed (the CLI)', () => {

@@ -172,6 +172,7 @@ describe('pipelined transactions (placement)', () => {
       userId,
       storeId,
       status: 'PLACED',
+      paymentMethod: 'cod',
       version: 1,
       address: { line1: '1 Test Road', city: 'Bengaluru', pincode: '560001', lat: 0, lng: 0 },
       note: null,

@@ -180,6 +180,10 @@ describe('platform in production: metrics behind their token, docs off unless en
     JWT_ACCESS_SECRET: 'Xq7Lm2Vp9Rt4Wz8Kb3Nc6Hd1Fg5Sj0Ya8Ue2Io4P',
     JWT_REFRESH_SECRET: 'Pa3Ks8Ld1Mf6Ng0Bh5Vj9Cx2Zq7Wr4Et1Yu6Io3X',
     METRICS_TOKEN: token,
+    // Production takes real payment settings only (nothing here calls Stripe).
+    PAYMENT_PROVIDER: 'stripe',
+    STRIPE_SECRET_KEY: 'sk_test_platform0123456789',
+    STRIPE_WEBHOOK_SECRET: 'whsec_platform0123456789abcdef',
     REDIS_PREFIX: `${process.env.REDIS_PREFIX}_production`,
   };
   let api: RunningApp;
