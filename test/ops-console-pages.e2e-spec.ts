@@ -443,7 +443,7 @@ describe('ops console: management pages (headless Chromium)', () => {
         ];
         const statuses = await tab.page.evaluate(async (list) => {
           const res = await fetch('/track/session/token', { method: 'POST' });
-          const { accessToken } = await res.json();
+          const { accessToken } = (await res.json()) as { accessToken: string };
           const out: number[] = [];
           for (const [method, path, body] of list) {
             const r = await fetch(path, {
