@@ -25,4 +25,10 @@ export {
   type WriteParams,
 } from './placement/placement-statements.js';
 export * from './overview/order-revenue.js';
-export * from './overview/store-day-overview.js';
+export {
+  StoreDayOverview,
+  FIGURES as STORE_DAY_FIGURES_SQL,
+  HOURLY as STORE_DAY_HOURLY_SQL,
+  type StoreDayFigures,
+  type StoreHour,
+} from './overview/store-day-overview.js';
