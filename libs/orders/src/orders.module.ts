@@ -10,6 +10,8 @@ import { OrderTransitions } from './order-transitions.js';
 import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
 import { CustomerQueue } from './placement/customer-queue.js';
+import { OrderStaffNote } from './staff-notes/order-staff-note.entity.js';
+import { OrderStaffNotes } from './staff-notes/order-staff-notes.js';
 import { IdempotencyKeys } from './placement/idempotency.js';
 import { OrderPlacement } from './placement/order-placement.js';
 
@@ -22,6 +24,7 @@ const SERVICES = [
   CustomerQueue,
   IdempotencyKeys,
   OutboxSignal,
+  OrderStaffNotes,
 ];
 
 /** Orders: placement, transitions and queries (the outbox relay runs in OutboxModule). */
@@ -30,7 +33,7 @@ const SERVICES = [
     AuthModule,
     InventoryModule,
     PromotionsModule,
-    TypeOrmModule.forFeature([Order, OrderItem, OrderEvent]),
+    TypeOrmModule.forFeature([Order, OrderItem, OrderEvent, OrderStaffNote]),
   ],
   providers: SERVICES,
   exports: SERVICES,

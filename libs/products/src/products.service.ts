@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { conflictOnUnique } from '#libs/database';
 import { NotFoundError } from '#libs/platform';
 import { ReadCache } from '#libs/redis';
@@ -35,6 +35,16 @@ export class ProductsService {
     const product = await this.products.findOneBy({ id });
     if (!product) throw new NotFoundError('Product');
     return product;
+  }
+
+  /** The image of each of these products (null: none), for an order's pick list. */
+  async imagesOf(ids: string[]): Promise<Map<string, string | null>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.products.find({
+      select: { id: true, imageUrl: true },
+      where: { id: In(ids) },
+    });
+    return new Map(rows.map((p) => [p.id, p.imageUrl]));
   }
 
   async create(input: ProductInput): Promise<Product> {
