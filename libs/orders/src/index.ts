@@ -1,3 +1,4 @@
+export * from './cancel-reasons.js';
 export * from './capacity/delivery-promise.js';
 export * from './capacity/store-capacity.js';
 export * from './order-access.js';
@@ -15,6 +16,8 @@ export * from './placement/idempotency.js';
 export * from './placement/order-placement.js';
 export * from './pricing.js';
 export * from './order-short-picks.js';
+export * from './staff-notes/order-staff-note.entity.js';
+export * from './staff-notes/order-staff-notes.js';
 export {
   claimAndLockStatements,
   definePlacementWrite,

@@ -1,3 +1,4 @@
+import type { StoreCancelReason } from './cancel-reasons.js';
 import type { Actor, OrderStatus } from './order-state-machine.js';
 
 /**
@@ -28,6 +29,10 @@ export const ORDER_REASONS = [
   'out_of_stock',
   'offer_accepted',
   'demo_simulation',
+  'customer_request',
+  'address_unreachable',
+  'store_closed',
+  'duplicate_order',
 ] as const;
 export type OrderReason = (typeof ORDER_REASONS)[number];
 
@@ -44,6 +49,10 @@ export interface OrderLabels {
   cancelledBy: Record<Actor, string>;
   /** An event type this table does not know (an older page meeting a newer server). */
   unknownEvent: string;
+  /** The store's cancel reasons as staff choose them (the ops console; not customer text). */
+  storeCancelReasons: Record<StoreCancelReason, string>;
+  /** Event types as staff read them on the console's timeline, where they differ. */
+  staffEvents: Partial<Record<OrderEventType, string>>;
 }
 
 export const ORDER_LABELS: OrderLabels = {
@@ -78,6 +87,10 @@ export const ORDER_LABELS: OrderLabels = {
     out_of_stock: 'None of your items were available',
     offer_accepted: 'A rider accepted your order',
     demo_simulation: 'Moved on by the demo simulation',
+    customer_request: 'Cancelled at your request',
+    address_unreachable: 'We could not deliver to your address',
+    store_closed: 'The store had to close',
+    duplicate_order: 'This order was a duplicate of another',
   },
   cancelledBy: {
     customer: 'You cancelled the order',
@@ -86,6 +99,20 @@ export const ORDER_LABELS: OrderLabels = {
     system: 'Your order was cancelled',
   },
   unknownEvent: 'Order updated',
+  storeCancelReasons: {
+    out_of_stock: 'Items out of stock',
+    customer_request: 'Customer asked to cancel',
+    address_unreachable: 'Address unreachable',
+    store_closed: 'Store closed',
+    duplicate_order: 'Duplicate order',
+    cancelled_by_store: 'Other',
+  },
+  staffEvents: {
+    'order.rider_offered': 'Offered to a rider',
+    'order.awaiting_rider': 'No rider free: waiting',
+    'order.short_picked': 'Short pick',
+    'order.sla_breached': 'Promise missed',
+  },
 };
 
 /** A code of ours (`out_of_stock`), as opposed to words someone typed. */

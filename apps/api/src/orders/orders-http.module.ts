@@ -1,12 +1,23 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '#libs/auth';
+import { DispatchModule } from '#libs/dispatch';
+import { InventoryModule } from '#libs/inventory';
 import { NotificationsModule } from '#libs/notifications';
 import { OrdersModule } from '#libs/orders';
+import { ProductsModule } from '#libs/products';
 import { NotificationsController } from '../notifications/notifications.controller.js';
 import { OrdersController } from './orders.controller.js';
 import { AdminOrdersController, RiderOrdersController } from './staff-orders.controller.js';
 
 @Module({
-  imports: [OrdersModule, NotificationsModule],
+  imports: [
+    OrdersModule,
+    NotificationsModule,
+    AuthModule,
+    DispatchModule,
+    InventoryModule,
+    ProductsModule,
+  ],
   controllers: [
     OrdersController,
     AdminOrdersController,

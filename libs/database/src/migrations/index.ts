@@ -11,6 +11,7 @@ import { NormaliseUserEmails1765000100000 } from './1765000100000-NormaliseUserE
 import { PlacementRefusalCodes1765000200000 } from './1765000200000-PlacementRefusalCodes.js';
 import { CreatePromotions1765000500000 } from './1765000500000-CreatePromotions.js';
 import { CartsAndPricing1765000600000 } from './1765000600000-CartsAndPricing.js';
+import { OrderStaffNotes1765001100000 } from './1765001100000-OrderStaffNotes.js';
 import { StoreClosedNowAndOverview1765001150000 } from './1765001150000-StoreClosedNowAndOverview.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
@@ -27,5 +28,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   PlacementRefusalCodes1765000200000,
   CreatePromotions1765000500000,
   CartsAndPricing1765000600000,
+  OrderStaffNotes1765001100000,
   StoreClosedNowAndOverview1765001150000,
 ];
