@@ -210,8 +210,8 @@ export class Dispatcher {
   /**
    * Store staff sending a PACKED order out with a rider they chose, under the same rules as an
    * offer: in one transaction the order row locked, then the rider's shift row; the rider must
-   * be on shift at the order's store (RIDER_OFF_SHIFT, RIDER_OF_ANOTHER_STORE) and under the load
-   * limit (RIDER_AT_CAPACITY). An order not PACKED is refused by the state machine as ever.
+   * be on shift at the order's store (RIDER_OFF_SHIFT, RIDER_OF_ANOTHER_STORE). The load limit is
+   * the admin's call (docs/dispatch.md). An order not PACKED is refused by the state machine.
    */
   async sendOutByHand(orderId: string, riderId: string, actor: ActingAs): Promise<OrderView> {
     const view = await this.dataSource.transaction(async (m) => {
@@ -227,8 +227,6 @@ export class Dispatcher {
           throw new DomainError('RIDER_OF_ANOTHER_STORE', 'The rider works for another store');
         if (known && !shift?.on_shift)
           throw new DomainError('RIDER_OFF_SHIFT', 'The rider is not on shift');
-        if ((await riderLoad(m, riderId)) >= this.config.dispatch.maxOrdersPerRider)
-          throw new DomainError('RIDER_AT_CAPACITY', 'The rider carries as many orders as allowed');
       }
       return this.transitions.transitionIn(m, orderId, actor, {
         to: 'OUT_FOR_DELIVERY',

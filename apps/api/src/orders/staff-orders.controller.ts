@@ -153,7 +153,6 @@ export class AdminOrdersController {
     'VALIDATION_FAILED',
     'RIDER_OFF_SHIFT',
     'RIDER_OF_ANOTHER_STORE',
-    'RIDER_AT_CAPACITY',
   )
   transition(
     @CurrentUser() me: Principal,
