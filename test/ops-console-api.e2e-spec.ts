@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { UsersService } from '#libs/auth';
+import { STORE_DAY_FIGURES_SQL, STORE_DAY_HOURLY_SQL } from '#libs/orders';
 import { startApi, type RunningApp } from './harness/apps.js';
 import { CatalogFactory } from './harness/catalog-factory.js';
 import { placeOrder, signup, uniqueEmail, userWithRole } from './harness/factories.js';
@@ -340,6 +341,33 @@ describe('ops console APIs', () => {
         netRevenueMinor: 1_234,
         deliverP50Seconds: 300,
       });
+    });
+
+    it('reads orders and their events through indexes only (no sequential scan of orders or order_events)', async () => {
+      const { a } = await fixedDay();
+      const runner = app().get(DataSource).createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.startTransaction();
+        // Test tables are small enough that a sequential scan would win: forbid it to see whether
+        // an index serves every read of the big tables.
+        await runner.query('SET LOCAL enable_seqscan = off');
+        for (const statement of [STORE_DAY_FIGURES_SQL, STORE_DAY_HOURLY_SQL]) {
+          const [{ 'QUERY PLAN': plan }] = await runner.query(
+            `EXPLAIN (FORMAT JSON) ${statement}`,
+            [DAY, a.id],
+          );
+          const text = JSON.stringify(plan);
+          expect(text).toContain('orders_store_placed_idx');
+          const scans = [
+            ...text.matchAll(/"Node Type":"Seq Scan"[^}]*?"Relation Name":"(\w+)"/g),
+          ].map((m) => m[1]);
+          expect(scans.filter((r) => r === 'orders' || r === 'order_events')).toEqual([]);
+        }
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
     });
 
     it("is today in the store's time zone when no date is given, with a quiet store all zeros", async () => {

@@ -313,6 +313,15 @@ describe('ops console: management pages (headless Chromium)', () => {
     await page.getByRole('button', { name: `Confirm disabling ${victim.email}` }).click();
     await page.getByRole('status').filter({ hasText: 'disabled' }).waitFor();
     expect((await http.get('/v1/orders', { token: victim.accessToken })).status).toBe(401);
+    // A role change: chosen, then confirmed with its own button; the API has it at once.
+    await line.getByLabel(/^Role of/).selectOption('rider');
+    await line.getByRole('button', { name: 'Change role' }).click();
+    await page.getByRole('status').filter({ hasText: 'now rider' }).waitFor();
+    const found = await http.get(
+      `/v1/admin/users?q=${encodeURIComponent(victim.email)}`,
+      asAdmin(),
+    );
+    expect(found.body.items).toEqual([expect.objectContaining({ role: 'rider', disabled: true })]);
 
     const riders = page.locator('section[aria-labelledby="riders-h"]');
     await riders.locator(`tr[data-rider="${rider.id}"]`).waitFor();
@@ -443,7 +452,7 @@ describe('ops console: management pages (headless Chromium)', () => {
         ];
         const statuses = await tab.page.evaluate(async (list) => {
           const res = await fetch('/track/session/token', { method: 'POST' });
-          const { accessToken } = await res.json();
+          const { accessToken } = (await res.json()) as { accessToken: string };
           const out: number[] = [];
           for (const [method, path, body] of list) {
             const r = await fetch(path, {

@@ -453,7 +453,7 @@ describe('orders', () => {
           { reason: 'changed my mind' },
           { token: customer.accessToken },
         ),
-        transition(order.id, { to: 'CANCELLED', reason: 'store closing' }),
+        transition(order.id, { to: 'CANCELLED', reason: 'store_closed' }),
       ]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       expect(await quantityOf(store.id, products[0].id)).toBe(10);

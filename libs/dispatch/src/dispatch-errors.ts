@@ -7,6 +7,10 @@ export const DISPATCH_ERRORS = defineErrors('dispatch', {
   RIDER_AT_CAPACITY: 409,
   RIDER_BUSY: 409,
   NO_STORE_ASSIGNED: 409,
+  /** Sent out by hand with a rider who is not on shift. */
+  RIDER_OFF_SHIFT: 409,
+  /** Sent out by hand with a rider of another store. */
+  RIDER_OF_ANOTHER_STORE: 409,
 });
 
 declare module '#libs/platform' {

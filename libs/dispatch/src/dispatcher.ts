@@ -3,7 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { JobProducer } from '#libs/jobs';
-import { OrderTransitions, OutboxSignal, type Order, type OrderView } from '#libs/orders';
+import {
+  OrderTransitions,
+  OutboxSignal,
+  type ActingAs,
+  type Order,
+  type OrderView,
+} from '#libs/orders';
 import { DomainError, NotFoundError } from '#libs/platform';
 import { insertOffer, nextRider, riderLoad } from './dispatch-statements.js';
 import { nextOfferStep, notesAwaitingRider, offerNotOpen } from './offer-life.js';
@@ -199,6 +205,41 @@ export class Dispatcher {
     });
     this.outbox.committed();
     return view;
+  }
+
+  /**
+   * Store staff sending a PACKED order out with a rider they chose, under the same rules as an
+   * offer: in one transaction the order row locked, then the rider's shift row; the rider must
+   * be on shift at the order's store (RIDER_OFF_SHIFT, RIDER_OF_ANOTHER_STORE). The load limit is
+   * the admin's call (docs/dispatch.md). An order not PACKED is refused by the state machine.
+   */
+  async sendOutByHand(orderId: string, riderId: string, actor: ActingAs): Promise<OrderView> {
+    const view = await this.dataSource.transaction(async (m) => {
+      const order = await this.transitions.lock(m, orderId);
+      if (order?.status === 'PACKED') {
+        const [shift] = await m.query(
+          `SELECT store_id, on_shift FROM rider_shifts WHERE rider_id = $1 FOR UPDATE`,
+          [riderId],
+        );
+        // No shift row: never on shift, unless not a rider at all (the state machine's 400).
+        const known = shift ? true : await this.isActiveRider(m, riderId);
+        if (known && shift && shift.store_id !== order.storeId)
+          throw new DomainError('RIDER_OF_ANOTHER_STORE', 'The rider works for another store');
+        if (known && !shift?.on_shift)
+          throw new DomainError('RIDER_OFF_SHIFT', 'The rider is not on shift');
+      }
+      return this.transitions.transitionIn(m, orderId, actor, {
+        to: 'OUT_FOR_DELIVERY',
+        riderId,
+      });
+    });
+    this.outbox.committed();
+    return view;
+  }
+
+  private async isActiveRider(m: EntityManager, userId: string): Promise<boolean> {
+    const [user] = await m.query(`SELECT role, disabled FROM users WHERE id = $1`, [userId]);
+    return user?.role === 'rider' && !user.disabled;
   }
 
   /** Declining: OFFERED → DECLINED, then the order goes to the next rider. */

@@ -183,6 +183,20 @@ export class RiderShifts {
     );
   }
 
+  /** Every offer of an order, oldest first, with the rider's name (the ops console's order page). */
+  async offersOfOrder(orderId: string): Promise<(OfferView & { riderName: string | null })[]> {
+    const rows: (RiderOffer & { rider_name: string | null })[] = await this.dataSource.query(
+      `SELECT ro.id, ro.order_id AS "orderId", ro.rider_id AS "riderId", ro.store_id AS "storeId",
+              ro.status, ro.attempt, ro.offered_at AS "offeredAt", ro.expires_at AS "expiresAt",
+              ro.answered_at AS "answeredAt", ro.end_reason AS "endReason", u.name AS rider_name
+         FROM rider_offers ro LEFT JOIN users u ON u.id = ro.rider_id
+        WHERE ro.order_id = $1
+        ORDER BY ro.offered_at, ro.id`,
+      [orderId],
+    );
+    return rows.map((r) => ({ ...toOfferView(r), riderName: r.rider_name }));
+  }
+
   private toView(r: RiderRow): RiderView {
     const maxLoad = this.config.dispatch.maxOrdersPerRider;
     return {

@@ -1,3 +1,4 @@
+export * from './cancel-reasons.js';
 export * from './capacity/delivery-promise.js';
 export * from './capacity/store-capacity.js';
 export * from './order-access.js';
@@ -15,6 +16,8 @@ export * from './placement/idempotency.js';
 export * from './placement/order-placement.js';
 export * from './pricing.js';
 export * from './order-short-picks.js';
+export * from './staff-notes/order-staff-note.entity.js';
+export * from './staff-notes/order-staff-notes.js';
 export {
   claimAndLockStatements,
   definePlacementWrite,
@@ -26,4 +29,10 @@ export {
 } from './placement/placement-statements.js';
 export * from './order-personal-data.js';
 export * from './overview/order-revenue.js';
-export * from './overview/store-day-overview.js';
+export {
+  StoreDayOverview,
+  FIGURES as STORE_DAY_FIGURES_SQL,
+  HOURLY as STORE_DAY_HOURLY_SQL,
+  type StoreDayFigures,
+  type StoreHour,
+} from './overview/store-day-overview.js';

@@ -8,6 +8,7 @@ import {
   ORDER_REASONS,
   type OrderEventType,
 } from './order-labels.js';
+import { STORE_CANCEL_REASONS } from './cancel-reasons.js';
 import { ORDER_STATUSES } from './order-state-machine.js';
 
 /** The source of the apps (pages' scripts included) and libs, as written. */
@@ -69,6 +70,16 @@ describe('order labels', () => {
     expect(unlabelled).toEqual([]); // [reason, file]: add it to ORDER_REASONS and its label
     for (const reason of ORDER_REASONS)
       expect([reason, readable(ORDER_LABELS.reasons[reason])]).toEqual([reason, true]);
+  });
+
+  it("gives each of the store's cancel reasons a sentence for the customer and a label for staff", () => {
+    for (const reason of STORE_CANCEL_REASONS) {
+      expect([reason, readable(ORDER_LABELS.reasons[reason])]).toEqual([reason, true]);
+      expect([reason, readable(ORDER_LABELS.storeCancelReasons[reason])]).toEqual([reason, true]);
+    }
+    expect(Object.keys(ORDER_LABELS.storeCancelReasons)).toEqual([...STORE_CANCEL_REASONS]);
+    for (const [type, label] of Object.entries(ORDER_LABELS.staffEvents))
+      expect([type, readable(label)]).toEqual([type, true]);
   });
 
   describe('describeEvent', () => {

@@ -1,3 +1,4 @@
+import type { StoreCancelReason } from './cancel-reasons.js';
 import type { Actor, OrderStatus } from './order-state-machine.js';
 
 /**
@@ -40,6 +41,10 @@ export const ORDER_REASONS = [
   'paid_after_cancel',
   'order_cancelled',
   'short_pick',
+  'customer_request',
+  'address_unreachable',
+  'store_closed',
+  'duplicate_order',
 ] as const;
 export type OrderReason = (typeof ORDER_REASONS)[number];
 
@@ -56,6 +61,10 @@ export interface OrderLabels {
   cancelledBy: Record<Actor, string>;
   /** An event type this table does not know (an older page meeting a newer server). */
   unknownEvent: string;
+  /** The store's cancel reasons as staff choose them (the ops console; not customer text). */
+  storeCancelReasons: Record<StoreCancelReason, string>;
+  /** Event types as staff read them on the console's timeline, where they differ. */
+  staffEvents: Partial<Record<OrderEventType, string>>;
 }
 
 export const ORDER_LABELS: OrderLabels = {
@@ -103,6 +112,10 @@ export const ORDER_LABELS: OrderLabels = {
     paid_after_cancel: 'Your payment arrived after the order was cancelled: it is refunded in full',
     order_cancelled: 'Your payment is refunded in full because the order was cancelled',
     short_pick: 'The items we could not deliver are refunded',
+    customer_request: 'Cancelled at your request',
+    address_unreachable: 'We could not deliver to your address',
+    store_closed: 'The store had to close',
+    duplicate_order: 'This order was a duplicate of another',
   },
   cancelledBy: {
     customer: 'You cancelled the order',
@@ -111,6 +124,20 @@ export const ORDER_LABELS: OrderLabels = {
     system: 'Your order was cancelled',
   },
   unknownEvent: 'Order updated',
+  storeCancelReasons: {
+    out_of_stock: 'Items out of stock',
+    customer_request: 'Customer asked to cancel',
+    address_unreachable: 'Address unreachable',
+    store_closed: 'Store closed',
+    duplicate_order: 'Duplicate order',
+    cancelled_by_store: 'Other',
+  },
+  staffEvents: {
+    'order.rider_offered': 'Offered to a rider',
+    'order.awaiting_rider': 'No rider free: waiting',
+    'order.short_picked': 'Short pick',
+    'order.sla_breached': 'Promise missed',
+  },
 };
 
 /** A code of ours (`out_of_stock`), as opposed to words someone typed. */

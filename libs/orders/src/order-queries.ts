@@ -12,6 +12,11 @@ export interface OrderFilter {
   storeId?: string;
   from?: Date;
   to?: Date;
+  /**
+   * An ops search: orders whose id starts with `idPrefix` (a whole id, or a card's first 8 hex
+   * digits) OR of these customers (found by phone or email). Neither given: nothing matches.
+   */
+  match?: { idPrefix?: string; userIds?: string[] };
   limit: number;
   cursor?: string;
 }
@@ -89,6 +94,18 @@ export class OrderQueries {
     if (filter.storeId) query.andWhere('o.store_id = :storeId', { storeId: filter.storeId });
     if (filter.from) query.andWhere('o.placed_at >= :from', { from: filter.from });
     if (filter.to) query.andWhere('o.placed_at < :to', { to: filter.to });
+    if (filter.match) {
+      const { idPrefix, userIds } = filter.match;
+      const either: string[] = [];
+      if (idPrefix && /^[0-9a-f-]{8,36}$/.test(idPrefix))
+        either.push(idPrefix.length === 36 ? 'o.id = :matchId' : 'o.id::text LIKE :matchPrefix');
+      if (userIds?.length) either.push('o.user_id = ANY(:matchUsers)');
+      query.andWhere(either.length ? `(${either.join(' OR ')})` : 'false', {
+        matchId: idPrefix,
+        matchPrefix: `${idPrefix}%`,
+        matchUsers: userIds,
+      });
+    }
     if (filter.cursor) {
       const [placedAt, id] = decodeCursor(filter.cursor, ['timestamp', 'uuid']);
       query.andWhere('(o.placed_at, o.id) < (:placedAt, :id)', { placedAt, id });

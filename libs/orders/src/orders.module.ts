@@ -12,6 +12,8 @@ import { Order, OrderEvent, OrderItem } from './order.entity.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
 import { StoreDayOverview } from './overview/store-day-overview.js';
 import { CustomerQueue } from './placement/customer-queue.js';
+import { OrderStaffNote } from './staff-notes/order-staff-note.entity.js';
+import { OrderStaffNotes } from './staff-notes/order-staff-notes.js';
 import { IdempotencyKeys } from './placement/idempotency.js';
 import { OrderPlacement } from './placement/order-placement.js';
 
@@ -26,6 +28,7 @@ const SERVICES = [
   OutboxSignal,
   OrdersPersonalData,
   StoreDayOverview,
+  OrderStaffNotes,
 ];
 
 /** Orders: placement, transitions and queries (the outbox relay runs in OutboxModule). */
@@ -34,7 +37,7 @@ const SERVICES = [
     AuthModule,
     InventoryModule,
     PromotionsModule,
-    TypeOrmModule.forFeature([Order, OrderItem, OrderEvent]),
+    TypeOrmModule.forFeature([Order, OrderItem, OrderEvent, OrderStaffNote]),
   ],
   providers: SERVICES,
   exports: SERVICES,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { conflictOnUnique } from '#libs/database';
 import { decodeCursor, DomainError, NotFoundError, toPage, type Page } from '#libs/platform';
 import { ReadCache } from '#libs/redis';
@@ -62,6 +62,16 @@ export class ProductsService {
       query.andWhere('p.sku > :sku', { sku });
     }
     return toPage(await query.getMany(), filter.limit, (p) => [p.sku]);
+  }
+
+  /** The image of each of these products (null: none), for an order's pick list. */
+  async imagesOf(ids: string[]): Promise<Map<string, string | null>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.products.find({
+      select: { id: true, imageUrl: true },
+      where: { id: In(ids) },
+    });
+    return new Map(rows.map((p) => [p.id, p.imageUrl]));
   }
 
   async create(input: ProductInput): Promise<Product> {

@@ -30,6 +30,7 @@ async function loadRiders(storeId) {
     state: r.state,
     load: r.load,
     maxLoad: r.maxLoad,
+    where: whereIs(r.lastPosition),
   }));
 }
 
@@ -55,6 +56,7 @@ function refreshRiders() {
     .then((riders) => {
       const same = JSON.stringify(riders) === JSON.stringify(state.riders);
       state.riders = riders;
+      updateFloor();
       if (same) return; // an open picker is left alone
       for (const picker of document.querySelectorAll('.rider-picker')) {
         const chosen = picker.value;
@@ -169,7 +171,11 @@ function renderCard(entry) {
       el(
         'header',
         {},
-        el('span', { class: 'id', title: order.id }, `#${shortId(order.id)}`),
+        el(
+          'a',
+          { class: 'id', title: `Open order ${order.id}`, href: `/admin/orders/${order.id}` },
+          `#${shortId(order.id)}`,
+        ),
         el('span', { class: 'due' }),
       ),
       el(
@@ -235,6 +241,47 @@ function updateCounts() {
     if (list.children.length === 0 && !empty) list.after(el('p', { class: 'empty' }, 'No orders'));
     else if (list.children.length > 0) empty?.remove();
   }
+  updateFloor();
+}
+
+/** The floor's numbers: capacity in use, orders waiting for a rider, riders on shift and where. */
+function updateFloor() {
+  if (!state.store) return;
+  const open = OPEN.reduce((n, column) => n + listOf(column).children.length, 0);
+  const capacity = document.getElementById('capacity');
+  capacity.textContent = `${open} of ${state.store.maxOpenOrders} open orders`;
+  capacity.classList.toggle('full', open >= state.store.maxOpenOrders);
+  const waiting = [...state.orders.values()].filter((e) => e.order.status === 'PACKED').length;
+  document.getElementById('waiting').textContent =
+    waiting === 0 ? 'none' : `${waiting} order${waiting === 1 ? '' : 's'}`;
+  const onShift = state.riders.filter((r) => r.state !== 'OFF_DUTY');
+  document
+    .getElementById('riders-on-shift')
+    .replaceChildren(
+      ...(onShift.length
+        ? onShift.map((r) =>
+            el(
+              'li',
+              { dataset: { rider: r.id } },
+              el('strong', {}, r.label),
+              ` · ${r.state === 'AVAILABLE' ? 'free' : 'busy'}, ${r.load} of ${r.maxLoad} out`,
+              r.where ? ` · ${r.where}` : '',
+            ),
+          )
+        : [el('li', { class: 'muted' }, 'Nobody on shift')]),
+    );
+}
+
+/** "1.2 km from the store" from a rider's last position (equirectangular: fine in a city). */
+function whereIs(position) {
+  if (!position || !state.store) return '';
+  const m =
+    111_320 *
+    Math.hypot(
+      position.lat - state.store.latitude,
+      Math.cos((state.store.latitude * Math.PI) / 180) * (position.lng - state.store.longitude),
+    );
+  return m < 150 ? 'at the store' : `${(m / 1000).toFixed(1)} km from the store`;
 }
 
 // ---- orders and events -------------------------------------------------------------------------

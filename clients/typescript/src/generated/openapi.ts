@@ -578,10 +578,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List orders (admins) */
+        /** List or search orders (admins): by id, customer email or phone with `q` */
         get: operations["adminListOrders"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One order for store staff: customer contact, rider, offers, internal notes (admins) */
+        get: operations["adminGetOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/orders/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an internal note to an order (admins; never shown to the customer) */
+        post: operations["adminAddOrderNote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2256,13 +2290,99 @@ export interface components {
         CancelOrderDto: {
             reason?: string;
         };
+        StaffPersonDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            email: string;
+            phone: string | null;
+        };
+        StaffStoreDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            code: string;
+            latitude: number;
+            longitude: number;
+            serviceRadiusM: number;
+        };
+        OfferOrderDto: {
+            address: components["schemas"]["AddressDto"];
+            /** @description Units to carry */
+            itemCount: number;
+            /** Format: date-time */
+            promisedBy: string;
+            /** @example PACKED */
+            status: string;
+        };
+        StaffOfferDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            /** Format: uuid */
+            riderId: string;
+            /** Format: uuid */
+            storeId: string;
+            /** @enum {string} */
+            status: "OFFERED" | "ACCEPTED" | "DECLINED" | "EXPIRED" | "WITHDRAWN";
+            /** @description 1 for the order’s first offer */
+            attempt: number;
+            /** Format: date-time */
+            offeredAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            answeredAt: string | null;
+            /** @description declined, off_shift, timeout, sent_out, order_cancelled */
+            endReason: string | null;
+            /** @description Open offers: the order to decide on */
+            order?: components["schemas"]["OfferOrderDto"];
+            riderName: string | null;
+        };
+        StaffNoteDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            authorId: string | null;
+            authorName: string | null;
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ProductImageDto: {
+            /** Format: uuid */
+            productId: string;
+            imageUrl: string | null;
+        };
+        StaffOrderDto: {
+            /** @description With its whole timeline */
+            order: components["schemas"]["OrderDto"];
+            customer: components["schemas"]["StaffPersonDto"];
+            /** @description Absent until sent out */
+            rider?: components["schemas"]["StaffPersonDto"];
+            store: components["schemas"]["StaffStoreDto"];
+            /** @description Every offer to a rider, oldest first */
+            offers: components["schemas"]["StaffOfferDto"][];
+            /** @description Staff only: never shown to the customer */
+            notes: components["schemas"]["StaffNoteDto"][];
+            /** @description The lines’ product images */
+            images: components["schemas"]["ProductImageDto"][];
+        };
+        AddStaffNoteDto: {
+            body: string;
+        };
         AdminTransitionDto: {
             /** @enum {string} */
             to: "PACKED" | "OUT_FOR_DELIVERY" | "CANCELLED";
-            reason?: string;
+            /**
+             * @description Why the store cancels (CANCELLED): one of a fixed list
+             * @enum {string}
+             */
+            reason?: "out_of_stock" | "customer_request" | "address_unreachable" | "store_closed" | "duplicate_order" | "cancelled_by_store";
             /**
              * Format: uuid
-             * @description Required for OUT_FOR_DELIVERY
+             * @description Required for OUT_FOR_DELIVERY: a rider on shift at the order’s store
              */
             riderId?: string;
         };
@@ -2860,15 +2980,6 @@ export interface components {
             /** @example 77.6412 */
             lng?: number;
         };
-        OfferOrderDto: {
-            address: components["schemas"]["AddressDto"];
-            /** @description Units to carry */
-            itemCount: number;
-            /** Format: date-time */
-            promisedBy: string;
-            /** @example PACKED */
-            status: string;
-        };
         OfferDto: {
             /** Format: uuid */
             id: string;
@@ -3083,7 +3194,7 @@ export interface components {
              * @example INSUFFICIENT_STOCK
              * @enum {string}
              */
-            code: "ACCOUNT_DISABLED" | "ADDRESS_BOOK_FULL" | "ALREADY_RATED" | "CART_CHANGED" | "CART_NOT_READY" | "CASH_NOT_COLLECTABLE" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_NOT_DEAD" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_ACCOUNT_TOKEN" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_NOT_DELIVERED" | "ORDER_TOO_LARGE" | "PASSWORD_INCORRECT" | "PAYLOAD_TOO_LARGE" | "PAYMENT_NOT_ONLINE" | "PAYMENT_NOT_OPEN" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_NOT_APPLICABLE" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "WEBHOOK_SIGNATURE_INVALID";
+            code: "ACCOUNT_DISABLED" | "ADDRESS_BOOK_FULL" | "ALREADY_RATED" | "CART_CHANGED" | "CART_NOT_READY" | "CASH_NOT_COLLECTABLE" | "CONFLICT" | "DATABASE_UNAVAILABLE" | "EMAIL_NOT_DEAD" | "EMAIL_TAKEN" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_ACCOUNT_TOKEN" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INVALID_TRANSITION" | "MALFORMED_REQUEST" | "NOT_FOUND" | "NOT_SERVICEABLE" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_NOT_DELIVERED" | "ORDER_TOO_LARGE" | "PASSWORD_INCORRECT" | "PAYLOAD_TOO_LARGE" | "PAYMENT_NOT_ONLINE" | "PAYMENT_NOT_OPEN" | "PAYMENT_PROVIDER_UNAVAILABLE" | "PRODUCT_UNAVAILABLE" | "PROMOTION_CODE_TAKEN" | "PROMOTION_NOT_APPLICABLE" | "PROMOTION_UNAVAILABLE" | "PROMOTION_UNKNOWN" | "RATE_LIMITED" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "RIDER_OFF_SHIFT" | "RIDER_OF_ANOTHER_STORE" | "SERVICE_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "WEBHOOK_SIGNATURE_INVALID";
             /**
              * @description Human-readable; a list of field errors for 400
              * @example What went wrong, for people (never parse it)
@@ -3154,7 +3265,7 @@ export interface components {
             /** @enum {string} */
             error?: "Conflict";
             /** @enum {string} */
-            code?: "ADDRESS_BOOK_FULL" | "ALREADY_RATED" | "CART_CHANGED" | "CART_NOT_READY" | "CASH_NOT_COLLECTABLE" | "CONFLICT" | "EMAIL_NOT_DEAD" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_NOT_DELIVERED" | "PAYMENT_NOT_ONLINE" | "PAYMENT_NOT_OPEN" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
+            code?: "ADDRESS_BOOK_FULL" | "ALREADY_RATED" | "CART_CHANGED" | "CART_NOT_READY" | "CASH_NOT_COLLECTABLE" | "CONFLICT" | "EMAIL_NOT_DEAD" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_NOT_DELIVERED" | "PAYMENT_NOT_ONLINE" | "PAYMENT_NOT_OPEN" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "RIDER_OFF_SHIFT" | "RIDER_OF_ANOTHER_STORE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
         };
         /** @description The error body of a 422 (Unprocessable Entity) */
         UnprocessableEntityError: components["schemas"]["ErrorBody"] & {
@@ -9364,6 +9475,8 @@ export interface operations {
                 cursor?: string;
                 status?: "AWAITING_PAYMENT" | "PLACED" | "PACKED" | "OUT_FOR_DELIVERY" | "DELIVERED" | "CANCELLED";
                 storeId?: string;
+                /** @description Search: an order id (or its first 8 or more characters), a customer’s email, or phone number */
+                q?: string;
                 /** @description Placed at or after */
                 from?: string;
                 /** @description Placed before */
@@ -9542,6 +9655,458 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenError"] & {
                         /** @enum {string} */
                         code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    adminGetOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "order": {
+                     *         "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "status": "AWAITING_PAYMENT",
+                     *         "paymentMethod": "cod",
+                     *         "version": 1,
+                     *         "userId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "riderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "items": [
+                     *           {
+                     *             "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *             "sku": "string",
+                     *             "name": "string",
+                     *             "unit": "string",
+                     *             "unitPrice": {
+                     *               "amount": 4500,
+                     *               "currency": "INR"
+                     *             },
+                     *             "quantity": 1,
+                     *             "lineTotal": {
+                     *               "amount": 4500,
+                     *               "currency": "INR"
+                     *             },
+                     *             "discount": {
+                     *               "amount": 4500,
+                     *               "currency": "INR"
+                     *             },
+                     *             "taxRateBp": 1
+                     *           }
+                     *         ],
+                     *         "subtotal": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "deliveryFee": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "smallBasketFee": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "discounts": [
+                     *           {
+                     *             "promotionId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *             "code": "string",
+                     *             "name": "10% off fruit",
+                     *             "kind": "percent",
+                     *             "amount": {
+                     *               "amount": 4500,
+                     *               "currency": "INR"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "discount": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "taxes": [
+                     *           {
+                     *             "rateBp": 500,
+                     *             "taxable": {
+                     *               "amount": 4500,
+                     *               "currency": "INR"
+                     *             },
+                     *             "tax": {
+                     *               "amount": 4500,
+                     *               "currency": "INR"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "total": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "refundDue": {
+                     *           "amount": 4500,
+                     *           "currency": "INR"
+                     *         },
+                     *         "address": {
+                     *           "line1": "12, 4th Cross, HAL 2nd Stage",
+                     *           "city": "Bengaluru",
+                     *           "pincode": "560038",
+                     *           "lat": 12.9698,
+                     *           "lng": 77.6389
+                     *         },
+                     *         "note": "string",
+                     *         "cancelReason": "string",
+                     *         "promisedBy": "2026-11-26T10:00:00.000Z",
+                     *         "placedAt": "2026-11-26T10:00:00.000Z",
+                     *         "updatedAt": "2026-11-26T10:00:00.000Z"
+                     *       },
+                     *       "customer": {
+                     *         "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "name": "string",
+                     *         "email": "string",
+                     *         "phone": "string"
+                     *       },
+                     *       "store": {
+                     *         "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "name": "string",
+                     *         "code": "string",
+                     *         "latitude": 1,
+                     *         "longitude": 1,
+                     *         "serviceRadiusM": 1
+                     *       },
+                     *       "offers": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "orderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "riderId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "storeId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "status": "OFFERED",
+                     *           "attempt": 1,
+                     *           "offeredAt": "2026-11-26T10:00:00.000Z",
+                     *           "expiresAt": "2026-11-26T10:00:00.000Z",
+                     *           "answeredAt": "2026-11-26T10:00:00.000Z",
+                     *           "endReason": "string",
+                     *           "riderName": "string"
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "authorId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "authorName": "string",
+                     *           "body": "string",
+                     *           "createdAt": "2026-11-26T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "images": [
+                     *         {
+                     *           "productId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "imageUrl": "string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StaffOrderDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 431,
+                     *       "error": "Request Header Fields Too Large",
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestHeaderFieldsTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly. `code`: DATABASE_UNAVAILABLE, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "error": "Service Unavailable",
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceUnavailableError"] & {
+                        /** @enum {string} */
+                        code?: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    adminAddOrderNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "string"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AddStaffNoteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "authorId": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "authorName": "string",
+                     *       "body": "string",
+                     *       "createdAt": "2026-11-26T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StaffNoteDto"];
+                };
+            };
+            /** @description Bad Request (invalid input, NUL characters, JSON nested too deep). `code`: MALFORMED_REQUEST, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "error": "Bad Request",
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BadRequestError"] & {
+                        /** @enum {string} */
+                        code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized. `code`: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Forbidden. `code`: FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "error": "Forbidden",
+                     *       "code": "FORBIDDEN",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenError"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Not Found. `code`: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "error": "Not Found",
+                     *       "code": "NOT_FOUND",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
                     };
                 };
             };
@@ -9795,7 +10360,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict. `code`: INVALID_TRANSITION */
+            /** @description Conflict. `code`: INVALID_TRANSITION, RIDER_OFF_SHIFT, RIDER_OF_ANOTHER_STORE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9812,7 +10377,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_TRANSITION";
+                        code?: "INVALID_TRANSITION" | "RIDER_OFF_SHIFT" | "RIDER_OF_ANOTHER_STORE";
                     };
                 };
             };

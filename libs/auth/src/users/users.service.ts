@@ -115,6 +115,29 @@ export class UsersService {
       .getOne();
   }
 
+  /**
+   * The users an ops search term names (at most 50): an email address exactly (canonical form;
+   * `field` is named in a 400 when it is malformed), or a phone number by its digits (7 to 15,
+   * spaces, dashes and a leading + ignored), matching stored numbers that end with them or that
+   * they end with (a country code on either side).
+   */
+  async idsByContact(term: string, field = 'q'): Promise<string[]> {
+    if (term.includes('@')) {
+      const user = await this.users.findOneBy({ email: canonicalEmail(term, field) });
+      return user ? [user.id] : [];
+    }
+    const digits = term.replace(/[\s()+-]/g, '');
+    if (!/^[0-9]{7,15}$/.test(digits)) return [];
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM (SELECT id, created_at, regexp_replace(phone, '[^0-9]', '', 'g') AS digits
+                         FROM users WHERE phone IS NOT NULL) u
+        WHERE length(digits) >= 7 AND (digits LIKE '%' || $1 OR $1 LIKE '%' || digits)
+        ORDER BY created_at DESC, id LIMIT 50`,
+      [digits],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Newest first, keyset paginated on (created_at, id). */
   async list(filter: UserFilter): Promise<Page<UserView>> {
     const query = this.users

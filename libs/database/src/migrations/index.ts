@@ -16,6 +16,7 @@ import { CreateCustomerAddresses1765000900000 } from './1765000900000-CreateCust
 import { CreateOrderRatings1765000910000 } from './1765000910000-CreateOrderRatings.js';
 import { AccountErasure1765000920000 } from './1765000920000-AccountErasure.js';
 import { AccountEmails1765001000000 } from './1765001000000-AccountEmails.js';
+import { OrderStaffNotes1765001100000 } from './1765001100000-OrderStaffNotes.js';
 import { StoreClosedNowAndOverview1765001150000 } from './1765001150000-StoreClosedNowAndOverview.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
@@ -37,5 +38,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateOrderRatings1765000910000,
   AccountErasure1765000920000,
   AccountEmails1765001000000,
+  OrderStaffNotes1765001100000,
   StoreClosedNowAndOverview1765001150000,
 ];

@@ -56,7 +56,8 @@ const DAY = `
      WHERE $2::uuid IS NULL OR s.id = $2::uuid
   )`;
 
-const FIGURES = `
+/** Exported for the test that checks both run on indexes. */
+export const FIGURES = `
 WITH ${DAY},
   todays AS (
     SELECT o.store_id, o.status, o.placed_at, o.promised_by, o.currency,
@@ -87,7 +88,7 @@ SELECT day.id AS "storeId", day.code, day.name, day.timezone, day.day::text AS d
  GROUP BY day.id, day.code, day.name, day.timezone, day.day
  ORDER BY day.code`;
 
-const HOURLY = `
+export const HOURLY = `
 WITH ${DAY},
   by_hour AS (
     SELECT o.store_id, extract(hour FROM o.placed_at AT TIME ZONE day.timezone)::int AS hour,

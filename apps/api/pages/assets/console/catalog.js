@@ -30,6 +30,19 @@ const PRODUCT_FIELDS = [
 ];
 const CATEGORY_FIELDS = ['name', 'slug', 'parentId', 'sortOrder'];
 
+/**
+ * Whether a product's image can be shown: our CSP allows images from this origin only (and
+ * data:), so one on another host would be a refusal in the console; its URL stays in the form.
+ */
+function ourImage(url) {
+  if (!url) return false;
+  try {
+    return new URL(url, location.href).origin === location.origin;
+  } catch {
+    return false;
+  }
+}
+
 /** The category tree as one list, children indented under their parent. */
 function flatten(nodes, depth = 0) {
   return nodes.flatMap((n) => [{ ...n, depth }, ...flatten(n.children ?? [], depth + 1)]);
@@ -209,7 +222,13 @@ function Products({ categories }) {
               (p) =>
                 html`<tr key=${p.id} data-product=${p.id}>
                   <td class="mono">${p.sku}</td>
-                  <td>${p.name}</td>
+                  <td>
+                    ${
+                      ourImage(p.imageUrl)
+                        ? html`<img class="thumb" src=${p.imageUrl} alt="" loading="lazy" />`
+                        : null
+                    }${p.name}
+                  </td>
                   <td>${names.get(p.categoryId) ?? ''}</td>
                   <td class="num">${formatMoney(p.price)}</td>
                   <td class="num">${fromBasisPoints(p.taxRateBp)} %</td>

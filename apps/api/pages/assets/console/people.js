@@ -19,8 +19,10 @@ function UserRow({ user, onChanged }) {
     if (saved) onChanged(saved, what);
   };
   return html`<tr data-user=${user.id}>
-    <td>${user.name}<br /><small class="muted">${user.email}</small></td>
-    <td>${user.phone ?? ''}</td>
+    <td>
+      ${user.name}<br /><small class="muted">${user.email}</small>
+      ${user.phone ? html`<br /><small class="muted">${user.phone}</small>` : null}
+    </td>
     <td>
       <label class="sr-only" for=${`role-${user.id}`}>Role of ${user.name}</label>
       <select
@@ -128,8 +130,7 @@ function Users() {
       <table class="data" aria-busy=${list.loading ? 'true' : 'false'}>
         <thead>
           <tr>
-            <th>Name</th>
-            <th>Phone</th>
+            <th>Person</th>
             <th>Role</th>
             <th>State</th>
             <th><span class="sr-only">Actions</span></th>

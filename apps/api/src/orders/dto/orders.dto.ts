@@ -25,8 +25,10 @@ import {
   MAX_EVENT_SEQ,
   ORDER_STATUSES,
   PAYMENT_METHODS,
+  STORE_CANCEL_REASONS,
   type OrderStatus,
   type PaymentMethod,
+  type StoreCancelReason,
 } from '#libs/orders';
 import { MoneyDto } from '../../catalog/dto/catalog.dto.js';
 import { DEMO_ADDRESS } from '../../cli/demo-catalog.js';
@@ -132,8 +134,17 @@ export class AdminTransitionDto {
   @ApiProperty({ enum: ['PACKED', 'OUT_FOR_DELIVERY', 'CANCELLED'] })
   @IsIn(ORDER_STATUSES)
   to!: OrderStatus;
-  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(500) reason?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Required for OUT_FOR_DELIVERY' })
+  @ApiPropertyOptional({
+    enum: STORE_CANCEL_REASONS,
+    description: 'Why the store cancels (CANCELLED): one of a fixed list',
+  })
+  @Optional()
+  @IsIn(STORE_CANCEL_REASONS)
+  reason?: StoreCancelReason;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Required for OUT_FOR_DELIVERY: a rider on shift at the order’s store',
+  })
   @Optional()
   @IsUUID()
   riderId?: string;
@@ -152,6 +163,15 @@ export class OrderListQuery extends PageQuery {
 
 export class AdminOrderListQuery extends OrderListQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID() storeId?: string;
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description:
+      'Search: an order id (or its first 8 or more characters), a customer’s email, or phone number',
+  })
+  @Optional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Placed at or after' })
   @Optional()
   @IsDateString()
