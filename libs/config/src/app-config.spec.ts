@@ -123,11 +123,14 @@ describe('loadConfig', () => {
       smtpUrl: 'smtp://127.0.0.1:1025',
       publicBaseUrl: 'http://localhost:3000',
     });
-    expect(loadConfig({ NODE_ENV: 'production', ...realSecrets }).email.enabled).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: 'production', ...realSecrets, ...realPayments }).email.enabled,
+    ).toBe(false);
     expect(
       problemsOf({
         NODE_ENV: 'production',
         ...realSecrets,
+        ...realPayments,
         SMTP_URL: 'smtps://u:p@mail.example:465',
       }),
     ).toEqual([
@@ -135,7 +138,12 @@ describe('loadConfig', () => {
       'PUBLIC_BASE_URL must be set in production while email is on (EMAIL_ENABLED, SMTP_URL)',
     ]);
     expect(
-      problemsOf({ NODE_ENV: 'production', ...realSecrets, EMAIL_ENABLED: 'true' }),
+      problemsOf({
+        NODE_ENV: 'production',
+        ...realSecrets,
+        ...realPayments,
+        EMAIL_ENABLED: 'true',
+      }),
     ).toHaveLength(3);
     expect(problemsOf({ SMTP_URL: 'http://mail.example' })[0]).toMatch(/^SMTP_URL must be an smtp/);
     expect(loadConfig({ PUBLIC_BASE_URL: 'https://shop.example/' }).email.publicBaseUrl).toBe(
