@@ -163,9 +163,7 @@ export class FlashCartClient {
    * a 503 PAYMENT_PROVIDER_UNAVAILABLE): it answers the same payment.
    */
   async payForOrder(orderId: string): Promise<Payment> {
-    return unwrap(
-      this.rest.POST('/v1/orders/{id}/payment', { params: { path: { id: orderId } } }),
-    );
+    return unwrap(this.rest.POST('/v1/orders/{id}/payment', { params: { path: { id: orderId } } }));
   }
 
   /** How an order is paid: status, captured, refunds (pending and confirmed), cash collected. */

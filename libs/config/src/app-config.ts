@@ -174,7 +174,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = processEnvironment()): Ap
     if (env.PAYMENT_PROVIDER !== 'stripe')
       problems.push('PAYMENT_PROVIDER must be stripe in production (fake moves no money)');
     if (env.STRIPE_WEBHOOK_SECRET.includes(INSECURE_SECRET_MARKER))
-      problems.push('STRIPE_WEBHOOK_SECRET must be set to the endpoint’s signing secret in production');
+      problems.push(
+        'STRIPE_WEBHOOK_SECRET must be set to the endpoint’s signing secret in production',
+      );
     if (env.STRIPE_API_HOST || env.STRIPE_API_PORT || env.STRIPE_API_PROTOCOL)
       problems.push('STRIPE_API_HOST/PORT/PROTOCOL are for tests; unset them in production');
   }

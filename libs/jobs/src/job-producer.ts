@@ -48,7 +48,15 @@ export class JobProducer {
     @InjectQueue(QUEUES.payments) private readonly payments: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    for (const queue of [orders, notifications, delivery, maintenance, simulation, dispatch, payments])
+    for (const queue of [
+      orders,
+      notifications,
+      delivery,
+      maintenance,
+      simulation,
+      dispatch,
+      payments,
+    ])
       watchConnection(queue, this.logger, `queue ${queue.name}`);
   }
 
@@ -246,7 +254,13 @@ export class JobProducer {
    */
   async keepSchedulers(): Promise<void> {
     await this.ensureSchedulers();
-    for (const queue of [this.orders, this.delivery, this.maintenance, this.dispatch, this.payments]) {
+    for (const queue of [
+      this.orders,
+      this.delivery,
+      this.maintenance,
+      this.dispatch,
+      this.payments,
+    ]) {
       (await queue.getBackend().client).on('ready', () => void this.reensure());
     }
   }

@@ -13,7 +13,11 @@ import { RefundClaims, type RefundWanted } from './refund-claims.js';
 /** What an order event owes the customer back, if the order was paid online. */
 function refundFor(event: OrderEventView): RefundWanted | null {
   if (event.type === 'order.cancelled')
-    return { key: `refund-${event.orderId}-cancel`, amountMinor: 'rest', reason: 'order_cancelled' };
+    return {
+      key: `refund-${event.orderId}-cancel`,
+      amountMinor: 'rest',
+      reason: 'order_cancelled',
+    };
   const amount = event.data.refundMinor;
   if (event.type === 'order.short_picked' && typeof amount === 'number' && amount > 0)
     return {
