@@ -386,6 +386,30 @@ describe('payments and refunds', () => {
     ]);
     expect(standIn.refundsOf(intent.id).map((r) => r.amount)).toEqual([due]);
     expect(await statusOf(order.id)).toBe('PLACED');
+    // Then cancelled by the store: the rest, never more than was captured.
+    const cancel = await http.post(
+      `/v1/admin/orders/${order.id}/transitions`,
+      { to: 'CANCELLED', reason: 'cancelled_by_store' },
+      asAdmin(),
+    );
+    expect(cancel.status).toBe(200);
+    await until(
+      'the second refund',
+      () => refundsOf(order.id),
+      (r) => r.length === 2 && r.every((x) => x.status === 'succeeded'),
+    );
+    expect(standIn.refundsOf(intent.id).map((r) => r.amount)).toEqual([
+      due,
+      order.total.amount - due,
+    ]);
+    const [payment] = await db.query(
+      `SELECT captured_minor, refunded_minor FROM payments WHERE order_id = $1`,
+      [order.id],
+    );
+    expect(payment).toEqual({
+      captured_minor: order.total.amount,
+      refunded_minor: order.total.amount,
+    });
   });
 
   it('retries a refund through a provider outage until confirmed: one refund, and an alert', async () => {
