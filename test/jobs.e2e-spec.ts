@@ -290,6 +290,7 @@ describe('jobs and the worker', () => {
         'maintenance',
         'notifications',
         'orders',
+        'payments',
         'simulation',
       ]);
     });
