@@ -41,7 +41,10 @@ export default {
       displayName: 'medium',
       testMatch: ['<rootDir>/test/**/*.medium-spec.ts'],
       globalSetup: '<rootDir>/test/harness/global-setup.js',
-      setupFilesAfterEnv: ['<rootDir>/test/harness/migrate.ts', '<rootDir>/test/harness/check-money.ts'],
+      setupFilesAfterEnv: [
+        '<rootDir>/test/harness/migrate.ts',
+        '<rootDir>/test/harness/check-money.ts',
+      ],
       globalTeardown: '<rootDir>/test/harness/global-teardown.js',
     },
     {
@@ -49,7 +52,10 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/harness/global-setup.js',
-      setupFilesAfterEnv: ['<rootDir>/test/harness/migrate.ts', '<rootDir>/test/harness/check-money.ts'],
+      setupFilesAfterEnv: [
+        '<rootDir>/test/harness/migrate.ts',
+        '<rootDir>/test/harness/check-money.ts',
+      ],
       globalTeardown: '<rootDir>/test/harness/global-teardown.js',
     },
   ],

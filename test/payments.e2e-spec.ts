@@ -22,7 +22,8 @@ async function until<T>(
   for (;;) {
     const value = await probe();
     if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
     await sleep(100);
   }
 }
@@ -139,7 +140,10 @@ describe('payments and refunds', () => {
       asAdmin(),
     );
     expect(pack.status).toBe(409);
-    expect(pack.body).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'AWAITING_PAYMENT' });
+    expect(pack.body).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      currentStatus: 'AWAITING_PAYMENT',
+    });
 
     // The payment, lazily and idempotently: asked three times at once, one intent, one secret.
     const starts = await Promise.all(
@@ -160,7 +164,9 @@ describe('payments and refunds', () => {
       amount: order.total,
     });
     const intent = standIn.intentOf(order.id)!;
-    expect([...standIn.intents.values()].filter((i) => i.metadata.orderId === order.id)).toHaveLength(1);
+    expect(
+      [...standIn.intents.values()].filter((i) => i.metadata.orderId === order.id),
+    ).toHaveLength(1);
     expect(intent).toMatchObject({ amount: order.total.amount, currency: 'inr' });
     expect(await eventsOf(order.id, 'payment.pending')).toHaveLength(1);
 
@@ -170,10 +176,16 @@ describe('payments and refunds', () => {
     expect(await statusOf(order.id)).toBe('PLACED');
     const [captured] = await eventsOf(order.id, 'payment.captured');
     expect(captured).toMatchObject({ from_status: 'AWAITING_PAYMENT', to_status: 'PLACED' });
-    expect(await ledgerOf(order.id)).toEqual([{ kind: 'capture', amount_minor: order.total.amount }]);
+    expect(await ledgerOf(order.id)).toEqual([
+      { kind: 'capture', amount_minor: order.total.amount },
+    ]);
     // The secret is no longer handed out once paid.
     const view = await http.get(`/v1/orders/${order.id}/payment`, { token: customer.accessToken });
-    expect(view.body).toMatchObject({ status: 'captured', clientSecret: null, captured: order.total });
+    expect(view.body).toMatchObject({
+      status: 'captured',
+      clientSecret: null,
+      captured: order.total,
+    });
 
     // Then as any order: packed, out, delivered.
     const rider = await userWithRole(api.app, http, 'rider');
@@ -294,7 +306,12 @@ describe('payments and refunds', () => {
     const { intent } = await startPayment(late.order.id, late.customer);
     expect(await stockOf(unpaid.store.id, unpaid.product.id)).toBe(6);
     for (const { order } of [unpaid, late])
-      await until('the payment timeout', () => statusOf(order.id), (s) => s === 'CANCELLED', 25_000);
+      await until(
+        'the payment timeout',
+        () => statusOf(order.id),
+        (s) => s === 'CANCELLED',
+        25_000,
+      );
     expect(await stockOf(unpaid.store.id, unpaid.product.id)).toBe(10);
     const [cancelled, ...more] = await eventsOf(unpaid.order.id, 'order.cancelled');
     expect(more).toEqual([]);
@@ -316,7 +333,10 @@ describe('payments and refunds', () => {
       () => refundsOf(late.order.id),
       (r) => r[0]?.status === 'succeeded',
     );
-    expect(refund).toMatchObject({ amount_minor: late.order.total.amount, reason: 'paid_after_cancel' });
+    expect(refund).toMatchObject({
+      amount_minor: late.order.total.amount,
+      reason: 'paid_after_cancel',
+    });
     expect(standIn.refundsOf(intent.id).map((r) => r.amount)).toEqual([late.order.total.amount]);
     expect(await ledgerOf(late.order.id)).toEqual([
       { kind: 'capture', amount_minor: late.order.total.amount },
@@ -327,9 +347,17 @@ describe('payments and refunds', () => {
 
   it('refunds a paid order cancelled by its customer, in full, once', async () => {
     const { order, customer, intent } = await paidOrder();
-    const res = await http.post(`/v1/orders/${order.id}/cancel`, {}, { token: customer.accessToken });
+    const res = await http.post(
+      `/v1/orders/${order.id}/cancel`,
+      {},
+      { token: customer.accessToken },
+    );
     expect(res.body.status).toBe('CANCELLED');
-    await until('the refund', () => refundsOf(order.id), (r) => r[0]?.status === 'succeeded');
+    await until(
+      'the refund',
+      () => refundsOf(order.id),
+      (r) => r[0]?.status === 'succeeded',
+    );
     expect(await refundsOf(order.id)).toHaveLength(1);
     expect(standIn.refundsOf(intent.id).map((r) => r.amount)).toEqual([order.total.amount]);
     const view = await http.get(`/v1/orders/${order.id}/payment`, { token: customer.accessToken });
@@ -348,18 +376,50 @@ describe('payments and refunds', () => {
     const due = order.total.amount - res.body.total.amount;
     expect(due).toBeGreaterThan(0);
     expect(res.body.refundDue.amount).toBe(due);
-    await until('the refund', () => refundsOf(order.id), (r) => r[0]?.status === 'succeeded');
+    await until(
+      'the refund',
+      () => refundsOf(order.id),
+      (r) => r[0]?.status === 'succeeded',
+    );
     expect((await refundsOf(order.id)).map((r) => [r.amount_minor, r.reason])).toEqual([
       [due, 'short_pick'],
     ]);
     expect(standIn.refundsOf(intent.id).map((r) => r.amount)).toEqual([due]);
     expect(await statusOf(order.id)).toBe('PLACED');
+    // Then cancelled by the store: the rest, never more than was captured.
+    const cancel = await http.post(
+      `/v1/admin/orders/${order.id}/transitions`,
+      { to: 'CANCELLED', reason: 'cancelled_by_store' },
+      asAdmin(),
+    );
+    expect(cancel.status).toBe(200);
+    await until(
+      'the second refund',
+      () => refundsOf(order.id),
+      (r) => r.length === 2 && r.every((x) => x.status === 'succeeded'),
+    );
+    expect(standIn.refundsOf(intent.id).map((r) => r.amount)).toEqual([
+      due,
+      order.total.amount - due,
+    ]);
+    const [payment] = await db.query(
+      `SELECT captured_minor, refunded_minor FROM payments WHERE order_id = $1`,
+      [order.id],
+    );
+    expect(payment).toEqual({
+      captured_minor: order.total.amount,
+      refunded_minor: order.total.amount,
+    });
   });
 
   it('retries a refund through a provider outage until confirmed: one refund, and an alert', async () => {
     const { order, customer, intent } = await paidOrder();
     standIn.failUntil = Date.now() + 4_000;
-    const res = await http.post(`/v1/orders/${order.id}/cancel`, {}, { token: customer.accessToken });
+    const res = await http.post(
+      `/v1/orders/${order.id}/cancel`,
+      {},
+      { token: customer.accessToken },
+    );
     expect(res.status).toBe(200);
     const failing = await until(
       'failed attempts',
@@ -404,7 +464,11 @@ describe('payments and refunds', () => {
     expect(noPayment.body.code).toBe('PAYMENT_NOT_ONLINE');
     const rider = await userWithRole(api.app, http, 'rider');
     const asRider = { token: rider.accessToken };
-    const early = await http.post(`/v1/rider/orders/${order.id}/cash`, { collectedMinor: 1 }, asRider);
+    const early = await http.post(
+      `/v1/rider/orders/${order.id}/cash`,
+      { collectedMinor: 1 },
+      asRider,
+    );
     expect(early.status).toBe(404); // not their order yet
     for (const body of [{ to: 'PACKED' }, { to: 'OUT_FOR_DELIVERY', riderId: rider.id }])
       await http.post(`/v1/admin/orders/${order.id}/transitions`, body, asAdmin());
@@ -420,7 +484,11 @@ describe('payments and refunds', () => {
       status: 'cash_collected',
       cash: { due: order.total, collected: { amount: short }, shortfall: { amount: 100 } },
     });
-    const other = await http.post(`/v1/rider/orders/${order.id}/cash`, { collectedMinor: 5 }, asRider);
+    const other = await http.post(
+      `/v1/rider/orders/${order.id}/cash`,
+      { collectedMinor: 5 },
+      asRider,
+    );
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('CASH_NOT_COLLECTABLE');
     expect(await ledgerOf(order.id)).toEqual([{ kind: 'cod_collection', amount_minor: short }]);
@@ -455,9 +523,15 @@ describe('payments and refunds', () => {
     const { order, customer } = await placeOnline();
     const { intent } = await startPayment(order.id, customer);
     standIn.pay(intent.id); // and no webhook
-    await until('the reconciliation', () => statusOf(order.id), (s) => s === 'PLACED');
+    await until(
+      'the reconciliation',
+      () => statusOf(order.id),
+      (s) => s === 'PLACED',
+    );
     expect(await eventsOf(order.id, 'payment.captured')).toHaveLength(1);
-    expect(await ledgerOf(order.id)).toEqual([{ kind: 'capture', amount_minor: order.total.amount }]);
+    expect(await ledgerOf(order.id)).toEqual([
+      { kind: 'capture', amount_minor: order.total.amount },
+    ]);
     // The webhook arriving after all changes nothing.
     await standIn.deliver(api.url, standIn.event('payment_intent.succeeded', intent));
     expect(await eventsOf(order.id, 'payment.captured')).toHaveLength(1);

@@ -68,12 +68,12 @@ export class StripeStandIn {
   ) {}
 
   static async start(): Promise<StripeStandIn> {
-    let standIn!: StripeStandIn;
-    const server = createServer((req, res) => void standIn.handle(req, res));
+    const ready: { standIn?: StripeStandIn } = {};
+    const server = createServer((req, res) => void ready.standIn!.handle(req, res));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    standIn = new StripeStandIn(server, (server.address() as { port: number }).port);
-    return standIn;
+    ready.standIn = new StripeStandIn(server, (server.address() as { port: number }).port);
+    return ready.standIn;
   }
 
   /** The api's (and worker's) environment to talk to this stand-in. */

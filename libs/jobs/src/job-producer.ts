@@ -14,6 +14,7 @@ import {
   type OrderStatusJob,
   type SendEmailJob,
   type PaymentTimeoutJob,
+  type RefundClaimJob,
   type RefundJob,
   type SimulateJob,
   type SlaAlertJob,
@@ -71,7 +72,10 @@ export class JobProducer {
   async addPlacementJobs(events: OrderEventView[]): Promise<void> {
     const orders = [];
     const delivery = [];
+    const payments = [];
     for (const event of events) {
+      const claim = this.refundClaimJob(event);
+      if (claim) payments.push(claim);
       if (event.type !== 'order.placed' && event.type !== 'payment.captured') continue;
       const { packBy, promisedBy, payBy } = event.data;
       if (typeof payBy === 'string')
@@ -84,7 +88,33 @@ export class JobProducer {
     await Promise.all([
       orders.length && this.orders.addBulk(orders),
       delivery.length && this.delivery.addBulk(delivery),
+      payments.length && this.payments.addBulk(payments),
     ]);
+  }
+
+  /**
+   * A cancel or a short pick may owe the customer money back: a job (`refund-claim-<order>-<seq>`)
+   * for the worker, which claims a refund only if the order was paid online. A job rather than an
+   * outbox consumer of its own: another consumer's drain on every commit cost placements their
+   * pool under bursts; these events are rare. Lost jobs are caught by the payment sweeper.
+   */
+  private refundClaimJob(event: OrderEventView) {
+    const refundMinor = event.data.refundMinor;
+    const owes =
+      event.type === 'order.cancelled' ||
+      (event.type === 'order.short_picked' && typeof refundMinor === 'number' && refundMinor > 0);
+    if (!owes) return null;
+    const data: RefundClaimJob = {
+      orderId: event.orderId,
+      seq: event.seq,
+      type: event.type as RefundClaimJob['type'],
+      ...(typeof refundMinor === 'number' ? { refundMinor } : {}),
+    };
+    return {
+      name: JOBS.refundClaim,
+      data,
+      opts: { ...RETRIED, jobId: `refund-claim-${event.orderId}-${event.seq}` },
+    };
   }
 
   /** The demo simulation's first step for each order placed in the last minute. */

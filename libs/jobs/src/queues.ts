@@ -30,12 +30,23 @@ export const JOBS = {
   emailSweep: 'email-sweep',
   paymentTimeout: 'payment-timeout',
   refund: 'refund',
+  refundClaim: 'refund-claim',
   paymentSweep: 'payment-sweep',
 } as const;
 
 /** An online order still unpaid at its `payBy`: cancelled (if still AWAITING_PAYMENT). */
 export interface PaymentTimeoutJob {
   orderId: string;
+}
+/**
+ * An order event that may owe a refund (a cancel, a short pick): the worker claims it if the
+ * order was paid online (libs/payments RefundRequests; idempotent by the refund's key).
+ */
+export interface RefundClaimJob {
+  orderId: string;
+  seq: number;
+  type: 'order.cancelled' | 'order.short_picked';
+  refundMinor?: number;
 }
 /** Send one refund to the provider now (the payment sweeper retries it when due). */
 export interface RefundJob {

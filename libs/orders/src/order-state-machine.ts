@@ -17,7 +17,10 @@ export const OPEN_STATUSES: readonly OrderStatus[] = ['PLACED', 'PACKED', 'OUT_F
  * What counts against a customer's open-order cap: the open statuses and an online order waiting
  * for its payment (it holds stock). Not an OPEN_STATUS otherwise: no SLA, not in the store's work.
  */
-export const CUSTOMER_OPEN_STATUSES: readonly OrderStatus[] = ['AWAITING_PAYMENT', ...OPEN_STATUSES];
+export const CUSTOMER_OPEN_STATUSES: readonly OrderStatus[] = [
+  'AWAITING_PAYMENT',
+  ...OPEN_STATUSES,
+];
 
 export const PAYMENT_METHODS = ['cod', 'online'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];

@@ -43,7 +43,11 @@ describe('order transitions (decisions)', () => {
       ),
     ).toBe('INVALID_TRANSITION');
     expect(
-      transitionRefusal('AWAITING_PAYMENT', { from: 'AWAITING_PAYMENT', to: 'PACKED' }, { role: 'admin' }),
+      transitionRefusal(
+        'AWAITING_PAYMENT',
+        { from: 'AWAITING_PAYMENT', to: 'PACKED' },
+        { role: 'admin' },
+      ),
     ).toMatchObject({ code: 'INVALID_TRANSITION', details: { currentStatus: 'AWAITING_PAYMENT' } });
   });
 

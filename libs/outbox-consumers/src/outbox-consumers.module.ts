@@ -6,13 +6,12 @@ import {
   SimulationJobsScheduler,
 } from '#libs/jobs';
 import { OutboxModule } from '#libs/orders';
-import { PaymentsConsumer, PaymentsModule } from '#libs/payments';
 import { TrackingModule, TrackingPublisher } from '#libs/tracking';
 
 /**
  * The outbox consumers, listed once: the api and the worker both run all of them (whichever
  * process holds a consumer's lease delivers for it). A lib of its own because it sits above
- * tracking, jobs, dispatch and payments (dispatch imports jobs, so the list cannot live in jobs).
+ * tracking, jobs and dispatch (dispatch imports jobs, so the list cannot live in jobs).
  */
 export const OutboxConsumersModule = OutboxModule.forConsumers(
   [
@@ -21,7 +20,6 @@ export const OutboxConsumersModule = OutboxModule.forConsumers(
     NotificationJobsScheduler,
     SimulationJobsScheduler,
     DispatchConsumer,
-    PaymentsConsumer,
   ],
-  [TrackingModule, JobsModule, DispatchModule, PaymentsModule],
+  [TrackingModule, JobsModule, DispatchModule],
 );

@@ -10,12 +10,7 @@ const SYSTEM = { id: null, role: 'system' } as const;
 
 /** What applying a provider's news did (stored with a webhook event). */
 export type ApplyOutcome =
-  | 'captured'
-  | 'captured_after_cancel'
-  | 'already_captured'
-  | 'failed'
-  | 'ignored'
-  | 'mismatch';
+  'captured' | 'captured_after_cancel' | 'already_captured' | 'failed' | 'ignored' | 'mismatch';
 
 /**
  * Applies what the provider says about an order's payment, in the caller's transaction with the

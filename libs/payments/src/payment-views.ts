@@ -61,7 +61,9 @@ export class PaymentViews {
     const m = (minor: number) => money(minor, order.currency);
     const [payment, refunds, cash] = await Promise.all([
       this.db.getRepository(Payment).findOneBy({ orderId }),
-      this.db.getRepository(PaymentRefund).find({ where: { orderId }, order: { createdAt: 'ASC' } }),
+      this.db
+        .getRepository(PaymentRefund)
+        .find({ where: { orderId }, order: { createdAt: 'ASC' } }),
       this.db.getRepository(CodCollection).findOneBy({ orderId }),
     ]);
     const sum = (status: string) =>

@@ -93,6 +93,8 @@ export class PaymentWebhooks {
   private async sendRefunds(refundIds: string[]): Promise<void> {
     await this.producer
       .sendRefunds(refundIds)
-      .catch((err: unknown) => this.logger.warn({ err }, 'refund jobs not enqueued (the sweeper sends them)'));
+      .catch((err: unknown) =>
+        this.logger.warn({ err }, 'refund jobs not enqueued (the sweeper sends them)'),
+      );
   }
 }

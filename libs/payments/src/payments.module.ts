@@ -16,11 +16,11 @@ import {
   PaymentRefund,
   PaymentWebhookEvent,
 } from './payment.entity.js';
-import { PaymentsConsumer } from './payments.consumer.js';
 import { FakeProvider } from './provider/fake-provider.js';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './provider/payment-provider.js';
 import { StripeProvider } from './provider/stripe-provider.js';
 import { RefundClaims } from './refund-claims.js';
+import { RefundRequests } from './refund-requests.js';
 import { RefundSender } from './refund-sender.js';
 
 /** The webhook route, where the fake provider sends its signed events (this api's own port). */
@@ -41,7 +41,7 @@ const SERVICES = [
   RefundSender,
   CodCollections,
   PaymentReconciliation,
-  PaymentsConsumer,
+  RefundRequests,
 ];
 
 /** Payments: methods, the provider, webhooks, refunds, cash collection and their ledger. */

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import { Logger } from '@nestjs/common';
 import { DomainError, errorBody, httpStatusOf } from '#libs/platform';
 import { PaymentWebhooks, STRIPE_WEBHOOK_PATH } from '#libs/payments';
 
@@ -14,6 +15,7 @@ const WEBHOOK_BODY_LIMIT = 256 * 1024;
  */
 export async function mountPaymentWebhooks(app: NestFastifyApplication): Promise<void> {
   const webhooks = app.get(PaymentWebhooks);
+  const logger = new Logger('PaymentWebhookRoute');
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   await fastify.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -31,8 +33,14 @@ export async function mountPaymentWebhooks(app: NestFastifyApplication): Promise
           typeof signature === 'string' ? signature : undefined,
         );
         return reply.status(200).send({ received: true, duplicate: receipt.duplicate });
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
+      } catch (caught) {
+        // Anything else (the database away): nothing was committed, so 503 asks the provider to
+        // deliver it again later; never a 500.
+        if (!(caught instanceof DomainError)) logger.error({ err: caught }, 'webhook not applied');
+        const err =
+          caught instanceof DomainError
+            ? caught
+            : new DomainError('SERVICE_UNAVAILABLE', 'Not applied; deliver it again later');
         const status = httpStatusOf(err.code);
         return reply
           .status(status)

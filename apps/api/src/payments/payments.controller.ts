@@ -81,7 +81,10 @@ export class RiderCashController {
   })
   @Post(':id/cash')
   @HttpCode(200)
-  @ApiOkResponse({ type: PaymentDto, description: 'Recorded once; the same amount again is a no-op' })
+  @ApiOkResponse({
+    type: PaymentDto,
+    description: 'Recorded once; the same amount again is a no-op',
+  })
   @ApiErrors('NOT_FOUND', 'CASH_NOT_COLLECTABLE')
   collect(
     @CurrentUser() me: Principal,

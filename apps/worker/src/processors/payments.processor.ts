@@ -1,12 +1,25 @@
 import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { UsersService } from '#libs/auth';
-import { JOBS, LoggedWorkerHost, QUEUES, workerOptions, type RefundJob } from '#libs/jobs';
+import {
+  JOBS,
+  LoggedWorkerHost,
+  QUEUES,
+  workerOptions,
+  type RefundClaimJob,
+  type RefundJob,
+} from '#libs/jobs';
 import { NotificationsService } from '#libs/notifications';
-import { PaymentReconciliation, RefundSender, type RefundAttempt } from '#libs/payments';
+import {
+  PaymentReconciliation,
+  RefundRequests,
+  RefundSender,
+  type RefundAttempt,
+} from '#libs/payments';
 
 /**
- * Refunds (sent at once when claimed, then by the sweeper with backoff until the provider
+ * Refunds owed by cancels and short picks (claimed from `refund-claim` jobs; the sweeper catches
+ * lost ones), refunds (sent at once when claimed, then by the sweeper with backoff until the provider
  * confirms) and the reconciliation with the provider. A refund that keeps failing alerts every
  * admin once, like a missed promise does (a notification, deduplicated by the refund).
  */
@@ -14,6 +27,7 @@ import { PaymentReconciliation, RefundSender, type RefundAttempt } from '#libs/p
 export class PaymentsProcessor extends LoggedWorkerHost {
   constructor(
     private readonly refunds: RefundSender,
+    private readonly requests: RefundRequests,
     private readonly reconciliation: PaymentReconciliation,
     private readonly notifications: NotificationsService,
     private readonly users: UsersService,
@@ -25,11 +39,19 @@ export class PaymentsProcessor extends LoggedWorkerHost {
     switch (job.name) {
       case JOBS.refund:
         return this.send((job.data as RefundJob).refundId);
+      case JOBS.refundClaim: {
+        const refundId = await this.requests.claim(job.data as RefundClaimJob);
+        return refundId ? { refundId, ...(await this.send(refundId)) } : 'nothing owed';
+      }
       case JOBS.paymentSweep: {
+        let claimed = 0;
+        for (const missed of await this.requests.missed())
+          if (await this.requests.claim(missed)) claimed++;
         const sent = [];
         for (const refundId of await this.refunds.due()) sent.push(await this.send(refundId));
         const reconciled = await this.reconciliation.run();
         return {
+          claimed,
           refunds: sent.length,
           refunded: sent.filter((s) => s.outcome === 'refunded').length,
           reconciled,

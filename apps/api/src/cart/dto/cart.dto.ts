@@ -94,7 +94,8 @@ export class CheckoutDto {
   @ApiPropertyOptional({
     enum: PAYMENT_METHODS,
     // (no `default`: openapi-typescript would make the field required)
-    description: 'cod (the default) or online: the order waits (AWAITING_PAYMENT) until paid; see placeOrder',
+    description:
+      'cod (the default) or online: the order waits (AWAITING_PAYMENT) until paid; see placeOrder',
   })
   @Optional()
   @IsIn(PAYMENT_METHODS)
