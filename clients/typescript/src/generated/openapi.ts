@@ -8856,7 +8856,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict. `code`: INVALID_TRANSITION, RIDER_AT_CAPACITY, RIDER_OFF_SHIFT, RIDER_OF_ANOTHER_STORE */
+            /** @description Conflict. `code`: INVALID_TRANSITION, RIDER_OFF_SHIFT, RIDER_OF_ANOTHER_STORE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8873,7 +8873,7 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
-                        code?: "INVALID_TRANSITION" | "RIDER_AT_CAPACITY" | "RIDER_OFF_SHIFT" | "RIDER_OF_ANOTHER_STORE";
+                        code?: "INVALID_TRANSITION" | "RIDER_OFF_SHIFT" | "RIDER_OF_ANOTHER_STORE";
                     };
                 };
             };
