@@ -21,7 +21,6 @@ describe('realtime tracking', () => {
   let httpA: HttpClient;
   let httpB: HttpClient;
   let admin: TestUser;
-  let rider: TestUser;
   let make: CatalogFactory;
   const clients: TrackingClient[] = [];
 
@@ -37,7 +36,6 @@ describe('realtime tracking', () => {
     httpA = new HttpClient(a.url);
     httpB = new HttpClient(b.url);
     admin = await userWithRole(a.app, httpA, 'admin');
-    rider = await userWithRole(a.app, httpA, 'rider');
     make = new CatalogFactory(httpA, admin.accessToken);
   });
   afterEach(() => {
