@@ -338,7 +338,7 @@ describe('scale-out: two api processes behind HAProxy (docker/haproxy.cfg)', () 
       expect(resubscriptions[watchers.indexOf(watcher)]).toEqual([
         {
           afterSeq: 1,
-          ack: { ok: true, order: { id: order.id, status: 'OUT_FOR_DELIVERY', seq: 3 } },
+          ack: { ok: true, order: { id: order.id, status: 'OUT_FOR_DELIVERY', seq: 4 } },
         },
       ]);
     }
