@@ -97,6 +97,13 @@ export async function createFixtures(stack: BenchStack, accountsUrl: string): Pr
   const [rider] = (
     await db.query(`UPDATE users SET role = 'rider' WHERE email = 'rider@bench.local' RETURNING id`)
   ).rows;
+  // On shift at the bench store: sending an order out by hand needs a rider on shift there.
+  await db.query(
+    `INSERT INTO rider_shifts (rider_id, store_id, on_shift, since, updated_at)
+     VALUES ($1, $2, true, now(), now())
+     ON CONFLICT (rider_id) DO UPDATE SET store_id = $2, on_shift = true, updated_at = now()`,
+    [rider.id, store.id],
+  );
   const adminToken = (
     await post(accountsUrl, '/v1/auth/login', {
       email: 'admin@bench.local',

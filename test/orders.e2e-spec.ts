@@ -7,6 +7,7 @@ import { startApi, type RunningApp } from './harness/apps.js';
 import { CatalogFactory, north } from './harness/catalog-factory.js';
 import { signup, userWithRole, type TestUser } from './harness/factories.js';
 import { expectErrorShape, HttpClient } from './harness/http-client.js';
+import { onShiftAt } from './harness/rider-shift.js';
 
 describe('orders', () => {
   let api: RunningApp;
@@ -93,6 +94,7 @@ describe('orders', () => {
     expect(await quantityOf(store.id, products[0].id)).toBe(18);
 
     expect((await transition(order.id, { to: 'PACKED' })).body.status).toBe('PACKED');
+    await onShiftAt(http, rider, store.id); // (offers it the order: an order.rider_offered event)
     const out = await transition(order.id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id });
     expect(out.body).toMatchObject({ status: 'OUT_FOR_DELIVERY', riderId: rider.id });
     expect(
@@ -109,18 +111,23 @@ describe('orders', () => {
     expect(done.body.status).toBe('DELIVERED');
 
     const events = await http.get(`/v1/orders/${order.id}/events`, { token: customer.accessToken });
-    expect(events.body.map((e: any) => [e.seq, e.fromStatus, e.toStatus, e.actor.role])).toEqual([
-      [1, null, 'PLACED', 'customer'],
-      [2, 'PLACED', 'PACKED', 'admin'],
-      [3, 'PACKED', 'OUT_FOR_DELIVERY', 'admin'],
-      [4, 'OUT_FOR_DELIVERY', 'DELIVERED', 'rider'],
+    // The moves; the offer made when the rider went on shift is not one.
+    const moves = events.body.filter((e: any) => e.type !== 'order.rider_offered');
+    expect(events.body.map((e: any) => e.seq)).toEqual(
+      events.body.map((_: any, i: number) => i + 1),
+    );
+    expect(moves.map((e: any) => [e.fromStatus, e.toStatus, e.actor.role])).toEqual([
+      [null, 'PLACED', 'customer'],
+      ['PLACED', 'PACKED', 'admin'],
+      ['PACKED', 'OUT_FOR_DELIVERY', 'admin'],
+      ['OUT_FOR_DELIVERY', 'DELIVERED', 'rider'],
     ]);
     const after = await http.get(`/v1/orders/${order.id}/events?afterSeq=2`, {
       token: customer.accessToken,
     });
-    expect(after.body.map((e: any) => e.seq)).toEqual([3, 4]);
+    expect(after.body.map((e: any) => e.seq)).toEqual(events.body.slice(2).map((e: any) => e.seq));
     const full = await http.get(`/v1/orders/${order.id}`, { token: customer.accessToken });
-    expect(full.body.timeline).toHaveLength(4);
+    expect(full.body.timeline).toHaveLength(events.body.length);
     expect(full.body.version).toBe(4);
   });
 
@@ -154,6 +161,7 @@ describe('orders', () => {
 
     await transition(order.id, { to: 'PACKED' });
     expectErrorShape(await transition(order.id, { to: 'OUT_FOR_DELIVERY' }), 400); // riderId required
+    await onShiftAt(http, rider, order.storeId);
     expectErrorShape(
       await transition(order.id, { to: 'OUT_FOR_DELIVERY', riderId: customer.id }),
       400,

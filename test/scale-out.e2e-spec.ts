@@ -19,6 +19,7 @@ import {
   type TestUser,
 } from './harness/factories.js';
 import { HttpClient } from './harness/http-client.js';
+import { onShiftAt } from './harness/rider-shift.js';
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
 import { PrivateRedis } from './harness/redis-server.js';
 import { TrackingClient } from './harness/tracking-client.js';
@@ -62,6 +63,8 @@ describe('scale-out: two api processes behind HAProxy (docker/haproxy.cfg)', () 
   let http: HttpClient;
   let admin: TestUser;
   let rider: TestUser;
+  /** A second rider: the first still carries the earlier test's order (one store at a time). */
+  let secondRider: TestUser;
   let make: CatalogFactory;
   const clients: TrackingClient[] = [];
 
@@ -88,6 +91,7 @@ describe('scale-out: two api processes behind HAProxy (docker/haproxy.cfg)', () 
         .compile();
       admin = await userWithRole(users, http, 'admin');
       rider = await userWithRole(users, http, 'rider');
+      secondRider = await userWithRole(users, http, 'rider');
     } finally {
       await users?.close();
     }
@@ -150,8 +154,11 @@ describe('scale-out: two api processes behind HAProxy (docker/haproxy.cfg)', () 
     return resubscribed;
   }
 
+  /** The moves a client received (the offer made when the rider goes on shift is not one). */
   const seqsAndStatuses = (client: TrackingClient, orderId: string) =>
-    client.events.filter((e) => e.orderId === orderId).map((e) => [e.seq, e.status]);
+    client.events
+      .filter((e) => e.orderId === orderId && e.type !== 'order.rider_offered')
+      .map((e) => [e.seq, e.status]);
 
   it('runs the configuration docker compose ships, which is valid as compose runs it too', async () => {
     const { stdout } = await promisify(execFile)('scripts/balancer.sh', ['check']);
@@ -197,16 +204,17 @@ describe('scale-out: two api processes behind HAProxy (docker/haproxy.cfg)', () 
 
     // Each change through one named instance; the clients of the other get it too.
     await move(new HttpClient(apis[0].url), order.id, { to: 'PACKED' });
+    await onShiftAt(http, rider, order.storeId); // offers it the order: seq 3, order.rider_offered
     await move(new HttpClient(apis[1].url), order.id, {
       to: 'OUT_FOR_DELIVERY',
       riderId: rider.id,
     });
     for (const watcher of watchers) {
-      await watcher.eventsOf(order.id, 3);
+      await watcher.eventsOf(order.id, 4);
       expect(seqsAndStatuses(watcher, order.id)).toEqual([
         [1, 'PLACED'],
         [2, 'PACKED'],
-        [3, 'OUT_FOR_DELIVERY'],
+        [4, 'OUT_FOR_DELIVERY'],
       ]);
     }
   });
@@ -299,7 +307,8 @@ describe('scale-out: two api processes behind HAProxy (docker/haproxy.cfg)', () 
     }
     // Committed while the killed instance's clients are away.
     await move(http, order.id, { to: 'PACKED' });
-    await move(http, order.id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id });
+    await onShiftAt(http, secondRider, order.storeId);
+    await move(http, order.id, { to: 'OUT_FOR_DELIVERY', riderId: secondRider.id });
     comeBack();
     await until('every client is on the live instance', async () => {
       return (await sockets(apis[0])) === watchers.length;
@@ -307,21 +316,21 @@ describe('scale-out: two api processes behind HAProxy (docker/haproxy.cfg)', () 
     const delivered = await http.post(
       `/v1/rider/orders/${order.id}/transitions`,
       { to: 'DELIVERED' },
-      { token: rider.accessToken },
+      { token: secondRider.accessToken },
     );
     expect(delivered.status).toBe(200);
 
     for (const watcher of watchers) {
-      await watcher.eventsOf(order.id, 4, 20_000);
+      await watcher.eventsOf(order.id, 5, 20_000);
       expect(seqsAndStatuses(watcher, order.id)).toEqual([
         [1, 'PLACED'],
         [2, 'PACKED'],
-        [3, 'OUT_FOR_DELIVERY'],
-        [4, 'DELIVERED'],
+        [4, 'OUT_FOR_DELIVERY'],
+        [5, 'DELIVERED'],
       ]);
     }
     // Those that were on the killed instance reconnected (polling, then websocket again) and
-    // caught up from the timeline: the events 2 and 3 they missed came in the replay.
+    // caught up from the timeline: the events 2 to 4 they missed came in the replay.
     const reconnected = watchers.filter((w) => w.transports.length > 2);
     expect(reconnected).toHaveLength(onKilled);
     for (const watcher of reconnected) {
@@ -329,7 +338,7 @@ describe('scale-out: two api processes behind HAProxy (docker/haproxy.cfg)', () 
       expect(resubscriptions[watchers.indexOf(watcher)]).toEqual([
         {
           afterSeq: 1,
-          ack: { ok: true, order: { id: order.id, status: 'OUT_FOR_DELIVERY', seq: 3 } },
+          ack: { ok: true, order: { id: order.id, status: 'OUT_FOR_DELIVERY', seq: 4 } },
         },
       ]);
     }

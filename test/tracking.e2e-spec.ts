@@ -6,6 +6,7 @@ import {
   userWithRole,
   type TestUser,
 } from './harness/factories.js';
+import { onShiftAt } from './harness/rider-shift.js';
 import { HttpClient } from './harness/http-client.js';
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
 import { TrackingClient } from './harness/tracking-client.js';
@@ -20,7 +21,6 @@ describe('realtime tracking', () => {
   let httpA: HttpClient;
   let httpB: HttpClient;
   let admin: TestUser;
-  let rider: TestUser;
   let make: CatalogFactory;
   const clients: TrackingClient[] = [];
 
@@ -36,7 +36,6 @@ describe('realtime tracking', () => {
     httpA = new HttpClient(a.url);
     httpB = new HttpClient(b.url);
     admin = await userWithRole(a.app, httpA, 'admin');
-    rider = await userWithRole(a.app, httpA, 'rider');
     make = new CatalogFactory(httpA, admin.accessToken);
   });
   afterEach(() => {
@@ -137,11 +136,15 @@ describe('realtime tracking', () => {
     const onA = await connect(a, customer.accessToken);
     await onA.emit('subscribe', { orderId: order.id });
     await move(httpB, order.id, { to: 'PACKED' });
-    await move(httpB, order.id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id });
-    const events = await onA.eventsOf(order.id, 2);
-    expect(events.map((e) => [e.seq, e.status])).toEqual([
-      [2, 'PACKED'],
-      [3, 'OUT_FOR_DELIVERY'],
+    // Sent out by hand needs a rider on shift at the store; going on shift offers them the order.
+    const onShift = await userWithRole(a.app, httpA, 'rider');
+    await onShiftAt(httpB, onShift, order.storeId);
+    await move(httpB, order.id, { to: 'OUT_FOR_DELIVERY', riderId: onShift.id });
+    const events = await onA.eventsOf(order.id, 3);
+    expect(events.map((e) => [e.seq, e.type, e.status])).toEqual([
+      [2, 'order.packed', 'PACKED'],
+      [3, 'order.rider_offered', 'PACKED'],
+      [4, 'order.out_for_delivery', 'OUT_FOR_DELIVERY'],
     ]);
   });
 
@@ -152,20 +155,23 @@ describe('realtime tracking', () => {
     await move(httpA, order.id, { to: 'PACKED' });
     const [seen] = await first.eventsOf(order.id, 1);
     first.close();
-    await move(httpA, order.id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id }); // missed while away
+    // Missed while away: the offer made as the rider goes on shift, and the send-out.
+    const onShift = await userWithRole(a.app, httpA, 'rider');
+    await onShiftAt(httpA, onShift, order.storeId);
+    await move(httpA, order.id, { to: 'OUT_FOR_DELIVERY', riderId: onShift.id });
 
     const again = await connect(b, customer.accessToken);
     const ack = await again.emit('subscribe', { orderId: order.id, afterSeq: seen.seq });
-    expect(ack).toMatchObject({ ok: true, order: { seq: 3 } });
+    expect(ack).toMatchObject({ ok: true, order: { seq: 4 } });
     await httpA.post(
       `/v1/rider/orders/${order.id}/transitions`,
       { to: 'DELIVERED' },
-      { token: rider.accessToken },
+      { token: onShift.accessToken },
     );
-    const events = await again.eventsOf(order.id, 2);
+    const events = await again.eventsOf(order.id, 3);
     await sleep(200);
-    expect(again.events.filter((e) => e.orderId === order.id).map((e) => e.seq)).toEqual([3, 4]);
-    expect(events[1].status).toBe('DELIVERED');
+    expect(again.events.filter((e) => e.orderId === order.id).map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(events[2].status).toBe('DELIVERED');
   });
 
   it('delivers an event caused by the worker (auto-cancel)', async () => {
@@ -255,6 +261,7 @@ describe('realtime tracking', () => {
 
   it('relays rider locations for their order out for delivery, at most one per second', async () => {
     const { order, customer } = await placeOrder();
+    const rider = await userWithRole(a.app, httpA, 'rider'); // on shift at this order's store
     const watcher = await connect(b, customer.accessToken);
     await watcher.emit('subscribe', { orderId: order.id });
     const riderSocket = await connect(a, rider.accessToken);
@@ -263,6 +270,7 @@ describe('realtime tracking', () => {
     ).toEqual({ ok: false, error: 'NOT_FOUND' });
     await sleep(1_050); // that message counted against the rider's one per second
     await move(httpA, order.id, { to: 'PACKED' });
+    await onShiftAt(httpA, rider, order.storeId);
     await move(httpA, order.id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id });
     expect(
       await riderSocket.emit('rider.location', { orderId: order.id, lat: 12.9, lng: 77.6 }),
@@ -353,6 +361,7 @@ describe('realtime tracking', () => {
       const formerRider = await userWithRole(a.app, httpA, 'rider');
       const { order } = await placeOrder();
       await move(httpA, order.id, { to: 'PACKED' });
+      await onShiftAt(httpA, formerRider, order.storeId);
       await move(httpA, order.id, { to: 'OUT_FOR_DELIVERY', riderId: formerRider.id });
       const socket = await connect(c, formerRider.accessToken);
       const endedOnSocket = ended(socket);

@@ -1,0 +1,21 @@
+import type { HttpClient } from './http-client.js';
+
+/**
+ * Puts a rider on shift at a store (PUT /v1/rider/shift): sending an order out by hand needs a
+ * rider on shift at the order's store (RIDER_OFF_SHIFT, RIDER_OF_ANOTHER_STORE otherwise). Going
+ * on shift offers the store's packed orders waiting for a rider, so `order.rider_offered` events
+ * may appear on their timelines.
+ */
+export async function onShiftAt(
+  http: HttpClient,
+  rider: { accessToken: string },
+  storeId: string,
+): Promise<void> {
+  const res = await http.put(
+    '/v1/rider/shift',
+    { state: 'AVAILABLE', storeId },
+    { token: rider.accessToken },
+  );
+  if (res.status !== 200)
+    throw new Error(`rider on shift failed: ${res.status} ${JSON.stringify(res.body)}`);
+}
