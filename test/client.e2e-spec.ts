@@ -14,6 +14,7 @@ import { signup, uniqueEmail, userWithRole, type TestUser } from './harness/fact
 import { documentedFetch, HttpClient } from './harness/http-client.js';
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
 import { claimsOf } from './harness/jwt.js';
+import { sendOut } from './harness/rider-shift.js';
 
 const ACCESS_TTL_SECONDS = 30; // the configuration's minimum: the flow outlives one token
 const GRACE_SECONDS = 1;
@@ -302,10 +303,12 @@ describe('@flashcart/client against the real apps', () => {
     const early = await customer.rateOrder(order.id, { orderScore: 5 }).catch((e: unknown) => e);
     expect(ApiError.is(early, 'ORDER_NOT_DELIVERED')).toBe(true);
     if (ApiError.is(early, 'ORDER_NOT_DELIVERED')) expect(early.body.currentStatus).toBe('PLACED');
-    for (const body of [{ to: 'PACKED' }, { to: 'OUT_FOR_DELIVERY', riderId: rider.id }])
-      await http.post(`/v1/admin/orders/${order.id}/transitions`, body, {
-        token: admin.accessToken,
-      });
+    await http.post(
+      `/v1/admin/orders/${order.id}/transitions`,
+      { to: 'PACKED' },
+      { token: admin.accessToken },
+    );
+    await sendOut(http, admin, rider, order.id);
     await http.post(
       `/v1/rider/orders/${order.id}/transitions`,
       { to: 'DELIVERED' },

@@ -17,6 +17,7 @@ import { documentedFetch, expectErrorShape, HttpClient } from './harness/http-cl
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
 import { TestSmtp, tokenIn } from './harness/smtp-server.js';
 import { TrackingClient } from './harness/tracking-client.js';
+import { sendOut } from './harness/rider-shift.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BASE = 'https://shop.flashcart.test';
@@ -306,9 +307,7 @@ describe('email (SMTP, the worker, preferences, reset and verification)', () => 
       const customer = await signup(http, 'orders');
       const order = await orderFor(customer);
       expect((await transition(order.id, { to: 'PACKED' })).status).toBe(200);
-      expect(
-        (await transition(order.id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id })).status,
-      ).toBe(200);
+      expect((await sendOut(http, admin, rider, order.id)).status).toBe(200);
       const done = await http.post(
         `/v1/rider/orders/${order.id}/transitions`,
         { to: 'DELIVERED' },
@@ -450,7 +449,7 @@ describe('email (SMTP, the worker, preferences, reset and verification)', () => 
 
       const order = await orderFor(customer);
       await transition(order.id, { to: 'PACKED' });
-      await transition(order.id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id });
+      await sendOut(http, admin, rider, order.id);
       await http.post(
         `/v1/rider/orders/${order.id}/transitions`,
         { to: 'DELIVERED' },

@@ -3,6 +3,7 @@ import { startApi, type RunningApp } from './harness/apps.js';
 import { CatalogFactory } from './harness/catalog-factory.js';
 import { signup, userWithRole, type TestUser } from './harness/factories.js';
 import { expectErrorShape, HttpClient, type HttpResult } from './harness/http-client.js';
+import { sendOut } from './harness/rider-shift.js';
 
 /** Ratings: once per delivered order, only by its customer; averages per store and rider. */
 describe('ratings', () => {
@@ -49,7 +50,7 @@ describe('ratings', () => {
     http.post(`/v1/admin/orders/${id}/transitions`, body, { token: admin.accessToken });
   async function deliver(id: string, rider: TestUser) {
     expect((await move(id, { to: 'PACKED' })).status).toBe(200);
-    expect((await move(id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id })).status).toBe(200);
+    expect((await sendOut(http, admin, rider, id)).status).toBe(200);
     const done = await http.post(
       `/v1/rider/orders/${id}/transitions`,
       { to: 'DELIVERED' },
@@ -72,7 +73,7 @@ describe('ratings', () => {
     expect(early.body.currentStatus).toBe('PLACED');
     expect(early.body.message).toContain('PLACED');
     await move(id, { to: 'PACKED' });
-    await move(id, { to: 'OUT_FOR_DELIVERY', riderId: rider.id });
+    await sendOut(http, admin, rider, id);
     expect((await rate(me, id, { orderScore: 5 })).body.currentStatus).toBe('OUT_FOR_DELIVERY');
     await http.post(
       `/v1/rider/orders/${id}/transitions`,

@@ -19,3 +19,22 @@ export async function onShiftAt(
   if (res.status !== 200)
     throw new Error(`rider on shift failed: ${res.status} ${JSON.stringify(res.body)}`);
 }
+
+/**
+ * Sends an order out by hand as the ops console does: the rider goes on shift at the order's
+ * store first (a rider off shift, or of another store, is refused).
+ */
+export async function sendOut(
+  http: HttpClient,
+  admin: { accessToken: string },
+  rider: { id: string; accessToken: string },
+  orderId: string,
+) {
+  const order = await http.get(`/v1/orders/${orderId}`, { token: admin.accessToken });
+  await onShiftAt(http, rider, order.body.storeId);
+  return http.post(
+    `/v1/admin/orders/${orderId}/transitions`,
+    { to: 'OUT_FOR_DELIVERY', riderId: rider.id },
+    { token: admin.accessToken },
+  );
+}
