@@ -270,7 +270,7 @@ describe('data rights', () => {
     expect(summary.body.stores[0].ratings).toBe(2);
 
     // The open order, cancelled later, loses its personal fields then.
-    await move(carol.orders[1].id, { to: 'CANCELLED', reason: 'customer gone' });
+    await move(carol.orders[1].id, { to: 'CANCELLED', reason: 'customer_request' });
     const [cancelled] = await db.query(`SELECT address, note FROM orders WHERE id = $1`, [
       carol.orders[1].id,
     ]);
