@@ -253,6 +253,11 @@ describe('the ops console (headless Chromium)', () => {
       await expect(page.locator('#order-total').textContent()).resolves.toBe(
         money(viaApi.body.order.total),
       );
+      // The payment panel, in words (GET /v1/admin/orders/:id/payments).
+      await expect(page.locator('#payment-method').textContent()).resolves.toBe('Cash on delivery');
+      await expect(page.locator('#payment-state').textContent()).resolves.toBe(
+        'Cash due at the door',
+      );
       await page.locator('#timeline').getByText('Short pick').waitFor({ timeout: LIVE_MS });
       await expect(page.locator('#timeline').textContent()).resolves.toContain(
         'Shimla apples: 1 of 3 found',

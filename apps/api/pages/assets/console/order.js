@@ -172,7 +172,17 @@ function Totals({ order }) {
   </dl>`;
 }
 
-/** Payment method and state, when the order view carries them (the payments work adds them). */
+const PAYMENT_METHODS = { cod: 'Cash on delivery', online: 'Online' };
+const PAYMENT_STATES = {
+  not_started: 'Not started',
+  pending: 'Waiting for the customer',
+  failed: 'Last attempt failed',
+  captured: 'Paid',
+  cash_due: 'Cash due at the door',
+  cash_collected: 'Cash collected',
+};
+
+/** Payment method and state (GET /v1/admin/orders/:id/payments, joined to the order below). */
 function Payment({ order }) {
   const p = order.payment;
   if (!p) return null;
@@ -182,17 +192,23 @@ function Payment({ order }) {
       ${
         p.method
           ? html`<dt>Method</dt>
-              <dd>${p.method}</dd>`
+              <dd id="payment-method">${PAYMENT_METHODS[p.method] ?? p.method}</dd>`
           : null
       }
       ${
-        p.status || p.state
+        p.status
           ? html`<dt>State</dt>
-              <dd>${p.status ?? p.state}</dd>`
+              <dd id="payment-state">${PAYMENT_STATES[p.status] ?? p.status}</dd>`
           : null
       }
       ${
-        p.refunded
+        p.captured?.amount
+          ? html`<dt>Captured</dt>
+              <dd id="payment-captured">${formatMoney(p.captured)}</dd>`
+          : null
+      }
+      ${
+        p.refunded?.amount
           ? html`<dt>Refunded</dt>
               <dd>${formatMoney(p.refunded)}</dd>`
           : null
@@ -433,9 +449,17 @@ function Cancel({ order, busy, onCancel }) {
 
 function OrderPage() {
   const detail = useApi(`/admin/orders/${q(orderId)}`);
-  const live = useLive(() => detail.reload());
+  const payment = useApi(`/admin/orders/${q(orderId)}/payments`);
+  const live = useLive(() => {
+    void detail.reload();
+    void payment.reload();
+  });
   const now = useNow();
-  const d = detail.data;
+  // The order with its payment (method, state, captured, refunded), for every panel.
+  const d =
+    detail.data && payment.data
+      ? { ...detail.data, order: { ...detail.data.order, payment: payment.data } }
+      : detail.data;
   useEffect(() => {
     if (d) document.title = `Order ${shortId(d.order.id)} · FlashCart ops`;
   }, [d?.order.id]);
