@@ -448,6 +448,34 @@ describe('data rights', () => {
     }
   });
 
+  it('limits password guesses on the erasure per account, like login (a stolen token buys no more)', async () => {
+    const limited = await startApi({ AUTH_RATE_LIMIT_ACCOUNT: '5' });
+    try {
+      const limitedHttp = new HttpClient(limited.url);
+      const victim = await signup(limitedHttp, 'guessed');
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++)
+        statuses.push(
+          (
+            await limitedHttp.request(
+              'DELETE',
+              '/v1/account',
+              { password: `guess-${i}` },
+              { token: victim.accessToken },
+            )
+          ).status,
+        );
+      expect(statuses).toEqual([403, 403, 403, 403, 403, 429, 429]);
+      // The right password is refused too until the window passes: the account is not erased.
+      const [{ erased_at }] = await db.query(`SELECT erased_at FROM users WHERE id = $1`, [
+        victim.id,
+      ]);
+      expect(erased_at).toBeNull();
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('lets an admin erase a customer on request (404 unknown, 409 not a customer)', async () => {
     const s = await shop();
     const rider = await userWithRole(api.app, http, 'rider');
@@ -460,6 +488,13 @@ describe('data rights', () => {
     expectCode(await erase(frank.me.id, frank.me.accessToken), 403, 'FORBIDDEN');
     expectCode(await erase(randomUUID()), 404, 'NOT_FOUND');
     expectCode(await erase(rider.id), 409, 'CONFLICT');
+    // Staff's internal notes on the customer's orders may name them: erased with them.
+    const noted = await http.post(
+      `/v1/admin/orders/${frank.orders[1].id}/notes`,
+      { body: 'frank: call +91 98123 45678, behind the temple' },
+      { token: admin.accessToken },
+    );
+    expect(noted.status).toBe(201);
     const res = await erase(frank.me.id);
     expect(res.status).toBe(200);
     expect(res.body.userId).toBe(frank.me.id);
@@ -475,6 +510,11 @@ describe('data rights', () => {
       [frank.me.id],
     );
     expect(n).toBe(0);
+    const notes = await db.query(
+      `SELECT body FROM order_staff_notes WHERE order_id = ANY($1::uuid[])`,
+      [frank.orders.map((o: { id: string }) => o.id)],
+    );
+    expect(notes).toEqual([]);
     expect((await erase(frank.me.id)).status).toBe(200); // again: nothing left, same answer
     socket.socket.close();
   });

@@ -330,6 +330,7 @@ describe('email (SMTP, the worker, preferences, reset and verification)', () => 
         expect(mail.html).toContain(`href="${BASE}/track/${order.id}"`);
         expect(mail.text).toMatch(/2 items, ₹/);
         expect(RAW_CODE.test(`${mail.subject} ${mail.text}`)).toBe(false);
+        expect(mail.text).not.toMatch(/\b(\w+)\. \1\./); // "Delivered. Delivered."
       }
       // Packed is not an email kind: in the inbox only.
       await sleep(500);

@@ -212,7 +212,7 @@ describe('payments and refunds', () => {
   it('refuses a bad, foreign or replayed-old signature with 400 and writes nothing', async () => {
     const { order, customer } = await placeOnline();
     const { intent } = await startPayment(order.id, customer);
-    standIn.pay(intent.id);
+    // Not paid at the stand-in: the reconciliation must not capture it behind this test's back.
     const event = standIn.event('payment_intent.succeeded', intent);
     const before = await storedEvents();
     const payload = JSON.stringify(event);
@@ -233,6 +233,40 @@ describe('payments and refunds', () => {
     expect(await storedEvents()).toBe(before);
     expect(await statusOf(order.id)).toBe('AWAITING_PAYMENT');
     expect(await ledgerOf(order.id)).toEqual([]);
+  });
+
+  it('applies a signed event carrying text PostgreSQL refuses (NUL, a lone surrogate), and refuses a signed non-event with 400', async () => {
+    const { order, customer } = await placeOnline();
+    const { intent } = await startPayment(order.id, customer);
+    standIn.pay(intent.id);
+    const event = standIn.event('payment_intent.succeeded', intent, {
+      data: {
+        object: {
+          ...intent,
+          status: 'succeeded',
+          amount_received: intent.amount,
+          shipping: { name: 'Bob\u0000 \ud800' },
+        },
+      },
+    });
+    const res = await standIn.deliver(api.url, event);
+    expect(res.status).toBe(200);
+    expect(await statusOf(order.id)).toBe('PLACED');
+    const [stored] = await db.query(
+      `SELECT payload FROM payment_webhook_events WHERE event_id = $1`,
+      [event.id],
+    );
+    expect(stored.payload.data.object.shipping.name).toBe('Bob\ufffd \ufffd');
+
+    const before = await storedEvents();
+    for (const body of [[1, 2], { type: 'payment_intent.succeeded' }, { id: '', type: 'x' }]) {
+      const payload = JSON.stringify(body);
+      const refused = await standIn.deliver(api.url, body, { signature: standIn.sign(payload) });
+      expect(refused.status).toBe(400);
+      expectErrorShape(refused, 400);
+      expect(refused.body.code).toBe('WEBHOOK_EVENT_INVALID');
+    }
+    expect(await storedEvents()).toBe(before);
   });
 
   it('applies the same event delivered 10 times at once, across two api instances, once', async () => {

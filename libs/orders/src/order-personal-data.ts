@@ -83,6 +83,12 @@ export class OrdersPersonalData implements PersonalDataHolder {
     await this.db.query(
       `DELETE FROM idempotency_keys k USING users u WHERE u.id = k.user_id AND u.erased_at IS NOT NULL`,
     );
+    // Notes staff added after the erasure, once the order has ended.
+    await this.db.query(
+      `DELETE FROM order_staff_notes n USING orders o, users u
+        WHERE n.order_id = o.id AND o.user_id = u.id AND u.erased_at IS NOT NULL
+          AND o.status IN ${FINAL}`,
+    );
     return Number(changed ?? 0);
   }
 
@@ -112,5 +118,10 @@ export class OrdersPersonalData implements PersonalDataHolder {
       [userId],
     );
     await m.query(`DELETE FROM idempotency_keys WHERE user_id = $1`, [userId]);
+    // Staff's internal notes on their orders may name them, their phone, their door.
+    await m.query(
+      `DELETE FROM order_staff_notes WHERE order_id IN (SELECT id FROM orders WHERE user_id = $1)`,
+      [userId],
+    );
   }
 }

@@ -10,6 +10,8 @@ export const PAYMENT_ERRORS = defineErrors('payments', {
   PAYMENT_PROVIDER_UNAVAILABLE: 503,
   /** A webhook whose signature is missing, wrong or too old: nothing was written. */
   WEBHOOK_SIGNATURE_INVALID: 400,
+  /** A correctly signed webhook that is no event (no id, not an object): nothing was written. */
+  WEBHOOK_EVENT_INVALID: 400,
   /** Cash is collected once per order, by its rider, once it is out for delivery. */
   CASH_NOT_COLLECTABLE: 409,
 });

@@ -12,6 +12,7 @@ import {
   type PaymentProvider,
   type ProviderEvent,
 } from './provider/payment-provider.js';
+import { storable } from './storable-event.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -78,8 +79,9 @@ export class PaymentWebhooks {
   }
 
   private verified(rawBody: Buffer, signature: string | undefined): ProviderEvent {
+    let event: ProviderEvent;
     try {
-      return this.provider.verifyWebhook(rawBody, signature);
+      event = this.provider.verifyWebhook(rawBody, signature);
     } catch (err) {
       if (!(err instanceof WebhookSignatureError)) throw err;
       throw new DomainError(
@@ -87,6 +89,11 @@ export class PaymentWebhooks {
         'The webhook signature is missing, wrong or too old',
       );
     }
+    // Signed but not an event we can key (an array, no id): a 503 would be redelivered forever.
+    const { id, providerType } = event as { id: unknown; providerType: unknown };
+    if (typeof id !== 'string' || !/^\S{1,255}$/.test(id) || typeof providerType !== 'string')
+      throw new DomainError('WEBHOOK_EVENT_INVALID', 'The webhook is not an event with an id');
+    return storable(event);
   }
 
   /** After the commit; a lost enqueue is sent by the payment sweeper. */

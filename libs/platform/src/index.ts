@@ -10,3 +10,4 @@ export * from './pagination/cursor.js';
 export * from './http/public.decorator.js';
 export * from './metrics/metrics.js';
 export * from './personal-data/personal-data-holder.js';
+export { storableText } from './http/input-guard.js';

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { normalizeEmail } from '#libs/auth';
+import { normalizeEmail, type Principal } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { DomainError } from '#libs/platform';
 import { RateLimiter } from '#libs/redis';
@@ -22,17 +22,20 @@ function accountOf(body: unknown): string | undefined {
 
 /**
  * Counts one sign-in attempt (REST or the pages' form: one budget) per IP and per account; the
- * refusal, if any, with its retry delay.
+ * refusal, if any, with its retry delay. A signed-in request that names no account in its body
+ * (re-entering the password to erase the account) counts against the signed-in user: a stolen
+ * token must not buy unlimited password guesses from many IPs.
  */
 export async function authAttemptRefused(
   limiter: RateLimiter,
   config: AppConfig,
   ip: string,
   body: unknown,
+  userId?: string,
 ): Promise<{ retryAfter: number } | undefined> {
   const { rateLimitPerIp, rateLimitPerAccount } = config.auth;
   const checks = [limiter.hit(`auth:ip:${ip}`, rateLimitPerIp, WINDOW_SECONDS)];
-  const account = accountOf(body);
+  const account = accountOf(body) ?? (userId ? `user:${userId}` : undefined);
   if (account) {
     checks.push(limiter.hit(`auth:acct:${account}`, rateLimitPerAccount, WINDOW_SECONDS));
   }
@@ -48,8 +51,16 @@ export class AuthRateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const refused = await authAttemptRefused(this.limiter, this.config, request.ip, request.body);
+    // The principal, when the global guard authenticated the request before this one.
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
+    const userId = request.user?.userId;
+    const refused = await authAttemptRefused(
+      this.limiter,
+      this.config,
+      request.ip,
+      request.body,
+      userId,
+    );
     if (refused) {
       throw new DomainError('RATE_LIMITED', `Too many attempts; retry in ${refused.retryAfter} s`, {
         retryAfter: refused.retryAfter,

@@ -72,7 +72,8 @@ export function orderEmail(input: {
     subject: `${input.title}: order ${input.shortId}`,
     greeting: `Hi ${input.name},`,
     lines: [
-      `${input.title}. ${input.body}.`,
+      // "Delivered" has the same title and status: say it once.
+      input.title === input.body ? `${input.title}.` : `${input.title}. ${input.body}.`,
       `Order ${input.shortId} from ${input.storeName}: ${input.itemCount} item${input.itemCount === 1 ? '' : 's'}, ${input.total}.`,
     ],
     action: { label: 'See your order', url: input.trackUrl },

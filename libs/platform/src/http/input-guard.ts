@@ -18,6 +18,14 @@ function unacceptable(text: string): boolean {
 const WHAT = 'NUL characters or unpaired surrogates';
 
 /**
+ * The text with what `unacceptable` refuses replaced by U+FFFD: for text we must keep although a
+ * client did not choose it (a payment provider's signed event).
+ */
+export function storableText(text: string): string {
+  return text.replaceAll(NUL, '\uFFFD').replace(new RegExp(LONE_SURROGATE, 'g'), '\uFFFD');
+}
+
+/**
  * Checks what a client sent before any route sees it, once for every route: no NUL character and
  * no unpaired surrogate in a query value or key, a path parameter, or a JSON string or key
  * (PostgreSQL refuses NUL in text and jsonb: it answered 500; validator's isEmail threw on a lone
