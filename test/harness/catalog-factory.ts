@@ -86,8 +86,8 @@ export class CatalogFactory {
   }
 
   /** A store with one product in stock, and a delivery address the store serves. */
-  async stockedStore(stock = 10) {
-    const store = await this.store({ serviceRadiusM: 5000 });
+  async stockedStore(stock = 10, storeOverrides: Record<string, unknown> = {}) {
+    const store = await this.store({ serviceRadiusM: 5000, ...storeOverrides });
     const product = await this.product({ maxPerOrder: 50 });
     await this.stock(store.id, product.id, stock);
     const address = {
