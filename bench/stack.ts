@@ -38,6 +38,10 @@ export class BenchStack {
       JWT_ACCESS_SECRET: 'bench-access-secret-0123456789abcdefghijklmnop',
       JWT_REFRESH_SECRET: 'bench-refresh-secret-0123456789abcdefghijklmnop',
       METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef',
+      // Production takes real payment settings; the bench places cash orders and calls no provider.
+      PAYMENT_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_test_bench0123456789abcdef',
+      STRIPE_WEBHOOK_SECRET: 'whsec_bench0123456789abcdefghij',
       AUTH_RATE_LIMIT_IP: '10000000',
       AUTH_RATE_LIMIT_ACCOUNT: '10000000',
       MAX_OPEN_ORDERS_PER_CUSTOMER: '1000000',
