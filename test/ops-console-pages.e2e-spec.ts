@@ -281,6 +281,9 @@ describe('ops console: management pages (headless Chromium)', () => {
       (s: any) => s.id === store.id,
     );
     expect(after).toMatchObject({ serviceRadiusM: 4200, maxOpenOrders: 25, closedNow: false });
+    // The list reloads after a save and re-renders the form from it: typed before that reload
+    // lands, the radius would be overwritten (this test failed once so).
+    await row(page, 'store', store.id).getByText('4.2 km').waitFor();
     await row(page, 'store', store.id)
       .getByRole('button', { name: /^Settings/ })
       .click();
