@@ -42,12 +42,12 @@ describe('pipelined transactions (placement)', () => {
   /**
    * The contract with node-postgres that the two flights rely on (its documented pipeline mode):
    * statements issued without awaiting go out at once, so a flight costs one round trip. Through
-   * a proxy that delays every answer by 100 ms, a transaction of four statements in two flights
+   * a proxy that delays every answer by 250 ms, a transaction of four statements in two flights
    * takes two round trips, not four; an upgrade that stops pipelining fails here.
    */
   it('sends each flight in one round trip (node-postgres pipeline mode)', async () => {
     const target = new URL((ctx.db.options as { url: string }).url);
-    const delayMs = 100;
+    const delayMs = 250; // large beside scheduling jitter: 2 flights (500 ms) and 3 (750 ms) stay apart
     const proxy = net.createServer((client) => {
       const server = net.connect(Number(target.port || 5432), target.hostname);
       client.on('data', (chunk) => server.write(chunk));
