@@ -8,13 +8,19 @@ import { readdirSync, readFileSync } from 'node:fs';
  */
 export interface CpuShare {
   api: number;
+  /** PostgreSQL's backends serving clients (and, without BENCH_PG_DATABASE_ONLY, the rest). */
   postgres: number;
+  /**
+   * PostgreSQL's autovacuum workers (of the bench database with BENCH_PG_DATABASE_ONLY=1): apart,
+   * because they clean up after earlier scenarios' rows and land on whichever run is going on.
+   */
+  vacuum: number;
   generator: number;
   other: number;
   idle: number;
 }
 
-type Kind = 'api' | 'postgres' | 'generator';
+type Kind = 'api' | 'postgres' | 'vacuum' | 'generator';
 
 /**
  * BENCH_PG_DATABASE_ONLY=1: PostgreSQL's CPU is only that of the backends serving the bench's
@@ -72,10 +78,9 @@ export function cpuSnapshot(): Snapshot {
 function kindOf(pid: number, comm: string): Kind | undefined {
   if (pid === process.pid) return 'generator';
   if (comm === 'postgres') {
-    if (!pgDatabase) return 'postgres';
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(pgDatabase)
-      ? 'postgres'
-      : undefined;
+    const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (pgDatabase && !title.includes(pgDatabase)) return undefined;
+    return title.startsWith('postgres: autovacuum worker') ? 'vacuum' : 'postgres';
   }
   if (comm === 'node' || comm === 'MainThread') {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -98,14 +103,15 @@ export function mergeSnapshots(earlier: Snapshot, later: Snapshot): Snapshot {
 export function cpuBetween(before: Snapshot, after: Snapshot): CpuShare {
   const seconds = (after.at - before.at) / 1000;
   const pct = (ticks: number) => Math.round((ticks / HZ / seconds) * 100);
-  const used: Record<Kind, number> = { api: 0, postgres: 0, generator: 0 };
+  const used: Record<Kind, number> = { api: 0, postgres: 0, vacuum: 0, generator: 0 };
   for (const [pid, now] of after.ticks)
     used[now.kind] += now.ticks - (before.ticks.get(pid)?.ticks ?? 0);
   const busy = after.busy - before.busy;
-  const named = used.api + used.postgres + used.generator;
+  const named = used.api + used.postgres + used.vacuum + used.generator;
   return {
     api: pct(used.api),
     postgres: pct(used.postgres),
+    vacuum: pct(used.vacuum),
     generator: pct(used.generator),
     other: pct(Math.max(0, busy - named)),
     idle: pct(after.idle - before.idle),
@@ -113,4 +119,4 @@ export function cpuBetween(before: Snapshot, after: Snapshot): CpuShare {
 }
 
 export const formatCpu = (c: CpuShare): string =>
-  `api ${c.api}, PostgreSQL ${c.postgres}, generator ${c.generator}, other ${c.other}, idle ${c.idle}`;
+  `api ${c.api}, PostgreSQL ${c.postgres}${c.vacuum ? ` (+ autovacuum ${c.vacuum})` : ''}, generator ${c.generator}, other ${c.other}, idle ${c.idle}`;

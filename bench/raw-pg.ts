@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { PipelinedTransaction } from '#libs/database';
+import { PG_POOL_OPTIONS, PipelinedTransaction } from '#libs/database';
 import {
   claimAndLockStatements,
   writePlacementStatement,
@@ -35,12 +35,8 @@ export async function rawPgPlacement(options: {
   concurrency: number;
   seconds: number;
 }): Promise<LoadResult> {
-  const pool = new pg.Pool({
-    connectionString: options.databaseUrl,
-    max: 20,
-    pipeline: true,
-    options: '-c plan_cache_mode=force_generic_plan', // as the api's connections
-  });
+  // The api's pool options: same size, same wire (pipeline mode, one write per flight).
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, ...PG_POOL_OPTIONS });
   const latencies: number[] = [];
   let ok = 0;
   let short = 0;

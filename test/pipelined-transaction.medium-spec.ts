@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import pg from 'pg';
-import { PipelinedTransaction, refusalOf } from '#libs/database';
+import { CoalescingSocket, PG_POOL_OPTIONS, PipelinedTransaction, refusalOf } from '#libs/database';
 import {
   claimAndLockStatements,
   PLACEMENT_REFUSALS,
@@ -75,6 +75,66 @@ describe('pipelined transactions (placement)', () => {
       await slowPool.end();
       proxy.close();
     }
+  });
+
+  /**
+   * The other half of that contract: a flight goes out in one write (one system call, one
+   * wake-up of the backend), through `CoalescingSocket`, the socket of every app connection.
+   * node-postgres writes each query on its own: on a plain socket the same flight takes one
+   * write per statement (if an upgrade batches them itself, the socket is no longer needed).
+   */
+  it('sends each flight in one write on the app socket, one per statement on a plain one', async () => {
+    const url = (ctx.db.options as { url: string }).url;
+    const writesPerFlight = async (Base: typeof net.Socket) => {
+      let writes = 0;
+      class Counting extends Base {
+        override _write(...args: Parameters<net.Socket['_write']>) {
+          writes++;
+          return super._write(...args);
+        }
+        override _writev(...args: Parameters<NonNullable<net.Socket['_writev']>>) {
+          writes++;
+          return super._writev!(...args);
+        }
+      }
+      const counted = new pg.Pool({
+        connectionString: url,
+        ...PG_POOL_OPTIONS,
+        max: 1,
+        stream: () => new Counting(),
+      });
+      try {
+        await counted.query('SELECT 1'); // connected (start-up messages written) before counting
+        const flights: number[] = [];
+        const counting = async <T>(flight: () => Promise<T>) => {
+          const before = writes;
+          const value = await flight();
+          flights.push(writes - before);
+          return value;
+        };
+        const rows = await PipelinedTransaction.run(counted, async (tx) => {
+          await counting(() =>
+            tx.begin(
+              { name: 'flight-writes-1', text: 'SELECT $1::int AS n', values: [1] },
+              { name: 'flight-writes-2', text: 'SELECT $1::int + 1 AS n', values: [1] },
+            ),
+          );
+          return counting(() =>
+            tx.commitWith<{ n: number }>({
+              name: 'flight-writes-3',
+              text: 'SELECT $1::int + 2 AS n',
+              values: [1],
+            }),
+          );
+        });
+        expect(rows).toEqual([{ n: 3 }]);
+        return flights;
+      } finally {
+        await counted.end();
+      }
+    };
+    expect(await writesPerFlight(CoalescingSocket)).toEqual([1, 1]);
+    expect(await writesPerFlight(net.Socket)).toEqual([3, 2]);
   });
 
   it('refuses a connection that is not in pipeline mode', async () => {

@@ -1,3 +1,4 @@
+export * from './coalescing-socket.js';
 export * from './data-source-options.js';
 export * from './database.module.js';
 export * from './snake-naming.strategy.js';
