@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { queryPrepared } from '#libs/database';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { StoresService, type ServiceableStore } from '#libs/inventory';
 import { feeRules, MAX_ORDER_TOTAL_MINOR, promisedBy, StoreCapacity } from '#libs/orders';
@@ -152,7 +153,10 @@ export class CartPricing {
   private async read(
     userId: string,
   ): Promise<{ cart: Cart | null; store: ServiceableStore | null; lines: LoadedLine[] }> {
-    const rows: CartRow[] = await this.db.query(
+    // Prepared (parsed and planned once per connection): every cart read and checkout runs it.
+    const rows = await queryPrepared<CartRow>(
+      this.db.manager,
+      'cart-read',
       `SELECT c.store_id AS "storeId", c.address, c.promo_code AS "promoCode",
               c.created_at AS "createdAt", c.updated_at AS "updatedAt",
               l.product_id AS "productId", l.quantity, l.added_unit_price_minor AS "addedUnitPriceMinor",
@@ -231,7 +235,9 @@ export class CartPricing {
 
   /** The lines with their stock at one store. */
   private load(userId: string, storeId: string | null): Promise<LoadedLine[]> {
-    return this.db.query(
+    return queryPrepared<LoadedLine>(
+      this.db.manager,
+      'cart-lines-at-store',
       `SELECT l.product_id AS "productId", l.quantity, l.added_unit_price_minor AS "addedUnitPriceMinor",
               p.name, p.unit_label AS "unitLabel", p.image_url AS "imageUrl",
               p.category_id AS "categoryId", p.price_minor AS "priceMinor",
