@@ -3,6 +3,7 @@ import pg from 'pg';
 import { PG_POOL_OPTIONS, PipelinedTransaction } from '#libs/database';
 import {
   claimAndLockStatements,
+  toOrderView,
   writePlacementStatement,
   type Order,
   type PlacementWrite,
@@ -37,6 +38,7 @@ export async function rawPgPlacement(options: {
 }): Promise<LoadResult> {
   // The api's pool options: same size, same wire (pipeline mode, one write per flight).
   const pool = new pg.Pool({ connectionString: options.databaseUrl, ...PG_POOL_OPTIONS });
+  pool.on('error', () => undefined); // an idle connection ended from outside: the pool drops it
   const latencies: number[] = [];
   let ok = 0;
   let short = 0;
@@ -109,36 +111,53 @@ function placement(
     taxes: [],
     totalMinor: total,
     promisedBy: new Date(now.getTime() + 600_000),
+    riderId: null,
+    refundDueMinor: 0,
+    cancelReason: null,
     placedAt: now,
+    updatedAt: now,
   } as unknown as Order;
+  const items = rows.map((r) => ({
+    orderId: order.id,
+    productId: r.id,
+    sku: r.sku,
+    name: r.name,
+    unitLabel: r.unit_label,
+    unitPriceMinor: r.price_minor,
+    quantity: 1,
+    lineTotalMinor: r.price_minor,
+    discountMinor: 0,
+    taxRateBp: 500,
+  }));
+  const event = {
+    orderId: order.id,
+    seq: 1,
+    type: 'order.placed',
+    fromStatus: null,
+    toStatus: 'PLACED' as const,
+    actorId: userId,
+    actorRole: 'customer',
+    reason: null,
+    // What the api's event carries (its size is PostgreSQL's work too).
+    data: {
+      total,
+      paymentMethod: 'cod',
+      promisedBy: order.promisedBy.toISOString(),
+      packBy: new Date(now.getTime() + 600_000).toISOString(),
+    },
+    createdAt: now,
+  };
   return {
     order,
-    items: rows.map((r) => ({
-      orderId: order.id,
-      productId: r.id,
-      sku: r.sku,
-      name: r.name,
-      unitLabel: r.unit_label,
-      unitPriceMinor: r.price_minor,
-      quantity: 1,
-      lineTotalMinor: r.price_minor,
-      discountMinor: 0,
-      taxRateBp: 500,
-    })),
-    event: {
-      orderId: order.id,
-      seq: 1,
-      type: 'order.placed',
-      fromStatus: null,
-      toStatus: 'PLACED',
-      actorId: userId,
-      actorRole: 'customer',
-      reason: null,
-      data: { total },
-      createdAt: now,
-    },
+    items,
+    event,
     maxOpenOrders: 1_000_000,
     promotions: [],
-    idempotency: { key, requestHash: 'bench', responseBody: { id: order.id } },
+    // The api stores the whole answer for a replay: the same document here, not a stand-in.
+    idempotency: {
+      key,
+      requestHash: 'bench',
+      responseBody: toOrderView(order, items, [event]),
+    },
   };
 }

@@ -1,7 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 
 /**
- * socket.io subscribers: connect, subscribe, and time each order.event from its commit. With
+ * socket.io subscribers: connect, subscribe, and time each order.event that `counts` from its
+ * commit; an event a socket receives twice (same seq) is counted apart, not timed again. With
  * `defaultTransports`, clients start on long-polling and upgrade to a websocket, as browsers do
  * (behind the balancer, the stickiness cookie keeps a client's polling requests on one
  * instance: `withCredentials` gives a Node client a cookie jar); otherwise websocket only.
@@ -9,9 +10,14 @@ import { io, type Socket } from 'socket.io-client';
  */
 export async function subscribers(
   targets: { url: string; token: string; orderId: string }[],
-  o: { defaultTransports?: boolean; batch?: number } = {},
-): Promise<{ latencies: number[]; sockets: Socket[] }> {
+  o: {
+    defaultTransports?: boolean;
+    batch?: number;
+    counts?: (event: { toStatus: string | null }) => boolean;
+  } = {},
+): Promise<{ latencies: number[]; duplicates: () => number; sockets: Socket[] }> {
   const latencies: number[] = [];
+  let duplicates = 0;
   const sockets: Socket[] = [];
   const batch = o.batch ?? 250;
   for (let i = 0; i < targets.length; i += batch) {
@@ -28,8 +34,14 @@ export async function subscribers(
             socket.once('connect', () => resolve());
             socket.once('connect_error', reject);
           });
-          socket.on('order.event', (event: { at: string }) =>
-            latencies.push(Date.now() - Date.parse(event.at)),
+          const seen = new Set<number>();
+          socket.on(
+            'order.event',
+            (event: { at: string; seq: number; toStatus: string | null }) => {
+              if (seen.has(event.seq)) duplicates++;
+              else if (o.counts?.(event) ?? true) latencies.push(Date.now() - Date.parse(event.at));
+              seen.add(event.seq);
+            },
           );
           const ack = await socket.timeout(20_000).emitWithAck('subscribe', { orderId });
           if (!ack.ok) throw new Error(`subscribe failed: ${JSON.stringify(ack)}`);
@@ -38,5 +50,5 @@ export async function subscribers(
       )),
     );
   }
-  return { latencies, sockets };
+  return { latencies, duplicates: () => duplicates, sockets };
 }

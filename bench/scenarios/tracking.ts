@@ -47,8 +47,16 @@ export async function tracking(ctx: ScenarioContext): Promise<void> {
     return { url: via, token: customers[order.customer]!.token, orderId: order.id };
   });
   const started = performance.now();
-  const connecting = await measuringCpu(() => subscribers(targets, { defaultTransports: true }));
-  const { latencies, sockets } = connecting.value;
+  // Only the changes made below count: a socket that subscribed before its order's
+  // `order.placed` was relayed receives that too (10 of 10,010 in one run), rightly.
+  const changes = new Set(['PACKED', 'OUT_FOR_DELIVERY']);
+  const connecting = await measuringCpu(() =>
+    subscribers(targets, {
+      defaultTransports: true,
+      counts: (event) => changes.has(event.toStatus ?? ''),
+    }),
+  );
+  const { latencies, duplicates, sockets } = connecting.value;
   const connectSeconds = ((performance.now() - started) / 1000).toFixed(1);
   const transitions = [
     ...orders.map((o) => ({ id: o.id, body: { to: 'PACKED' } })),
@@ -80,6 +88,7 @@ export async function tracking(ctx: ScenarioContext): Promise<void> {
     connectGeneratorCpu: connecting.cpu,
     expected,
     received: latencies.length,
+    duplicates: duplicates(),
     p50,
     p99,
     failedTransitions: run.value,
@@ -87,11 +96,11 @@ export async function tracking(ctx: ScenarioContext): Promise<void> {
   };
   ctx.rows.push({
     scenario: `tracking fan-out: ${SOCKETS} sockets (default transports) via HAProxy on 2 apis, ${transitions.length} changes`,
-    result: `received ${latencies.length}/${expected}, p50 ${p50} ms, p99 ${p99} ms (commit to receipt); ${upgraded} upgraded to websocket; connected and subscribed in ${connectSeconds} s (load generator ${connecting.cpu.generator}%); api RSS ${rss.join(' + ')} MB`,
+    result: `received ${latencies.length}/${expected}${duplicates() ? ` and ${duplicates()} twice` : ''}, p50 ${p50} ms, p99 ${p99} ms (commit to receipt); ${upgraded} upgraded to websocket; connected and subscribed in ${connectSeconds} s (load generator ${connecting.cpu.generator}%); api RSS ${rss.join(' + ')} MB`,
     baseline: '-',
     ratio: (latencies.length / expected).toFixed(3),
-    target: 'received/expected = 1.0, p99 < 100 ms',
-    met: latencies.length === expected && p99 < 100 && run.value === 0,
+    target: 'received/expected = 1.0, none twice, p99 < 100 ms',
+    met: latencies.length === expected && duplicates() === 0 && p99 < 100 && run.value === 0,
     cpu: run.cpu,
   });
 }
