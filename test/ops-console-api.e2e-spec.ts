@@ -221,15 +221,27 @@ describe('ops console APIs', () => {
           deliveredAfterS?: number;
           promiseS?: number;
           shortPicks?: number;
+          /** An online order; `paid`: its capture is in its timeline. */
+          online?: { paid: boolean };
         },
       ) => {
         const placed = new Date(o.placed);
         const promised = new Date(placed.getTime() + (o.promiseS ?? 900) * 1000);
         const [{ id }] = await db.query(
           `INSERT INTO orders (user_id, store_id, rider_id, status, address, subtotal_minor, delivery_fee_minor,
-                               total_minor, refund_due_minor, promised_by, placed_at)
-           VALUES ($1, $2, $3, $4, '{"lat":0,"lng":0}', $5, 0, $5, $6, $7, $8) RETURNING id`,
-          [customer.id, storeId, rider.id, o.status, o.total, o.refund ?? 0, promised, placed],
+                               total_minor, refund_due_minor, promised_by, placed_at, payment_method)
+           VALUES ($1, $2, $3, $4, '{"lat":0,"lng":0}', $5, 0, $5, $6, $7, $8, $9) RETURNING id`,
+          [
+            customer.id,
+            storeId,
+            rider.id,
+            o.status,
+            o.total,
+            o.refund ?? 0,
+            promised,
+            placed,
+            o.online ? 'online' : 'cod',
+          ],
         );
         let seq = 0;
         const event = (type: string, to: string | null, at: Date) =>
@@ -238,7 +250,8 @@ describe('ops console APIs', () => {
              VALUES ($1, $2, $3, $4, 'system', $5)`,
             [id, ++seq, type, to, at],
           );
-        await event('order.placed', 'PLACED', placed);
+        await event('order.placed', o.online ? 'AWAITING_PAYMENT' : 'PLACED', placed);
+        if (o.online?.paid) await event('payment.captured', 'PLACED', placed);
         for (let i = 0; i < (o.shortPicks ?? 0); i++)
           await event('order.short_picked', null, placed);
         if (o.deliveredAfterS !== undefined)
@@ -289,6 +302,26 @@ describe('ops console APIs', () => {
         status: 'OUT_FOR_DELIVERY',
         total: 4_000,
       });
+      // Online: one paid and packed; one waiting for its payment, one whose payment timed out
+      // (neither brought anything in).
+      await order(a.id, {
+        placed: '2026-01-15T08:40:00Z',
+        status: 'PACKED',
+        total: 9_000,
+        online: { paid: true },
+      });
+      await order(a.id, {
+        placed: '2026-01-15T08:50:00Z',
+        status: 'AWAITING_PAYMENT',
+        total: 6_000,
+        online: { paid: false },
+      });
+      await order(a.id, {
+        placed: '2026-01-15T08:55:00Z',
+        status: 'CANCELLED',
+        total: 8_000,
+        online: { paid: false },
+      });
       await order(b.id, {
         placed: '2026-01-15T05:00:00Z',
         status: 'DELIVERED',
@@ -298,7 +331,7 @@ describe('ops console APIs', () => {
       return { a, b };
     }
 
-    it("counts each store's local day: orders, time to deliver against the promise, short picks, net revenue, by hour", async () => {
+    it("counts each store's local day: orders, time to deliver against the promise, short picks, net revenue (nothing from unpaid online orders), by hour", async () => {
       const { a, b } = await fixedDay();
       const res = await http.get(`/v1/admin/overview?date=${DAY}&storeId=${a.id}`, asAdmin);
       expect(res.status).toBe(200);
@@ -308,25 +341,25 @@ describe('ops console APIs', () => {
         storeId: a.id,
         timezone: 'Asia/Kolkata',
         date: DAY,
-        placed: 5,
+        placed: 8,
         delivered: 3,
-        cancelled: 1,
-        open: 1,
+        cancelled: 2,
+        open: 3,
         deliverP50Seconds: 1200,
         deliverP90Seconds: 1680, // 1200 + 0.8 × (1800 − 1200)
         promisedP50Seconds: 900,
         deliveredLate: 2,
         shortPicks: 2,
-        chargedMinor: 10_000 + 23_000 + 5_000 + 7_000 + 4_000,
+        chargedMinor: 10_000 + 23_000 + 5_000 + 7_000 + 4_000 + 9_000,
         refundedMinor: 3_000 + 7_000,
-        netRevenueMinor: 10_000 + 20_000 + 5_000 + 4_000,
+        netRevenueMinor: 10_000 + 20_000 + 5_000 + 4_000 + 9_000,
         currency: 'INR',
       });
       expect(day.hourly).toHaveLength(24);
       const busy = day.hourly.filter((h: any) => h.placed > 0);
       expect(busy).toEqual([
         { hour: 9, placed: 2, delivered: 2, netRevenueMinor: 30_000 },
-        { hour: 14, placed: 2, delivered: 1, netRevenueMinor: 5_000 },
+        { hour: 14, placed: 5, delivered: 1, netRevenueMinor: 5_000 + 9_000 },
         { hour: 23, placed: 1, delivered: 0, netRevenueMinor: 4_000 },
       ]);
       expect(day.hourly.reduce((n: number, h: any) => n + h.netRevenueMinor, 0)).toBe(
