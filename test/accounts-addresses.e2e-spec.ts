@@ -159,11 +159,14 @@ describe('address book', () => {
       await save(me, addressAt(north(here, 200), { line2: 'Flat 4', instructions: 'Gate 3' }))
     ).body;
 
-    const placed = await http.post(
-      '/v1/orders',
-      { items: [{ productId: product.id, quantity: 1 }], addressId: saved.id },
-      { token: me.accessToken, headers: { 'idempotency-key': randomUUID() } },
-    );
+    const placeKey = randomUUID();
+    const place = () =>
+      http.post(
+        '/v1/orders',
+        { items: [{ productId: product.id, quantity: 1 }], addressId: saved.id },
+        { token: me.accessToken, headers: { 'idempotency-key': placeKey } },
+      );
+    const placed = await place();
     expect(placed.status).toBe(201);
     expect(placed.body.storeId).toBe(store.id);
     const snapshot = {
@@ -214,6 +217,19 @@ describe('address book', () => {
       expect((await http.get(`/v1/orders/${id}`, { token: me.accessToken })).body.address).toEqual(
         snapshot,
       );
+    // A retry of the first placement, its saved address gone: the first order answers (it was 404).
+    const replayed = await place();
+    expect(replayed.status).toBe(201);
+    expect(replayed.body.id).toBe(placed.body.id);
+    expectCode(
+      await http.post(
+        '/v1/orders',
+        { items: [{ productId: product.id, quantity: 1 }], addressId: saved.id },
+        { token: me.accessToken, headers: { 'idempotency-key': randomUUID() } },
+      ),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   it('holds the limit under concurrent creates, per customer, and one default under concurrent "make default"', async () => {

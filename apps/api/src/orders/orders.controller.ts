@@ -91,14 +91,21 @@ export class OrdersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderView> {
     const { addressId, ...order } = body;
-    const address = await this.addresses.resolve(me.userId, body);
     // The key's request is what was sent: a retry with the same addressId is the same request
-    // even if the saved address was edited in between (the first order answers it).
-    const result = await this.placement.place(
-      me.userId,
-      key,
-      { ...order, address },
-      addressId ? { fingerprint: body } : {},
+    // even if the saved address was edited, or deleted, in between (the first order answers it).
+    const result = await this.addresses.resolve(me.userId, body).then(
+      (address) =>
+        this.placement.place(
+          me.userId,
+          key,
+          { ...order, address },
+          addressId ? { fingerprint: body } : {},
+        ),
+      async (err: unknown) => {
+        const earlier = addressId ? await this.placement.replay(me.userId, key, body) : undefined;
+        if (!earlier) throw err;
+        return earlier;
+      },
     );
     void reply.status(result.status);
     return result.body;
