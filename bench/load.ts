@@ -72,13 +72,46 @@ export function newKey(): string {
  * during it, and each of them says so).
  */
 export async function openLoop(options: {
-  url: string;
-  path: string;
   rate: number;
   seconds: number;
+  /** Sends request i; its answer's status (an HTTP status, or any name). */
+  send: (i: number) => Promise<number | string>;
+}): Promise<LoadResult & { max: number }> {
+  const total = Math.round(options.rate * options.seconds);
+  const start = performance.now() + 50;
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / options.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(
+      options.send(i).then((status) => {
+        latencies.push(performance.now() - due);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    rps: Math.round(total / options.seconds),
+    p50: Math.round(percentile(sorted, 50)),
+    p99: Math.round(percentile(sorted, 99)),
+    max: Math.round(sorted.at(-1) ?? 0),
+    requests: total,
+    statuses,
+  };
+}
+
+/** A JSON POST sender for `openLoop` on one keep-alive agent (`close` when done). */
+export function httpPoster(options: {
+  url: string;
+  path: string;
   headers: (i: number) => Record<string, string>;
   body: (i: number) => unknown;
-}): Promise<LoadResult & { max: number }> {
+}): { send: (i: number) => Promise<number>; close: () => void } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   const target = new URL(options.path, options.url);
   const send = (i: number) =>
@@ -103,33 +136,7 @@ export async function openLoop(options: {
       request.on('error', () => resolve(0));
       request.end(payload);
     });
-  const total = Math.round(options.rate * options.seconds);
-  const start = performance.now() + 50;
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / options.rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(
-      send(i).then((status) => {
-        latencies.push(performance.now() - due);
-        statuses[status] = (statuses[status] ?? 0) + 1;
-      }),
-    );
-  }
-  await Promise.all(inFlight);
-  agent.destroy();
-  const sorted = latencies.sort((a, b) => a - b);
-  return {
-    rps: Math.round(total / options.seconds),
-    p50: Math.round(percentile(sorted, 50)),
-    p99: Math.round(percentile(sorted, 99)),
-    max: Math.round(sorted.at(-1) ?? 0),
-    requests: total,
-    statuses,
-  };
+  return { send, close: () => agent.destroy() };
 }
 
 /** Two halves of one measurement: mean throughput and p50, the worse p99. */

@@ -36,9 +36,7 @@ export async function rawPgPlacement(options: {
   concurrency: number;
   seconds: number;
 }): Promise<LoadResult> {
-  // The api's pool options: same size, same wire (pipeline mode, one write per flight).
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, ...PG_POOL_OPTIONS });
-  pool.on('error', () => undefined); // an idle connection ended from outside: the pool drops it
+  const placer = rawPgPlacer(options.databaseUrl);
   const latencies: number[] = [];
   let ok = 0;
   let short = 0;
@@ -48,17 +46,8 @@ export async function rawPgPlacement(options: {
     const userId = options.userIds[n % options.userIds.length]!;
     while (Date.now() < deadline) {
       const productIds = options.pickProducts().map((p) => p.id);
-      const key = randomUUID();
       const started = performance.now();
-      const placed = await PipelinedTransaction.run(pool, async (tx) => {
-        const rows = await tx.begin<LockedRow>(
-          ...claimAndLockStatements({ userId, key, storeId, productIds }),
-        );
-        if (!rows.every((r) => r.quantity >= 1)) return false; // rolled back by run()
-        await tx.commitWith(writePlacementStatement(placement(userId, storeId, key, rows)));
-        return true;
-      });
-      if (!placed) {
+      if (!(await placer.place(userId, storeId, productIds))) {
         short++;
         continue;
       }
@@ -67,7 +56,7 @@ export async function rawPgPlacement(options: {
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, (_, n) => worker(n)));
-  await pool.end();
+  await placer.end();
   latencies.sort((a, b) => a - b);
   return {
     rps: Math.round(ok / options.seconds),
@@ -75,6 +64,33 @@ export async function rawPgPlacement(options: {
     p99: Math.round(percentile(latencies, 99)),
     requests: ok + short,
     statuses: { committed: ok, short },
+  };
+}
+
+/**
+ * One raw-pg placement at a time, on a pool of the api's options (same size, same wire: pipeline
+ * mode, one write per flight): what both the closed and the open loop baselines send.
+ */
+export function rawPgPlacer(databaseUrl: string): {
+  /** Places one unit of each product; false when one was short (nothing written). */
+  place: (userId: string, storeId: string, productIds: string[]) => Promise<boolean>;
+  end: () => Promise<void>;
+} {
+  const pool = new pg.Pool({ connectionString: databaseUrl, ...PG_POOL_OPTIONS });
+  pool.on('error', () => undefined); // an idle connection ended from outside: the pool drops it
+  return {
+    place: (userId, storeId, productIds) => {
+      const key = randomUUID();
+      return PipelinedTransaction.run(pool, async (tx) => {
+        const rows = await tx.begin<LockedRow>(
+          ...claimAndLockStatements({ userId, key, storeId, productIds }),
+        );
+        if (!rows.every((r) => r.quantity >= 1)) return false; // rolled back by run()
+        await tx.commitWith(writePlacementStatement(placement(userId, storeId, key, rows)));
+        return true;
+      });
+    },
+    end: () => pool.end(),
   };
 }
 

@@ -1,8 +1,16 @@
 import { ADDRESS, CUSTOMERS, HOT_STOCK, STORES } from '../fixtures.js';
-import { load, measuringCpu, newKey, openLoop, together, type LoadResult } from '../load.js';
+import {
+  httpPoster,
+  load,
+  measuringCpu,
+  newKey,
+  openLoop,
+  together,
+  type LoadResult,
+} from '../load.js';
 import { formatCpu, type CpuShare } from '../cpu.js';
 import { formatSessions, samplingSessions, type SessionShare } from '../pg-sessions.js';
-import { rawPgPlacement } from '../raw-pg.js';
+import { rawPgPlacement, rawPgPlacer } from '../raw-pg.js';
 import { sleep } from '../stack.js';
 import { progress, type ScenarioContext } from './context.js';
 
@@ -166,26 +174,43 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
   const openRate = Number(
     process.env.BENCH_OPEN_RATE ?? Math.max(10, Math.round(capacity / 20) * 10),
   );
-  progress(`order placement, open loop at ${openRate}/s`);
+  // The same rate through raw pg first: how much of the tail is the database's (and the disk's).
+  progress(`order placement, open loop at ${openRate}/s: raw pg, then 1 api`);
   await deliverAll();
-  const open = await measuringCpu(() =>
-    openLoop({
-      url: ctx.apiA.url,
-      path: '/v1/orders',
-      rate: openRate,
-      seconds: ctx.seconds,
-      headers: (i) => ({
-        authorization: `Bearer ${customers[i % CUSTOMERS]!.token}`,
-        'idempotency-key': newKey(),
-      }),
-      body: (i) => ({ items: threeItems(), address: ADDRESS, storeId: stores[i % STORES]!.id }),
+  const placer = rawPgPlacer(ctx.stack.databaseUrl);
+  const rawOpen = await openLoop({
+    rate: openRate,
+    seconds: ctx.seconds,
+    send: (i) =>
+      placer
+        .place(
+          customers[i % CUSTOMERS]!.id,
+          stores[i % STORES]!.id,
+          pick3().map((p) => p.id),
+        )
+        .then((placed) => (placed ? 'committed' : 'short')),
+  });
+  await placer.end();
+  await deliverAll();
+  const poster = httpPoster({
+    url: ctx.apiA.url,
+    path: '/v1/orders',
+    headers: (i) => ({
+      authorization: `Bearer ${customers[i % CUSTOMERS]!.token}`,
+      'idempotency-key': newKey(),
     }),
+    body: (i) => ({ items: threeItems(), address: ADDRESS, storeId: stores[i % STORES]!.id }),
+  });
+  const open = await measuringCpu(() =>
+    openLoop({ rate: openRate, seconds: ctx.seconds, send: poster.send }),
   );
+  poster.close();
   const o = open.value;
+  ctx.raw.openLoop = { api: o, rawPg: rawOpen };
   ctx.rows.push({
     scenario: `order placement, open loop: ${openRate} orders/s offered${process.env.BENCH_OPEN_RATE ? '' : " (half of 1 api's closed-loop rate)"}, 1 api`,
     result: `${o.statuses['201'] ?? 0}/${o.requests} placed, p50 ${o.p50} ms, p99 ${o.p99} ms, max ${o.max} ms`,
-    baseline: '-',
+    baseline: `raw pg at the same rate: ${rawOpen.statuses.committed ?? 0}/${rawOpen.requests} placed, p50 ${rawOpen.p50} ms, p99 ${rawOpen.p99} ms, max ${rawOpen.max} ms`,
     ratio: '-',
     target: 'all placed, p99 < 50 ms from the due time',
     met: o.statuses['201'] === o.requests && o.p99 < 50,
