@@ -19,6 +19,9 @@ const ENTRY = {
 
 /** The built api or worker (`dist/`) as a real child process, for kill and shutdown tests. */
 export class AppProcess {
+  /** What it wrote to stderr so far (also passed on to the test's stderr). */
+  stderr = '';
+
   private constructor(
     readonly child: ChildProcess,
     readonly port: number,
@@ -34,10 +37,15 @@ export class AppProcess {
     const { main, portVariable } = ENTRY[app];
     const child = spawn(process.execPath, [main], {
       env: { ...process.env, ...env, [portVariable]: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }));
+    // 'close': after the exit, once stderr has been read to its end.
+    const exited = once(child, 'close').then(([code, signal]) => ({ code, signal }));
     const started = new AppProcess(child, port, exited as AppProcess['exited']);
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      started.stderr += text;
+      process.stderr.write(text);
+    });
     // A minute: a loaded machine (shared CI, several suites at once) took 19 s to boot the api.
     for (let i = 0; i < 600; i++) {
       if (child.exitCode !== null)

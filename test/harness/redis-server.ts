@@ -151,6 +151,12 @@ export class PrivateRedis {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** Answers no client for `ms` (CLIENT PAUSE): a Redis too busy to answer, still connected. */
+  async pause(ms: number): Promise<void> {
+    if (!(await command(this.port, `CLIENT PAUSE ${ms} ALL`, '+OK')))
+      throw new Error('PrivateRedis: CLIENT PAUSE failed');
+  }
+
   /** Stop, then start empty on the same port (nothing is persisted): Redis lost its data. */
   async restartEmpty(): Promise<void> {
     await this.stop();

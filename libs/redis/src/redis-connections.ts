@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type Command, type RedisOptions } from 'ioredis';
 import type { AppConfig } from '#libs/config';
 import { watchConnection } from './connection-watch.js';
 
@@ -26,7 +26,23 @@ function options(role: RedisRole): RedisOptions {
 const logger = new Logger('Redis');
 
 /**
- * A new ioredis connection; `keyPrefix` adds the deployment's prefix to every key it names.
+ * A connection handed to a library that sends commands without awaiting them (socket.io's Redis
+ * adapter and emitter: every publish, and the adapter's unsubscribes as the server closes, just
+ * before we close the connection). Such a command failing (Redis away, or too slow to answer
+ * before the close) would be an unhandled rejection, which ends the process; here it costs only
+ * that message (an outage is logged by the connection anyway). Whoever awaits a command still
+ * gets its error.
+ */
+class FireAndForgetRedis extends Redis {
+  override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    command.promise.catch(() => undefined);
+    return super.sendCommand(command, stream);
+  }
+}
+
+/**
+ * A new ioredis connection; `keyPrefix` adds the deployment's prefix to every key it names;
+ * `fireAndForget` for one handed to a library that does not await its commands.
  * Its failures are logged once per 30 s (an ioredis client without an `error` listener prints
  * every reconnect attempt to stderr).
  */
@@ -34,9 +50,9 @@ export function redisConnection(
   config: AppConfig,
   role: RedisRole,
   name: string,
-  o: { keyPrefix?: boolean } = {},
+  o: { keyPrefix?: boolean; fireAndForget?: boolean } = {},
 ): Redis {
-  const connection = new Redis(config.redis.url, {
+  const connection = new (o.fireAndForget ? FireAndForgetRedis : Redis)(config.redis.url, {
     ...options(role),
     connectionName: `flashcart:${name}`,
     ...(o.keyPrefix ? { keyPrefix: `${config.redis.prefix}:` } : {}),

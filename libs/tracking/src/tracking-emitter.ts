@@ -34,7 +34,10 @@ export class TrackingEmitter implements OnApplicationShutdown {
 
   private namespace() {
     if (!this.emitter) {
-      this.redis = redisConnection(this.config, 'commands', 'tracking-emitter');
+      // The emitter awaits none of its publishes.
+      this.redis = redisConnection(this.config, 'commands', 'tracking-emitter', {
+        fireAndForget: true,
+      });
       this.emitter = new Emitter(this.redis, { key: socketIoKey(this.config) });
     }
     return this.emitter.of(TRACKING_NAMESPACE);

@@ -17,8 +17,9 @@ export class RedisIoAdapter extends IoAdapter {
     private readonly config: AppConfig,
   ) {
     super(app);
-    this.pub = redisConnection(config, 'subscriber', 'socket.io-pub');
-    this.sub = redisConnection(config, 'subscriber', 'socket.io-sub');
+    // The adapter awaits none of its commands (e.g. its unsubscribes as the server closes).
+    this.pub = redisConnection(config, 'subscriber', 'socket.io-pub', { fireAndForget: true });
+    this.sub = redisConnection(config, 'subscriber', 'socket.io-sub', { fireAndForget: true });
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
