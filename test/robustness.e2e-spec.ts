@@ -373,6 +373,57 @@ describe('robustness: hostile input gets a 4xx in the error shape', () => {
     });
   });
 
+  describe('routes outside the REST API answer in the error shape too (defect 9)', () => {
+    // Pages and the webhook are plain Fastify routes, mounted before Nest installed its error
+    // handler: they answered in Fastify's default body (no code, no request id).
+    it.each([
+      '/admin/board%00',
+      '/admin/board?x=%00',
+      '/admin/orders?x=%00',
+      '/track?x=%00',
+      '/track/a%00b',
+      '/admin/login?next=%00',
+    ])('NUL in %s → 400 VALIDATION_FAILED', async (path) => {
+      expectValidationError(await http.get(path));
+    });
+
+    it('a body their parsers refuse: malformed JSON (400), an unknown media type (415)', async () => {
+      for (const path of ['/admin/login', '/admin/logout', '/admin/session/token']) {
+        expectValidationError(await http.request('POST', path, undefined, { raw: '{"a":' }));
+        const xml = await http.request('POST', path, undefined, {
+          raw: '<a/>',
+          headers: { 'content-type': 'application/xml' },
+        });
+        expectErrorShape(xml, 415);
+        expect(xml.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      }
+    });
+  });
+
+  describe('a body over the limit (defect 10)', () => {
+    const over = (limit: number) => JSON.stringify({ blob: 'x'.repeat(limit) });
+
+    it("the payment webhook's own limit (256 kB): 413 PAYLOAD_TOO_LARGE, whatever the type", async () => {
+      for (const type of ['application/json', 'text/plain']) {
+        const res = await http.request('POST', '/v1/payments/webhooks/stripe', undefined, {
+          raw: over(256 * 1024),
+          headers: { 'content-type': type, 'stripe-signature': 't=1,v1=00' },
+        });
+        expectErrorShape(res, 413);
+        expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+      }
+    });
+
+    it('BODY_LIMIT on the pages: 413 PAYLOAD_TOO_LARGE', async () => {
+      const raw = over(api.config.http.bodyLimit);
+      for (const path of ['/admin/login', '/admin/logout', '/track/session/token']) {
+        const res = await http.request('POST', path, undefined, { raw });
+        expectErrorShape(res, 413);
+        expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+      }
+    });
+  });
+
   describe('responses match openapi.json (defect 7)', () => {
     it("an order's timeline, whose first event has fromStatus null", async () => {
       const placed = await placeOrder(http, customer.accessToken, {
