@@ -400,7 +400,7 @@ describe('robustness: hostile input gets a 4xx in the error shape', () => {
     });
   });
 
-  describe('a body over the limit (defect 10)', () => {
+  describe('a body refused before any route sees it (defect 10)', () => {
     const over = (limit: number) => JSON.stringify({ blob: 'x'.repeat(limit) });
 
     it("the payment webhook's own limit (256 kB): 413 PAYLOAD_TOO_LARGE, whatever the type", async () => {
@@ -414,13 +414,32 @@ describe('robustness: hostile input gets a 4xx in the error shape', () => {
       }
     });
 
-    it('BODY_LIMIT on the pages: 413 PAYLOAD_TOO_LARGE', async () => {
+    it('BODY_LIMIT on the pages and the REST API (where openapi.json documents it): 413 PAYLOAD_TOO_LARGE', async () => {
       const raw = over(api.config.http.bodyLimit);
-      for (const path of ['/admin/login', '/admin/logout', '/track/session/token']) {
-        const res = await http.request('POST', path, undefined, { raw });
+      for (const [method, path] of [
+        ['POST', '/admin/login'],
+        ['POST', '/admin/logout'],
+        ['POST', '/track/session/token'],
+        ['POST', '/v1/auth/login'],
+        ['POST', '/v1/auth/logout-all'],
+        ['DELETE', '/v1/cart'],
+      ]) {
+        const res = await http.request(method!, path!, undefined, {
+          raw,
+          token: customer.accessToken,
+        });
         expectErrorShape(res, 413);
         expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
       }
+    });
+
+    it('a body that is not JSON on the REST API: 415 UNSUPPORTED_MEDIA_TYPE, documented', async () => {
+      const res = await http.request('POST', '/v1/auth/login', undefined, {
+        raw: '<login/>',
+        headers: { 'content-type': 'application/xml' },
+      });
+      expectErrorShape(res, 415);
+      expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     });
   });
 
