@@ -8,7 +8,7 @@ import { CatalogFactory, north } from './harness/catalog-factory.js';
 import { placeOrder, signup, userWithRole, type TestUser } from './harness/factories.js';
 import { expectErrorShape, HttpClient, type HttpResult } from './harness/http-client.js';
 import { claimsOf, craftJwt } from './harness/jwt.js';
-import { validateResponse } from './harness/openapi.js';
+import { operations, validateResponse } from './harness/openapi.js';
 import { PrivateRedis } from './harness/redis-server.js';
 import { TrackingClient } from './harness/tracking-client.js';
 
@@ -440,6 +440,57 @@ describe('robustness: hostile input gets a 4xx in the error shape', () => {
       });
       expectErrorShape(res, 415);
       expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    });
+  });
+
+  describe('a body on a route that takes none (defect 11)', () => {
+    it('is refused exactly on the operations openapi.json documents without a body', async () => {
+      // Its own users: logout-all must not end the suite's sessions if a body were ignored.
+      const tokens = {
+        admin: (await userWithRole(api.app, http, 'admin')).accessToken,
+        rider: (await userWithRole(api.app, http, 'rider')).accessToken,
+        customer: (await signup(http, 'no-body')).accessToken,
+      };
+      const NO_BODY = ['this route takes no body (send none, or {})'];
+      const writes = operations().filter((op) => op.method !== 'GET');
+      expect(writes.filter((op) => !op.requestBody).length).toBeGreaterThan(5);
+      for (const op of writes) {
+        const path = op.path.replace(/\{\w+\}/g, randomUUID());
+        const token = op.path.startsWith('/v1/admin')
+          ? tokens.admin
+          : op.path.startsWith('/v1/rider')
+            ? tokens.rider
+            : tokens.customer;
+        // Never a body a route takes: an unknown field, or no object at all.
+        for (const raw of ['{"unexpected":"x"}', '[]', '"x"', '1']) {
+          const res = await http.request(op.method, path, undefined, { raw, token });
+          const what = { op: `${op.method} ${op.path}`, raw };
+          expect({ ...what, status: res.status }).toEqual({ ...what, status: 400 });
+          expectValidationError(res);
+          if (op.requestBody)
+            expect({ ...what, message: res.body.message }).not.toEqual({
+              ...what,
+              message: NO_BODY,
+            });
+          else
+            expect({ ...what, message: res.body.message }).toEqual({ ...what, message: NO_BODY });
+        }
+      }
+    });
+
+    it('accepts none, an empty one, {} and null (nothing to send)', async () => {
+      const user = await signup(http, 'no-body-ok');
+      const token = user.accessToken;
+      expect((await http.delete('/v1/cart', { token })).status).toBe(200);
+      expect((await http.request('DELETE', '/v1/cart', {}, { token })).status).toBe(200);
+      const empty = await http.request('DELETE', '/v1/cart', undefined, {
+        raw: '',
+        token,
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect(empty.status).toBe(200);
+      expect((await http.request('DELETE', '/v1/cart', null, { token })).status).toBe(200);
+      expect((await http.post('/v1/auth/logout-all', {}, { token })).status).toBe(204);
     });
   });
 
