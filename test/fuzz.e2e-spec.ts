@@ -17,7 +17,7 @@ import {
 import { HttpClient, type HttpResult } from './harness/http-client.js';
 import { isolatedDatabase, type IsolatedDatabase } from './harness/isolated-database.js';
 import { craftJwt } from './harness/jwt.js';
-import { operations, validateResponse } from './harness/openapi.js';
+import { openApiDocument, operations, validateResponse } from './harness/openapi.js';
 import { pathVariants, rawRequest } from './harness/raw-request.js';
 
 /**
@@ -152,6 +152,12 @@ describe('fuzzing every operation of openapi.json', () => {
     }
     problems.push(...validateResponse(req.method, req.template, res.status, res.body));
     if (req.foreignOrder && res.status < 300) problems.push("another customer's order answered");
+    // A body on an operation documented without one is refused (nothing to send aside).
+    const documentsBody =
+      !!openApiDocument.paths[req.template]?.[req.method.toLowerCase()]?.requestBody;
+    const sentBody = req.body !== undefined && !['', '{}', 'null'].includes(req.body);
+    if (!documentsBody && sentBody && res.status < 300)
+      problems.push('a body taken by an operation documented without one');
     return problems;
   }
 

@@ -8,7 +8,7 @@ import { CatalogFactory, north } from './harness/catalog-factory.js';
 import { placeOrder, signup, userWithRole, type TestUser } from './harness/factories.js';
 import { expectErrorShape, HttpClient, type HttpResult } from './harness/http-client.js';
 import { claimsOf, craftJwt } from './harness/jwt.js';
-import { validateResponse } from './harness/openapi.js';
+import { operations, validateResponse } from './harness/openapi.js';
 import { PrivateRedis } from './harness/redis-server.js';
 import { TrackingClient } from './harness/tracking-client.js';
 
@@ -370,6 +370,127 @@ describe('robustness: hostile input gets a 4xx in the error shape', () => {
         { token: admin.accessToken },
       );
       expect(cleared.status).toBe(200);
+    });
+  });
+
+  describe('routes outside the REST API answer in the error shape too (defect 9)', () => {
+    // Pages and the webhook are plain Fastify routes, mounted before Nest installed its error
+    // handler: they answered in Fastify's default body (no code, no request id).
+    it.each([
+      '/admin/board%00',
+      '/admin/board?x=%00',
+      '/admin/orders?x=%00',
+      '/track?x=%00',
+      '/track/a%00b',
+      '/admin/login?next=%00',
+    ])('NUL in %s → 400 VALIDATION_FAILED', async (path) => {
+      expectValidationError(await http.get(path));
+    });
+
+    it('a body their parsers refuse: malformed JSON (400), an unknown media type (415)', async () => {
+      for (const path of ['/admin/login', '/admin/logout', '/admin/session/token']) {
+        expectValidationError(await http.request('POST', path, undefined, { raw: '{"a":' }));
+        const xml = await http.request('POST', path, undefined, {
+          raw: '<a/>',
+          headers: { 'content-type': 'application/xml' },
+        });
+        expectErrorShape(xml, 415);
+        expect(xml.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      }
+    });
+  });
+
+  describe('a body refused before any route sees it (defect 10)', () => {
+    const over = (limit: number) => JSON.stringify({ blob: 'x'.repeat(limit) });
+
+    it("the payment webhook's own limit (256 kB): 413 PAYLOAD_TOO_LARGE, whatever the type", async () => {
+      for (const type of ['application/json', 'text/plain']) {
+        const res = await http.request('POST', '/v1/payments/webhooks/stripe', undefined, {
+          raw: over(256 * 1024),
+          headers: { 'content-type': type, 'stripe-signature': 't=1,v1=00' },
+        });
+        expectErrorShape(res, 413);
+        expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+      }
+    });
+
+    it('BODY_LIMIT on the pages and the REST API (where openapi.json documents it): 413 PAYLOAD_TOO_LARGE', async () => {
+      const raw = over(api.config.http.bodyLimit);
+      for (const [method, path] of [
+        ['POST', '/admin/login'],
+        ['POST', '/admin/logout'],
+        ['POST', '/track/session/token'],
+        ['POST', '/v1/auth/login'],
+        ['POST', '/v1/auth/logout-all'],
+        ['DELETE', '/v1/cart'],
+      ]) {
+        const res = await http.request(method!, path!, undefined, {
+          raw,
+          token: customer.accessToken,
+        });
+        expectErrorShape(res, 413);
+        expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+      }
+    });
+
+    it('a body that is not JSON on the REST API: 415 UNSUPPORTED_MEDIA_TYPE, documented', async () => {
+      const res = await http.request('POST', '/v1/auth/login', undefined, {
+        raw: '<login/>',
+        headers: { 'content-type': 'application/xml' },
+      });
+      expectErrorShape(res, 415);
+      expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    });
+  });
+
+  describe('a body on a route that takes none (defect 11)', () => {
+    it('is refused exactly on the operations openapi.json documents without a body', async () => {
+      // Its own users: logout-all must not end the suite's sessions if a body were ignored.
+      const tokens = {
+        admin: (await userWithRole(api.app, http, 'admin')).accessToken,
+        rider: (await userWithRole(api.app, http, 'rider')).accessToken,
+        customer: (await signup(http, 'no-body')).accessToken,
+      };
+      const NO_BODY = ['this route takes no body (send none, or {})'];
+      const writes = operations().filter((op) => op.method !== 'GET');
+      expect(writes.filter((op) => !op.requestBody).length).toBeGreaterThan(5);
+      for (const op of writes) {
+        const path = op.path.replace(/\{\w+\}/g, randomUUID());
+        const token = op.path.startsWith('/v1/admin')
+          ? tokens.admin
+          : op.path.startsWith('/v1/rider')
+            ? tokens.rider
+            : tokens.customer;
+        // Never a body a route takes: an unknown field, or no object at all.
+        for (const raw of ['{"unexpected":"x"}', '[]', '"x"', '1']) {
+          const res = await http.request(op.method, path, undefined, { raw, token });
+          const what = { op: `${op.method} ${op.path}`, raw };
+          expect({ ...what, status: res.status }).toEqual({ ...what, status: 400 });
+          expectValidationError(res);
+          if (op.requestBody)
+            expect({ ...what, message: res.body.message }).not.toEqual({
+              ...what,
+              message: NO_BODY,
+            });
+          else
+            expect({ ...what, message: res.body.message }).toEqual({ ...what, message: NO_BODY });
+        }
+      }
+    });
+
+    it('accepts none, an empty one, {} and null (nothing to send)', async () => {
+      const user = await signup(http, 'no-body-ok');
+      const token = user.accessToken;
+      expect((await http.delete('/v1/cart', { token })).status).toBe(200);
+      expect((await http.request('DELETE', '/v1/cart', {}, { token })).status).toBe(200);
+      const empty = await http.request('DELETE', '/v1/cart', undefined, {
+        raw: '',
+        token,
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect(empty.status).toBe(200);
+      expect((await http.request('DELETE', '/v1/cart', null, { token })).status).toBe(200);
+      expect((await http.post('/v1/auth/logout-all', {}, { token })).status).toBe(204);
     });
   });
 

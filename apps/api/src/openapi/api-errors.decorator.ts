@@ -79,8 +79,8 @@ export const API_ERROR_CODES = 'flashcart:api-error-codes';
  * Documents the error codes a route can answer (on a controller: every route of it), all with
  * the one error body; the document builder adds a response per status, each listing this route's
  * codes of that status (openapi-document.ts). The codes any route may answer are added for you:
- * 400 VALIDATION_FAILED / MALFORMED_REQUEST, 431, 503, and 401 UNAUTHORIZED where a token is
- * needed. api-errors.spec.ts checks that a route names only codes of the libs it reaches.
+ * 400 VALIDATION_FAILED / MALFORMED_REQUEST, 431, 503, 413 / 415 on every method but GET, and
+ * 401 UNAUTHORIZED where a token is needed. api-errors.spec.ts checks that a route names only codes of the libs it reaches.
  */
 export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
   return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {

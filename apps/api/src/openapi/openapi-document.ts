@@ -31,10 +31,14 @@ const EVERYWHERE: ErrorCode[] = [
   'SERVICE_UNAVAILABLE',
 ];
 const WITH_A_TOKEN: ErrorCode[] = ['UNAUTHORIZED'];
+/** What a body can be refused for before any route sees it: Fastify reads one on all but GET. */
+const WITH_A_BODY: ErrorCode[] = ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
 
 /** How a status reads where the bare HTTP reason would say too little. */
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Bad Request (invalid input, NUL characters, JSON nested too deep)',
+  413: 'Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured)',
+  415: 'Unsupported Media Type (a body the API does not read: send application/json)',
   431: 'Request Header Fields Too Large (a request line or headers over 16 KB)',
   503: 'Service Unavailable (the database is away or rolled the request back for a concurrent one, or this instance is shutting down): retry shortly',
 };
@@ -105,7 +109,12 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
 
       const isPublic = route?.isPublic ?? false;
       operation.security = isPublic ? [] : [{ bearer: [] }];
-      const codes = [...EVERYWHERE, ...(isPublic ? [] : WITH_A_TOKEN), ...(route?.codes ?? [])];
+      const codes = [
+        ...EVERYWHERE,
+        ...(isPublic ? [] : WITH_A_TOKEN),
+        ...(method === 'get' ? [] : WITH_A_BODY),
+        ...(route?.codes ?? []),
+      ];
       const byStatus = new Map<number, ErrorCode[]>();
       for (const code of new Set(codes))
         byStatus.set(httpStatusOf(code), [...(byStatus.get(httpStatusOf(code)) ?? []), code]);

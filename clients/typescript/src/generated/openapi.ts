@@ -3267,6 +3267,24 @@ export interface components {
             /** @enum {string} */
             code?: "ADDRESS_BOOK_FULL" | "ALREADY_RATED" | "CART_CHANGED" | "CART_NOT_READY" | "CASH_NOT_COLLECTABLE" | "CONFLICT" | "EMAIL_NOT_DEAD" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" | "NO_STORE_ASSIGNED" | "OFFER_EXPIRED" | "OFFER_NOT_OPEN" | "ORDER_NOT_DELIVERED" | "PAYMENT_NOT_ONLINE" | "PAYMENT_NOT_OPEN" | "PROMOTION_CODE_TAKEN" | "PROMOTION_UNAVAILABLE" | "RIDER_AT_CAPACITY" | "RIDER_BUSY" | "RIDER_OFF_SHIFT" | "RIDER_OF_ANOTHER_STORE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
         };
+        /** @description The error body of a 413 (Payload Too Large) */
+        PayloadTooLargeError: components["schemas"]["ErrorBody"] & {
+            /** @enum {integer} */
+            statusCode?: 413;
+            /** @enum {string} */
+            error?: "Payload Too Large";
+            /** @enum {string} */
+            code?: "PAYLOAD_TOO_LARGE";
+        };
+        /** @description The error body of a 415 (Unsupported Media Type) */
+        UnsupportedMediaTypeError: components["schemas"]["ErrorBody"] & {
+            /** @enum {integer} */
+            statusCode?: 415;
+            /** @enum {string} */
+            error?: "Unsupported Media Type";
+            /** @enum {string} */
+            code?: "UNSUPPORTED_MEDIA_TYPE";
+        };
         /** @description The error body of a 422 (Unprocessable Entity) */
         UnprocessableEntityError: components["schemas"]["ErrorBody"] & {
             /** @enum {integer} */
@@ -3694,6 +3712,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
             429: {
                 headers: {
@@ -3811,6 +3871,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
             429: {
                 headers: {
@@ -3923,6 +4025,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
             429: {
                 headers: {
@@ -4031,6 +4175,48 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestError"] & {
                         /** @enum {string} */
                         code?: "INVALID_ACCOUNT_TOKEN" | "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -4148,6 +4334,48 @@ export interface operations {
                     "application/json": components["schemas"]["BadRequestError"] & {
                         /** @enum {string} */
                         code?: "MALFORMED_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -4302,6 +4530,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
             429: {
                 headers: {
@@ -4453,6 +4723,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
             429: {
                 headers: {
@@ -4585,6 +4897,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -4684,6 +5038,48 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -5139,6 +5535,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -5809,6 +6247,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -5973,6 +6453,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -6162,6 +6684,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -6515,6 +7079,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -6847,6 +7453,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -7041,6 +7689,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -7357,6 +8047,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -7551,6 +8283,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -7888,6 +8662,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -8071,6 +8887,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "INSUFFICIENT_STOCK";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -8730,6 +9588,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "IDEMPOTENCY_KEY_IN_USE" | "INSUFFICIENT_STOCK" | "PROMOTION_UNAVAILABLE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -9423,6 +10323,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -10110,6 +11052,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -10378,6 +11362,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "INVALID_TRANSITION" | "RIDER_OFF_SHIFT" | "RIDER_OF_ANOTHER_STORE";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -10880,6 +11906,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -11148,6 +12216,48 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -11466,6 +12576,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -11774,6 +12926,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -11942,6 +13136,48 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -12385,6 +13621,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Too Many Requests. `code`: RATE_LIMITED */
             429: {
                 headers: {
@@ -12577,6 +13855,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -13010,6 +14330,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -13253,6 +14615,48 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -13524,6 +14928,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Unprocessable Entity. `code`: PRODUCT_UNAVAILABLE */
             422: {
                 headers: {
@@ -13783,6 +15229,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -14036,6 +15524,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -14257,6 +15787,48 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenError"] & {
                         /** @enum {string} */
                         code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -14493,6 +16065,48 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenError"] & {
                         /** @enum {string} */
                         code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -14745,6 +16359,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "CART_CHANGED" | "CART_NOT_READY" | "IDEMPOTENCY_KEY_IN_USE" | "STORE_BUSY" | "TOO_MANY_OPEN_ORDERS";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -15115,6 +16771,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -15322,6 +17020,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "PROMOTION_CODE_TAKEN";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -15863,6 +17603,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -16335,6 +18117,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -16737,6 +18561,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -16916,6 +18782,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "OFFER_EXPIRED" | "OFFER_NOT_OPEN";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -17352,6 +19260,48 @@ export interface operations {
                     };
                 };
             };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large (a request line or headers over 16 KB). `code`: HEADERS_TOO_LARGE */
             431: {
                 headers: {
@@ -17592,6 +19542,48 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedError"] & {
                         /** @enum {string} */
                         code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -17919,6 +19911,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "EMAIL_NOT_DEAD";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -18294,6 +20328,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "PAYMENT_NOT_ONLINE" | "PAYMENT_NOT_OPEN";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -18699,6 +20775,48 @@ export interface operations {
                     "application/json": components["schemas"]["ConflictError"] & {
                         /** @enum {string} */
                         code?: "CASH_NOT_COLLECTABLE";
+                    };
+                };
+            };
+            /** @description Payload Too Large (a body over BODY_LIMIT, 100 kB unless configured). `code`: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "error": "Payload Too Large",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type (a body the API does not read: send application/json). `code`: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "error": "Unsupported Media Type",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "What went wrong, for people (never parse it)",
+                     *       "requestId": "0b6e1b0c-9d1e-4f65-9d8a-3f1b2c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };

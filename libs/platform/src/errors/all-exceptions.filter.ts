@@ -43,34 +43,45 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
   return errorBody(500, 'Internal server error', requestId);
 }
 
+const logger = new Logger('HTTP');
+
+/**
+ * Answers an HTTP request that failed, in the one error body shape: for the filter below (Nest's
+ * handlers) and for Fastify's error handler (what fails outside them: body parsing, our hooks,
+ * the plain Fastify routes; libs/platform's http-app).
+ */
+export function replyWithError(
+  exception: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const body = toErrorBody(exception, String(request.id));
+  if (body.statusCode === 503) {
+    // Unavailable (a dependency down, shutting down): expected during outages, the client
+    // retries, and the health probe answers it every few seconds; not an error of ours.
+    logger.warn({ err: exception, requestId: request.id }, 'service unavailable');
+  } else if (body.statusCode >= 500) {
+    logger.error({ err: exception, requestId: request.id }, 'unhandled error');
+  }
+  if (body.statusCode === 429 && typeof body.retryAfter === 'number') {
+    void reply.header('retry-after', String(body.retryAfter));
+  }
+  // A handler may have set another content type (e.g. text/plain for /metrics) before failing.
+  void reply
+    .status(body.statusCode)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(body);
+}
+
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') {
       // Socket handlers answer through acknowledgements; an escaped error is a bug worth a log.
-      this.logger.error({ err: exception }, `unhandled ${host.getType()} error`);
+      logger.error({ err: exception }, `unhandled ${host.getType()} error`);
       return;
     }
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    const body = toErrorBody(exception, String(request.id));
-    if (body.statusCode === 503) {
-      // Unavailable (a dependency down, shutting down): expected during outages, the client
-      // retries, and the health probe answers it every few seconds; not an error of ours.
-      this.logger.warn({ err: exception, requestId: request.id }, 'service unavailable');
-    } else if (body.statusCode >= 500) {
-      this.logger.error({ err: exception, requestId: request.id }, 'unhandled error');
-    }
-    if (body.statusCode === 429 && typeof body.retryAfter === 'number') {
-      void reply.header('retry-after', String(body.retryAfter));
-    }
-    // A handler may have set another content type (e.g. text/plain for /metrics) before failing.
-    void reply
-      .status(body.statusCode)
-      .header('content-type', 'application/json; charset=utf-8')
-      .send(body);
+    replyWithError(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
   }
 }

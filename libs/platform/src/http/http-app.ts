@@ -1,7 +1,8 @@
 import { type INestApplication, Logger } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { AppConfig } from '#libs/config';
+import { replyWithError } from '../errors/all-exceptions.filter.js';
 import { errorBody } from '../errors/error-body.js';
 import { Drain } from '../health/drain.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -10,9 +11,31 @@ import { guardRequestInput } from './input-guard.js';
 import { requestIdOf } from './request-id.js';
 import { securityHeaders, type ContentSecurityPolicyName } from './security-headers.js';
 
+/**
+ * Fastify's error handler answers what fails outside a Nest handler: body parsing (over the
+ * limit, malformed JSON, an unknown media type), our hooks (the input guard) and the plain
+ * Fastify routes (pages, the payment webhook). Fastify gives each route and plugin the handler
+ * of the moment it is added, and Nest installs its own only at init, after the pages and the
+ * webhook were mounted: they answered in Fastify's default body (no code, no request id). So
+ * ours is installed with the instance, before any route, and Nest's is not put over it (Fastify
+ * warns at a second one); Nest's answered through the same filter.
+ */
+class OneErrorHandlerAdapter extends FastifyAdapter {
+  constructor(options: FastifyServerOptions) {
+    super(options);
+    this.getInstance().setErrorHandler((error, request, reply) => {
+      replyWithError(error, request, reply);
+    });
+  }
+
+  override setErrorHandler(): ReturnType<FastifyAdapter['setErrorHandler']> {
+    return this.getInstance();
+  }
+}
+
 /** The Fastify adapter every FlashCart HTTP server uses (api and the worker's health port). */
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({
+  return new OneErrorHandlerAdapter({
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.http.trustProxy,
     genReqId: requestIdOf,
