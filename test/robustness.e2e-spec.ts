@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { DataSource } from 'typeorm';
+import { PG_POOL_OPTIONS } from '#libs/database';
 import { startApi, type RunningApp } from './harness/apps.js';
 import { CatalogFactory, north } from './harness/catalog-factory.js';
 import { placeOrder, signup, userWithRole, type TestUser } from './harness/factories.js';
@@ -189,6 +190,16 @@ describe('robustness: hostile input gets a 4xx in the error shape', () => {
         killing = false;
         await kills;
         await killer.destroy();
+        // A connection terminated by the last round may still sit idle in the api's pool until
+        // PostgreSQL's goodbye arrives: the test's own checks below use that pool, so they wait
+        // for a round in which every pooled connection answered (a failed one is dropped).
+        const pool = api.app.get(DataSource);
+        for (let round = 0; round < 20; round++) {
+          const answers = await Promise.allSettled(
+            Array.from({ length: PG_POOL_OPTIONS.max }, () => pool.query('SELECT pg_sleep(0.01)')),
+          );
+          if (answers.every((a) => a.status === 'fulfilled')) break;
+        }
       }
     }
 
