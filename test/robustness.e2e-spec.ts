@@ -472,8 +472,8 @@ describe('robustness: hostile input gets a 4xx in the error shape', () => {
           : op.path.startsWith('/v1/rider')
             ? tokens.rider
             : tokens.customer;
-        // Never a body a route takes: an unknown field, or no object at all.
-        for (const raw of ['{"unexpected":"x"}', '[]', '"x"', '1']) {
+        // Never a body a route takes: an unknown field, or no object at all (`""` is a value).
+        for (const raw of ['{"unexpected":"x"}', '[]', '"x"', '""', '1']) {
           const res = await http.request(op.method, path, undefined, { raw, token });
           const what = { op: `${op.method} ${op.path}`, raw };
           expect({ ...what, status: res.status }).toEqual({ ...what, status: 400 });

@@ -12,10 +12,12 @@ import type { Observable } from 'rxjs';
 
 /**
  * What a client sends when it has nothing to send: no body, an empty one, `{}` or `null` (which
- * a route with a body of optional fields takes as `{}`, through the ValidationPipe).
+ * a route with a body of optional fields takes as `{}`, through the ValidationPipe). An empty
+ * string is nothing only as an empty text body: parsed from JSON it was `""`, a value sent.
  */
-function isEmpty(body: unknown): boolean {
-  if (body === undefined || body === null || body === '') return true;
+function isEmpty({ body, headers }: FastifyRequest): boolean {
+  if (body === undefined || body === null) return true;
+  if (body === '') return !headers['content-type']?.toLowerCase().startsWith('application/json');
   return (
     typeof body === 'object' &&
     !Array.isArray(body) &&
@@ -39,8 +41,8 @@ export class UndeclaredBodyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'http') {
-      const { body } = context.switchToHttp().getRequest<FastifyRequest>();
-      if (!isEmpty(body) && !this.declaresBody(context))
+      const request = context.switchToHttp().getRequest<FastifyRequest>();
+      if (!isEmpty(request) && !this.declaresBody(context))
         throw new BadRequestException({
           code: 'VALIDATION_FAILED',
           message: ['this route takes no body (send none, or {})'],
