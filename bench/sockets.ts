@@ -1,3 +1,4 @@
+import type { OrderEventMessage } from '@flashcart/client/protocol';
 import { io, type Socket } from 'socket.io-client';
 
 /**
@@ -13,7 +14,7 @@ export async function subscribers(
   o: {
     defaultTransports?: boolean;
     batch?: number;
-    counts?: (event: { toStatus: string | null }) => boolean;
+    counts?: (event: OrderEventMessage) => boolean;
   } = {},
 ): Promise<{ latencies: number[]; duplicates: () => number; sockets: Socket[] }> {
   const latencies: number[] = [];
@@ -35,14 +36,11 @@ export async function subscribers(
             socket.once('connect_error', reject);
           });
           const seen = new Set<number>();
-          socket.on(
-            'order.event',
-            (event: { at: string; seq: number; toStatus: string | null }) => {
-              if (seen.has(event.seq)) duplicates++;
-              else if (o.counts?.(event) ?? true) latencies.push(Date.now() - Date.parse(event.at));
-              seen.add(event.seq);
-            },
-          );
+          socket.on('order.event', (event: OrderEventMessage) => {
+            if (seen.has(event.seq)) duplicates++;
+            else if (o.counts?.(event) ?? true) latencies.push(Date.now() - Date.parse(event.at));
+            seen.add(event.seq);
+          });
           const ack = await socket.timeout(20_000).emitWithAck('subscribe', { orderId });
           if (!ack.ok) throw new Error(`subscribe failed: ${JSON.stringify(ack)}`);
           return socket;

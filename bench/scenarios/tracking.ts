@@ -1,3 +1,4 @@
+import type { OrderEventMessage } from '@flashcart/client/protocol';
 import { ADDRESS, post } from '../fixtures.js';
 import { measuringCpu, newKey, percentile } from '../load.js';
 import { subscribers } from '../sockets.js';
@@ -47,13 +48,13 @@ export async function tracking(ctx: ScenarioContext): Promise<void> {
     return { url: via, token: customers[order.customer]!.token, orderId: order.id };
   });
   const started = performance.now();
-  // Only the changes made below count: a socket that subscribed before its order's
-  // `order.placed` was relayed receives that too (10 of 10,010 in one run), rightly.
-  const changes = new Set(['PACKED', 'OUT_FOR_DELIVERY']);
+  // Only the changes made below count: not an order's `order.placed` relayed after a socket
+  // subscribed, nor the dispatcher's `order.rider_offered` once an order is packed.
+  const changes = new Set<OrderEventMessage['type']>(['order.packed', 'order.out_for_delivery']);
   const connecting = await measuringCpu(() =>
     subscribers(targets, {
       defaultTransports: true,
-      counts: (event) => changes.has(event.toStatus ?? ''),
+      counts: (event) => changes.has(event.type),
     }),
   );
   const { latencies, duplicates, sockets } = connecting.value;
