@@ -59,7 +59,7 @@ export async function checkout(ctx: ScenarioContext): Promise<void> {
   );
   progress('checkout: rounds of carts of 3-6 lines with a promotion, then checkout, 1 api');
   /** CPU in ms of one core, summed over phases: share (% of a core) × seconds × 10. */
-  const spent = { build: 0, checkout: 0, buildSeconds: 0, checkoutSeconds: 0 };
+  const spent = { build: 0, checkout: 0, checkoutApi: 0, buildSeconds: 0, checkoutSeconds: 0 };
   const cpuMs = (c: CpuShare, seconds: number) => (c.api + c.postgres) * seconds * 10;
   /** Statements sent by the api during the checkouts (BENCH_COUNT_QUERIES=1), by kind. */
   const statements = new Map<string, number>();
@@ -127,12 +127,20 @@ export async function checkout(ctx: ScenarioContext): Promise<void> {
     for (const [kind, n] of Object.entries(await queriesSince()))
       statements.set(kind, (statements.get(kind) ?? 0) + n);
     spent.checkout += cpuMs(placed.cpu, checkoutSeconds);
+    spent.checkoutApi += cpuMs({ ...placed.cpu, postgres: 0 }, checkoutSeconds);
     spent.checkoutSeconds += checkoutSeconds;
   }
   const perOrder = orders > 0 ? spent.checkout / orders : Infinity;
+  const apiPerOrder = orders > 0 ? spent.checkoutApi / orders : Infinity;
   const perLine = lines > 0 ? spent.build / lines : Infinity;
   const placement = ctx.raw.placementOneApi as
-    { ordersPerSecond: number; cpuMsPerOrder: number; rawPgOrdersPerSecond: number } | undefined;
+    | {
+        ordersPerSecond: number;
+        cpuMsPerOrder: number;
+        apiMsPerOrder: number;
+        rawPgOrdersPerSecond: number;
+      }
+    | undefined;
   latencies.sort((a, b) => a - b);
   const p = (q: number) => Math.round(latencies[Math.floor(q * (latencies.length - 1))] ?? 0);
   const rate = Math.round(orders / spent.checkoutSeconds);
@@ -143,6 +151,7 @@ export async function checkout(ctx: ScenarioContext): Promise<void> {
     lines,
     spent,
     perOrder,
+    apiPerOrder,
     perLine,
     p50: p(0.5),
     p99: p(0.99),
@@ -157,9 +166,9 @@ export async function checkout(ctx: ScenarioContext): Promise<void> {
   const ratio = placement ? perOrder / placement.cpuMsPerOrder : NaN;
   ctx.rows.push({
     scenario: 'checkout of a cart of 3-6 lines with a promotion, 100 customers at once, 1 api',
-    result: `${orders} orders (${refused} refused${refused ? `: ${[...refusals].map(([why, n]) => `${n} × ${why}`).join(', ')}` : ''}), ${rate} checkouts/s while checking out, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; ${perOrder.toFixed(2)} ms of api + PostgreSQL CPU per checkout; building the carts: ${perLine.toFixed(2)} ms per line added`,
+    result: `${orders} orders (${refused} refused${refused ? `: ${[...refusals].map(([why, n]) => `${n} × ${why}`).join(', ')}` : ''}), ${rate} checkouts/s while checking out, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; ${perOrder.toFixed(2)} ms of api + PostgreSQL CPU per checkout (api ${apiPerOrder.toFixed(2)}); building the carts: ${perLine.toFixed(2)} ms per line added`,
     baseline: placement
-      ? `direct placement: ${placement.ordersPerSecond} orders/s, ${placement.cpuMsPerOrder.toFixed(2)} ms CPU per order; raw pg ${placement.rawPgOrdersPerSecond} orders/s`
+      ? `direct placement: ${placement.ordersPerSecond} orders/s, ${placement.cpuMsPerOrder.toFixed(2)} ms CPU per order (api ${placement.apiMsPerOrder.toFixed(2)}); raw pg ${placement.rawPgOrdersPerSecond} orders/s`
       : '- (run with the placement scenario)',
     ratio: Number.isFinite(ratio) ? `${ratio.toFixed(2)}× the CPU per order` : '-',
     target: `checkout <= ${TARGET_CPU_RATIO}× a direct placement's CPU per order`,

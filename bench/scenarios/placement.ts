@@ -157,6 +157,7 @@ export async function placement(ctx: ScenarioContext): Promise<void> {
       ctx.raw.placementOneApi = {
         ordersPerSecond: placed,
         cpuMsPerOrder: msPerOrder(run.cpu.api + run.cpu.postgres, placed),
+        apiMsPerOrder: msPerOrder(run.cpu.api, placed),
         rawPgOrdersPerSecond: pg.value.rps,
       };
     }
