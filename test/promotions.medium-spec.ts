@@ -113,6 +113,83 @@ describe('promotion uses (services)', () => {
     expect(await usedOf(promo.id)).toBe(1);
   });
 
+  /** Claims in a transaction left open until `release` is called (its locks held meanwhile). */
+  function claimHeldOpen(orderId: string, userId: string, promotionId: string) {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let claimed!: () => void;
+    const isClaimed = new Promise<void>((resolve) => (claimed = resolve));
+    const done = ctx.db.transaction(async (tx) => {
+      await claimUses(tx, orderId, userId, [{ promotionId, amountMinor: 5000 }]);
+      claimed();
+      await held;
+    });
+    return { isClaimed, release, done };
+  }
+
+  it('lets orders carrying a promotion without a usage limit claim it without waiting on one another', async () => {
+    // Counted in the promotion's row, every such order queued on that row's lock until the one
+    // before it committed: a shop-wide "5 % off" let one order commit at a time.
+    const promo = await promotions.create(input());
+    const [first, second] = await ordersOfCustomers(2);
+    const open = claimHeldOpen(first!.orderId, first!.customerId, promo.id);
+    await open.isClaimed;
+    const meanwhile = await ctx.db
+      .transaction(async (tx) => {
+        await tx.query(`SET LOCAL lock_timeout = '2s'`);
+        await claimUses(tx, second!.orderId, second!.customerId, [
+          { promotionId: promo.id, amountMinor: 5000 },
+        ]);
+      })
+      .then(
+        () => 'ok',
+        (e: unknown) => String(e),
+      );
+    open.release();
+    await open.done;
+    expect(meanwhile).toBe('ok');
+    expect(await usedOf(promo.id)).toBe(2);
+    expect((await promotions.list()).find((p) => p.id === promo.id)?.used).toBe(2);
+  });
+
+  it('counts the uses held when a limit is set later, a claim in flight included, then holds the limit', async () => {
+    const promo = await promotions.create(input());
+    const orders = await ordersOfCustomers(8);
+    for (const o of orders.slice(0, 3))
+      expect(await claim(o.orderId, o.customerId, promo.id)).toBe('ok');
+    const inFlight = claimHeldOpen(orders[3]!.orderId, orders[3]!.customerId, promo.id);
+    await inFlight.isClaimed;
+    let limitSet = false;
+    const setting = promotions.update(promo.id, { usageLimit: 5 }).then((p) => {
+      limitSet = true;
+      return p;
+    });
+    // The limit waits for the claim in flight (whose snapshot saw no limit) to commit.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(limitSet).toBe(false);
+    inFlight.release();
+    await inFlight.done;
+    expect((await setting).used).toBe(4);
+    const [{ counted }] = await ctx.db.query(
+      `SELECT counted_uses AS counted FROM promotions WHERE id = $1`,
+      [promo.id],
+    );
+    expect(counted).toBe(4);
+    const rest = await Promise.all(
+      orders.slice(4).map((o) => claim(o.orderId, o.customerId, promo.id)),
+    );
+    expect(rest.filter((r) => r === 'ok')).toHaveLength(1);
+    expect(await usedOf(promo.id)).toBe(5);
+    // A use given back is counted back, and taken again.
+    await ctx.db.transaction((tx) => releaseUses(tx, orders[0]!.orderId));
+    expect(await usedOf(promo.id)).toBe(4);
+    const again = await Promise.all(
+      orders.slice(4).map((o) => claim(o.orderId, o.customerId, promo.id)),
+    );
+    expect(again.filter((r) => r === 'ok')).toHaveLength(1);
+    expect(await redemptionsOf(promo.id)).toBe(5);
+  });
+
   it('refuses an expired, not yet started or paused promotion at the moment of the claim', async () => {
     const [o] = await ordersOfCustomers(1);
     const expired = await promotions.create(input({ endsAt: new Date(Date.now() - 1) }));

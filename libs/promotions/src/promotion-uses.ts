@@ -23,18 +23,32 @@ export const PROMOTION_REFUSAL = 'promotion_unavailable';
 
 /** The CTEs `claimPromotionUses` adds; `promotion_redeemed` has a row per use taken. */
 export type ClaimedUses =
-  'promotion_wanted' | 'promotion_claimed' | 'promotion_customer' | 'promotion_redeemed';
+  | 'promotion_wanted'
+  | 'promotion_counted'
+  | 'promotion_claimed'
+  | 'promotion_customer'
+  | 'promotion_redeemed';
+
+/** A promotion that can be claimed now (its row as `p`): not paused, inside its window. */
+const LIVE = raw(`NOT p.paused
+         AND (p.starts_at IS NULL OR p.starts_at <= now())
+         AND (p.ends_at IS NULL OR now() < p.ends_at)`);
 
 /**
- * A promotion's uses are limited things, like stock: claimed by a conditional update in the
- * transaction that places the order (the promotion still live, under its global and per-customer
- * limits; when two claims meet, the second is re-checked against the first's committed row) and
- * given back once by the transaction that cancels it. These CTEs claim one use of each promotion
- * for an order once `gate` (a relation: the order was inserted) has a row, and record the
- * redemption; the caller refuses the statement when `promotion_redeemed` has fewer rows than
- * promotions asked for (all of an order's promotions or none). Locks: a promotion's row, then the
- * customer's count of it, always after the order's insert (the gate), so never before the locks
- * a placement takes first.
+ * A promotion's uses are claimed in the transaction that places the order and given back once by
+ * the transaction that cancels it. Only a limited number of uses is a counted thing, like stock:
+ * a promotion with a `usage_limit` claims by a conditional update of its `counted_uses` (when two
+ * claims meet, the second is re-checked against the first's committed row). One without a limit
+ * is only read: counting its uses in its row would make every order carrying it queue on that
+ * row's lock, one commit at a time, shop-wide; its uses are its unreleased redemptions. A limit
+ * set later recounts (`Promotions.update`). A customer's uses are counted per customer (a lock
+ * per customer and promotion: only that customer's orders meet on it).
+ *
+ * These CTEs claim one use of each promotion for an order once `gate` (a relation: the order was
+ * inserted) has a row, and record the redemption; the caller refuses the statement when
+ * `promotion_redeemed` has fewer rows than promotions asked for (all of an order's promotions or
+ * none). Locks: a limited promotion's row, then the customer's count of it, always after the
+ * order's insert (the gate), so never before the locks a placement takes first.
  */
 export function claimPromotionUses<P extends string>(
   w: With<P>,
@@ -52,14 +66,21 @@ export function claimPromotionUses<P extends string>(
       sql`SELECT * FROM unnest(${a.promotionIds}, ${a.amounts}) AS w (promotion_id, amount_minor)`,
     )
     .cte(
-      'promotion_claimed',
-      sql`UPDATE promotions p SET used = p.used + 1
+      'promotion_counted',
+      sql`UPDATE promotions p SET counted_uses = p.counted_uses + 1
         FROM ${rel('promotion_wanted')} w, ${a.gate}
-       WHERE p.id = w.promotion_id AND NOT p.paused
-         AND (p.starts_at IS NULL OR p.starts_at <= now())
-         AND (p.ends_at IS NULL OR now() < p.ends_at)
-         AND (p.usage_limit IS NULL OR p.used < p.usage_limit)
-      RETURNING p.id, COALESCE(p.per_customer_limit, 2147483647) AS per_customer`,
+       WHERE p.id = w.promotion_id AND ${LIVE}
+         AND p.usage_limit IS NOT NULL AND p.counted_uses < p.usage_limit
+      RETURNING p.id, p.per_customer_limit`,
+    )
+    .cte(
+      'promotion_claimed',
+      sql`SELECT c.id, COALESCE(c.per_customer_limit, 2147483647) AS per_customer
+        FROM (SELECT id, per_customer_limit FROM ${rel('promotion_counted')}
+              UNION ALL
+              SELECT p.id, p.per_customer_limit
+                FROM promotions p, ${rel('promotion_wanted')} w, ${a.gate}
+               WHERE p.id = w.promotion_id AND ${LIVE} AND p.usage_limit IS NULL) c`,
     )
     .cte(
       'promotion_customer',
@@ -143,13 +164,37 @@ export async function claimUses(
   }
 }
 
+/**
+ * Sets a promotion's limit (`setLimit`, in the caller's transaction) and its counted uses to the
+ * uses held now (its unreleased redemptions): claims made without a limit were not counted. The
+ * table lock first (SHARE: claims and releases write the table, so it waits for every one in flight
+ * to commit and holds new ones until this transaction does; they then read the promotion with its
+ * limit, so no use is missed or counted twice), then the row (claims lock the row after the table,
+ * so never the other way round). Admins set limits rarely: a few milliseconds of held placements.
+ */
+export async function recountUses(
+  tx: EntityManager,
+  promotionId: string,
+  setLimit: () => Promise<void>,
+): Promise<void> {
+  await tx.query(`LOCK TABLE promotion_redemptions IN SHARE MODE`);
+  await setLimit();
+  await tx.query(
+    `UPDATE promotions SET counted_uses = (SELECT count(*) FROM promotion_redemptions
+                                            WHERE promotion_id = $1 AND released_at IS NULL)
+      WHERE id = $1`,
+    [promotionId],
+  );
+}
+
 const RELEASE = `
   WITH released AS (
     UPDATE promotion_redemptions SET released_at = now()
      WHERE order_id = $1 AND released_at IS NULL
     RETURNING promotion_id, user_id
-  ), total AS (
-    UPDATE promotions p SET used = p.used - 1 FROM released r WHERE p.id = r.promotion_id
+  ), counted AS (
+    UPDATE promotions p SET counted_uses = p.counted_uses - 1
+      FROM released r WHERE p.id = r.promotion_id AND p.usage_limit IS NOT NULL
   ), mine AS (
     UPDATE promotion_customer_uses u SET uses = u.uses - 1
       FROM released r WHERE u.promotion_id = r.promotion_id AND u.user_id = r.user_id

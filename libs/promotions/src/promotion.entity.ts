@@ -22,8 +22,12 @@ export class PromotionRecord {
   @Column('boolean') firstOrderOnly!: boolean;
   @Column({ type: 'integer', nullable: true }) perCustomerLimit!: number | null;
   @Column({ type: 'integer', nullable: true }) usageLimit!: number | null;
-  /** Uses claimed by orders not cancelled (claimed and given back in SQL, never read-then-written). */
-  @Column('integer') used!: number;
+  /**
+   * Uses held by orders not cancelled, counted only while `usageLimit` is set (claimed and given
+   * back in SQL, never read-then-written: ./promotion-uses.ts); without a limit it is not kept,
+   * and `Promotions` reports uses from the redemptions.
+   */
+  @Column('integer') countedUses!: number;
   @Column('boolean') paused!: boolean;
   @Column('timestamptz') createdAt!: Date;
   @Column('timestamptz') updatedAt!: Date;

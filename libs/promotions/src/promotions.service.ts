@@ -7,6 +7,7 @@ import { DomainError, NotFoundError } from '#libs/platform';
 import { ReadCache } from '#libs/redis';
 import './promotion-errors.js';
 import { PromotionRecord, toPromotion } from './promotion.entity.js';
+import { recountUses } from './promotion-uses.js';
 
 const PROMOTIONS_CACHE = 'promotions';
 const CODE_UNIQUE = 'promotions_code_key';
@@ -18,8 +19,14 @@ function revived(r: PromotionRecord): PromotionRecord {
 }
 const CODE_TAKEN = 'Another promotion has this code';
 
-/** What an admin sets on a promotion (`used` is counted by claims, never set). */
-export type PromotionInput = Omit<PromotionRecord, 'id' | 'used' | 'createdAt' | 'updatedAt'>;
+/** What an admin sets on a promotion (its uses are counted by claims, never set). */
+export type PromotionInput = Omit<
+  PromotionRecord,
+  'id' | 'countedUses' | 'createdAt' | 'updatedAt'
+>;
+
+/** A promotion as admins see it: with its uses now (held by orders not cancelled). */
+export type PromotionWithUses = Omit<PromotionRecord, 'countedUses'> & { used: number };
 
 /** One order's use of a promotion. */
 export interface Redemption {
@@ -31,7 +38,7 @@ export interface Redemption {
 }
 
 export interface PromotionUsage {
-  promotion: PromotionRecord;
+  promotion: PromotionWithUses;
   /** Uses given back by cancelled orders. */
   released: number;
   /** The discounts of the orders that hold a use now. */
@@ -57,7 +64,7 @@ export class Promotions {
     private readonly cache: ReadCache,
   ) {}
 
-  async create(input: PromotionInput): Promise<PromotionRecord> {
+  async create(input: PromotionInput): Promise<PromotionWithUses> {
     checkRules(input);
     const saved = await conflictOnUnique(
       () => this.rows.save(this.rows.create({ ...input, code: normaliseCode(input.code) })),
@@ -66,16 +73,21 @@ export class Promotions {
       'PROMOTION_CODE_TAKEN',
     );
     await this.cache.invalidate(PROMOTIONS_CACHE);
-    return this.get(saved.id); // with what the database set (used, createdAt, updatedAt)
+    return this.get(saved.id); // with what the database set (createdAt, updatedAt)
   }
 
-  async update(id: string, changes: Partial<PromotionInput>): Promise<PromotionRecord> {
-    const existing = await this.get(id);
+  /** Edits a promotion; a usage limit set starts from the uses held now (`recountUses`). */
+  async update(id: string, changes: Partial<PromotionInput>): Promise<PromotionWithUses> {
+    const existing = await this.record(id);
     checkRules({ ...existing, ...changes });
     const next = { ...changes, updatedAt: new Date() };
     if ('code' in changes) next.code = normaliseCode(changes.code ?? null);
     await conflictOnUnique(
-      () => this.rows.update({ id: existing.id }, next),
+      () =>
+        this.rows.manager.transaction(async (tx) => {
+          const write = async () => void (await tx.update(PromotionRecord, { id }, next));
+          await (changes.usageLimit != null ? recountUses(tx, id, write) : write());
+        }),
       CODE_UNIQUE,
       CODE_TAKEN,
       'PROMOTION_CODE_TAKEN',
@@ -84,10 +96,28 @@ export class Promotions {
     return this.get(id);
   }
 
-  async get(id: string): Promise<PromotionRecord> {
+  async get(id: string): Promise<PromotionWithUses> {
+    const [found] = await this.withUses([await this.record(id)]);
+    return found!;
+  }
+
+  private async record(id: string): Promise<PromotionRecord> {
     const found = await this.rows.findOneBy({ id });
     if (!found) throw new NotFoundError('Promotion');
     return found;
+  }
+
+  /** The promotions with their uses now: their unreleased redemptions, one query for all. */
+  private async withUses(records: PromotionRecord[]): Promise<PromotionWithUses[]> {
+    const counts: { id: string; n: number }[] = records.length
+      ? await this.rows.manager.query(
+          `SELECT promotion_id AS id, count(*)::int AS n FROM promotion_redemptions
+            WHERE promotion_id = ANY ($1::uuid[]) AND released_at IS NULL GROUP BY promotion_id`,
+          [records.map((r) => r.id)],
+        )
+      : [];
+    const used = new Map(counts.map((c) => [c.id, c.n]));
+    return records.map(({ countedUses: _, ...r }) => ({ ...r, used: used.get(r.id) ?? 0 }));
   }
 
   /** What a promotion gave: uses now held, uses given back, the discounts of orders not cancelled. */
@@ -122,8 +152,8 @@ export class Promotions {
     return normalised;
   }
 
-  list(): Promise<PromotionRecord[]> {
-    return this.rows.find({ order: { createdAt: 'DESC' } });
+  async list(): Promise<PromotionWithUses[]> {
+    return this.withUses(await this.rows.find({ order: { createdAt: 'DESC' } }));
   }
 
   /**
@@ -138,7 +168,7 @@ export class Promotions {
   ): Promise<PromotionsForPricing> {
     const normalised = normaliseCode(code);
     // The store's automatic promotions are read by every placement: cached for a moment (an
-    // admin's change is heard at once through the cache's invalidation). A stale `used` only
+    // admin's change is heard at once through the cache's invalidation). A stale count of uses only
     // shows a use that is gone: the claim in SQL decides.
     const automatic = (
       await this.cache.getOrLoad<PromotionRecord[]>(
@@ -169,7 +199,8 @@ export class Promotions {
       promotions: rows.map(toPromotion),
       unknownCode: normalised !== null && !coded,
       customerUses: new Map(mine.map((m) => [m.promotionId, m.uses])),
-      totalUses: new Map(rows.map((r) => [r.id, r.used])),
+      // Counted only for a promotion with a usage limit: the only one the pricing asks about.
+      totalUses: new Map(rows.map((r) => [r.id, r.countedUses])),
     };
   }
 }

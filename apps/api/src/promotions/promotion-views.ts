@@ -1,8 +1,8 @@
 import { money } from '#libs/products';
-import type { PromotionRecord, PromotionUsage } from '#libs/promotions';
+import type { PromotionUsage, PromotionWithUses } from '#libs/promotions';
 import type { PromotionDto, PromotionUsageDto } from './dto/promotions.dto.js';
 
-export function toPromotionDto(p: PromotionRecord): PromotionDto {
+export function toPromotionDto(p: PromotionWithUses): PromotionDto {
   return {
     ...p,
     startsAt: p.startsAt?.toISOString() ?? null,

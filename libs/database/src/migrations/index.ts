@@ -18,6 +18,7 @@ import { AccountErasure1765000920000 } from './1765000920000-AccountErasure.js';
 import { AccountEmails1765001000000 } from './1765001000000-AccountEmails.js';
 import { OrderStaffNotes1765001100000 } from './1765001100000-OrderStaffNotes.js';
 import { StoreClosedNowAndOverview1765001150000 } from './1765001150000-StoreClosedNowAndOverview.js';
+import { PromotionCountedUses1765001200000 } from './1765001200000-PromotionCountedUses.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -40,4 +41,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   AccountEmails1765001000000,
   OrderStaffNotes1765001100000,
   StoreClosedNowAndOverview1765001150000,
+  PromotionCountedUses1765001200000,
 ];
