@@ -470,6 +470,62 @@ describe('cart', () => {
       expect(after).toBe(49);
     }, 180_000);
 
+    it('cancels and places orders carrying the same limited code without a deadlock, whichever waits on the store first', async () => {
+      // The cancel gave its uses back after the order's update, whose trigger locks the store's
+      // open-orders counter, while a placement locks the promotion's row, then that counter:
+      // with both queued on the counter, one of them was answered 503 (deadlock detected).
+      const s = await shop([3000, 3000]);
+      const promo = await newCode(`kind, amount_minor, usage_limit|'flat', 300, 1000`);
+      const [a, b] = [await signup(http), await signup(http)];
+      const place = (t: TestUser, productId: string) =>
+        http.post(
+          '/v1/orders',
+          { items: [{ productId, quantity: 1 }], address: s.address, promoCode: promo.code },
+          { token: t.accessToken, headers: { 'idempotency-key': randomUUID() } },
+        );
+      const first = await place(a, s.products[0].id);
+      expect(first.status).toBe(201);
+      const waitingOnLocks = async (n: number) => {
+        for (let i = 0; i < 200; i++) {
+          const [{ waiting }] = await db.query(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          if (waiting >= n) return;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        throw new Error(`fewer than ${n} sessions waiting on a lock`);
+      };
+      // The store's counter, held from outside, so that both requests queue on it in turn.
+      const holder = db.createQueryRunner();
+      await holder.connect();
+      try {
+        await holder.startTransaction();
+        await holder.query(`SELECT FROM store_open_orders WHERE store_id = $1 FOR UPDATE`, [
+          s.store.id,
+        ]);
+        const cancel = http.post(
+          `/v1/orders/${first.body.id}/cancel`,
+          {},
+          {
+            token: a.accessToken,
+          },
+        );
+        await waitingOnLocks(1);
+        const second = place(b, s.products[1].id);
+        await waitingOnLocks(2);
+        await holder.commitTransaction();
+        expect([(await cancel).status, (await second).status]).toEqual([200, 201]);
+      } finally {
+        await holder.release();
+      }
+      const [{ counted }] = await db.query(
+        `SELECT counted_uses AS counted FROM promotions WHERE id = $1`,
+        [promo.id],
+      );
+      expect(counted).toBe(1);
+    });
+
     it('holds a per-customer limit raced by one customer across two api instances (one-shot orders with the code)', async () => {
       const other = await startApi({ MAX_OPEN_ORDERS_PER_CUSTOMER: '20' });
       try {

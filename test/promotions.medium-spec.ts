@@ -190,6 +190,26 @@ describe('promotion uses (services)', () => {
     expect(await redemptionsOf(promo.id)).toBe(5);
   });
 
+  it('orders a pause after the claims in flight: the admin is answered once they commit, and no claim after it', async () => {
+    // Only read in the order's statement, an unlimited promotion's pause was answered at once
+    // while a claim that had read it live committed after.
+    const promo = await promotions.create(input());
+    const [first, second] = await ordersOfCustomers(2);
+    const inFlight = claimHeldOpen(first!.orderId, first!.customerId, promo.id);
+    await inFlight.isClaimed;
+    let paused = false;
+    const pausing = promotions.update(promo.id, { paused: true }).then(() => (paused = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(paused).toBe(false);
+    inFlight.release();
+    await inFlight.done;
+    await pausing;
+    expect(await claim(second!.orderId, second!.customerId, promo.id)).toBe(
+      'PROMOTION_UNAVAILABLE',
+    );
+    expect(await usedOf(promo.id)).toBe(1);
+  });
+
   it('refuses an expired, not yet started or paused promotion at the moment of the claim', async () => {
     const [o] = await ordersOfCustomers(1);
     const expired = await promotions.create(input({ endsAt: new Date(Date.now() - 1) }));

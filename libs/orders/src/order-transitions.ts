@@ -72,11 +72,13 @@ export class OrderTransitions {
     if (refused) throw DomainError.of(refused);
     const riderId = await this.riderFor(m, request);
     const items = await m.findBy(OrderItem, { orderId: order.id });
+    let returned: string[] = [];
     if (request.to === 'CANCELLED') {
       // Before the order's update, whose trigger locks the store's open-orders counter: placement
-      // locks stock rows, then that counter, and so must everyone (else the two deadlock).
-      // Exactly once: the status was read under the order row's lock.
+      // locks stock rows, then its promotions' rows, then that counter, and so must everyone (else
+      // the two deadlock). Exactly once: the status was read under the order row's lock.
       await this.stock.release(m, order.storeId, items, order.id, actor.id);
+      returned = await releaseUses(m, order.id);
     }
     const [updated] = await m.query(
       `UPDATE orders SET status = $3, version = version + 1, updated_at = now(),
@@ -106,9 +108,6 @@ export class OrderTransitions {
       address: updated[0].address,
       note: updated[0].note,
     };
-    // A cancel gives the promotions' uses back, once (under the order's lock), after the update
-    // as placement claims them after its insert: the same lock order.
-    const returned = request.to === 'CANCELLED' ? await releaseUses(m, order.id) : [];
     await appendEvent(m, next, {
       type: request.eventType ?? `order.${request.to.toLowerCase()}`,
       from: order.status,

@@ -40,8 +40,8 @@ const LIVE = raw(`NOT p.paused
  * a promotion with a `usage_limit` claims by a conditional update of its `counted_uses` (when two
  * claims meet, the second is re-checked against the first's committed row). One without a limit
  * is only read: counting its uses in its row would make every order carrying it queue on that
- * row's lock, one commit at a time, shop-wide; its uses are its unreleased redemptions. A limit
- * set later recounts (`Promotions.update`). A customer's uses are counted per customer (a lock
+ * row's lock, one commit at a time, shop-wide; its uses are its unreleased redemptions. An edit
+ * waits for the claims in flight, and a limit set later recounts (`editPromotion`). A customer's uses are counted per customer (a lock
  * per customer and promotion: only that customer's orders meet on it).
  *
  * These CTEs claim one use of each promotion for an order once `gate` (a relation: the order was
@@ -165,26 +165,31 @@ export async function claimUses(
 }
 
 /**
- * Sets a promotion's limit (`setLimit`, in the caller's transaction) and its counted uses to the
- * uses held now (its unreleased redemptions): claims made without a limit were not counted. The
- * table lock first (SHARE: claims and releases write the table, so it waits for every one in flight
- * to commit and holds new ones until this transaction does; they then read the promotion with its
- * limit, so no use is missed or counted twice), then the row (claims lock the row after the table,
- * so never the other way round). Admins set limits rarely: a few milliseconds of held placements.
+ * An admin's edit of a promotion (`write`, in the caller's transaction), ordered with the claims:
+ * the table lock first (SHARE: claims and releases write promotion_redemptions, so it waits for
+ * every one in flight to commit and holds new ones until this transaction does; a statement's
+ * snapshot is taken after its table locks, so a held claim then reads the promotion as edited).
+ * A claim committed before the edit's answer, or reads the edit: a pause, a window moved or a
+ * limit lowered is never missed by an order placed after the admin was told. With `recount`
+ * (a usage limit set) the counted uses restart from the uses held now, its unreleased
+ * redemptions, since claims made without a limit were not counted. Lock order as the claims':
+ * the table, then the promotion's row. Admins edit rarely: a few milliseconds of held placements.
  */
-export async function recountUses(
+export async function editPromotion(
   tx: EntityManager,
   promotionId: string,
-  setLimit: () => Promise<void>,
+  write: () => Promise<void>,
+  options: { recount: boolean },
 ): Promise<void> {
   await tx.query(`LOCK TABLE promotion_redemptions IN SHARE MODE`);
-  await setLimit();
-  await tx.query(
-    `UPDATE promotions SET counted_uses = (SELECT count(*) FROM promotion_redemptions
-                                            WHERE promotion_id = $1 AND released_at IS NULL)
-      WHERE id = $1`,
-    [promotionId],
-  );
+  await write();
+  if (options.recount)
+    await tx.query(
+      `UPDATE promotions SET counted_uses = (SELECT count(*) FROM promotion_redemptions
+                                              WHERE promotion_id = $1 AND released_at IS NULL)
+        WHERE id = $1`,
+      [promotionId],
+    );
 }
 
 const RELEASE = `
@@ -203,7 +208,10 @@ const RELEASE = `
 
 /**
  * Gives back the uses an order claimed, in the caller's (cancelling) transaction: exactly once,
- * since `released_at` is set once (the caller holds the order's row lock). Returns the promotions.
+ * since `released_at` is set once (the caller holds the order's row lock). Before the order's
+ * update: its trigger locks the store's open-orders counter, which a placement locks after the
+ * promotion's row (at the end of its statement), so a release after it deadlocked with a
+ * placement. Returns the promotions.
  */
 export async function releaseUses(tx: EntityManager, orderId: string): Promise<string[]> {
   const rows: { promotionId: string }[] = await tx.query(RELEASE, [orderId]);

@@ -7,7 +7,7 @@ import { DomainError, NotFoundError } from '#libs/platform';
 import { ReadCache } from '#libs/redis';
 import './promotion-errors.js';
 import { PromotionRecord, toPromotion } from './promotion.entity.js';
-import { recountUses } from './promotion-uses.js';
+import { editPromotion } from './promotion-uses.js';
 
 const PROMOTIONS_CACHE = 'promotions';
 const CODE_UNIQUE = 'promotions_code_key';
@@ -76,7 +76,10 @@ export class Promotions {
     return this.get(saved.id); // with what the database set (createdAt, updatedAt)
   }
 
-  /** Edits a promotion; a usage limit set starts from the uses held now (`recountUses`). */
+  /**
+   * Edits a promotion, after the orders claiming it now and before the next (`editPromotion`); a
+   * usage limit set starts from the uses held now.
+   */
   async update(id: string, changes: Partial<PromotionInput>): Promise<PromotionWithUses> {
     const existing = await this.record(id);
     checkRules({ ...existing, ...changes });
@@ -84,10 +87,11 @@ export class Promotions {
     if ('code' in changes) next.code = normaliseCode(changes.code ?? null);
     await conflictOnUnique(
       () =>
-        this.rows.manager.transaction(async (tx) => {
-          const write = async () => void (await tx.update(PromotionRecord, { id }, next));
-          await (changes.usageLimit != null ? recountUses(tx, id, write) : write());
-        }),
+        this.rows.manager.transaction((tx) =>
+          editPromotion(tx, id, async () => void (await tx.update(PromotionRecord, { id }, next)), {
+            recount: changes.usageLimit != null,
+          }),
+        ),
       CODE_UNIQUE,
       CODE_TAKEN,
       'PROMOTION_CODE_TAKEN',
