@@ -12,12 +12,18 @@ export class PromotionCountedUses1765001200000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE promotions RENAME COLUMN used TO counted_uses`);
     await queryRunner.query(
+      `ALTER TABLE promotions RENAME CONSTRAINT promotions_used_check TO promotions_counted_uses_check`,
+    );
+    await queryRunner.query(
       `COMMENT ON COLUMN promotions.counted_uses IS 'Unreleased redemptions, kept while usage_limit is set (else unused)'`,
     );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`COMMENT ON COLUMN promotions.counted_uses IS NULL`);
+    await queryRunner.query(
+      `ALTER TABLE promotions RENAME CONSTRAINT promotions_counted_uses_check TO promotions_used_check`,
+    );
     await queryRunner.query(`ALTER TABLE promotions RENAME COLUMN counted_uses TO used`);
     // Every use counted again, as the earlier code expects.
     await queryRunner.query(
