@@ -3,8 +3,9 @@ import { AsyncResource } from 'node:async_hooks';
 
 /**
  * "An order event was just committed in this process": lets the relay deliver at once instead of
- * at its next poll. Kept apart from the relay so that OrdersService (below the consumers in the
- * module graph) can signal without knowing them.
+ * at its next poll. Kept apart from the relay so that the writers of events (OrderPlacement,
+ * OrderTransitions and the others below the consumers in the module graph) can signal without
+ * knowing them.
  */
 @Injectable()
 export class OutboxSignal {
