@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { claimUses, PromotionsModule, Promotions, releaseUses } from '#libs/promotions';
+import {
+  claimUses,
+  EDIT_LOCK_TIMEOUT_MS,
+  PromotionsModule,
+  Promotions,
+  releaseUses,
+} from '#libs/promotions';
 import type { PromotionInput } from '#libs/promotions';
-import { DomainError } from '#libs/platform';
+import { DomainError, toErrorBody } from '#libs/platform';
 import { ServiceContext } from './harness/service-context.js';
 
 /** Promotion uses against the real PostgreSQL: limits claimed race-free, given back once. */
@@ -208,6 +214,28 @@ describe('promotion uses (services)', () => {
       'PROMOTION_UNAVAILABLE',
     );
     expect(await usedOf(promo.id)).toBe(1);
+  });
+
+  it('gives up an edit after EDIT_LOCK_TIMEOUT_MS behind a claim stuck in flight (503), and the claims queued behind it go on', async () => {
+    // Waiting without end, the edit's lock request held every later placement behind it.
+    const promo = await promotions.create(input());
+    const [first, second] = await ordersOfCustomers(2);
+    const stuck = claimHeldOpen(first!.orderId, first!.customerId, promo.id);
+    await stuck.isClaimed;
+    const editing = promotions.update(promo.id, { paused: true }).then(
+      () => 'saved',
+      // What the client is answered.
+      (e: unknown) => `${toErrorBody(e, 'r').statusCode} ${toErrorBody(e, 'r').code}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const queued = claim(second!.orderId, second!.customerId, promo.id);
+    const giveUp = setTimeout(() => stuck.release(), EDIT_LOCK_TIMEOUT_MS + 3_000);
+    expect(await editing).toBe('503 DATABASE_UNAVAILABLE');
+    expect(await queued).toBe('ok');
+    clearTimeout(giveUp);
+    stuck.release();
+    await stuck.done;
+    expect((await promotions.get(promo.id)).paused).toBe(false);
   });
 
   it('refuses an expired, not yet started or paused promotion at the moment of the claim', async () => {

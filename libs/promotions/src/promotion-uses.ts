@@ -164,6 +164,9 @@ export async function claimUses(
   }
 }
 
+/** How long an admin's edit waits for the claims in flight before it gives up (503). */
+export const EDIT_LOCK_TIMEOUT_MS = 2_000;
+
 /**
  * An admin's edit of a promotion (`write`, in the caller's transaction), ordered with the claims:
  * the table lock first (SHARE: claims and releases write promotion_redemptions, so it waits for
@@ -181,7 +184,11 @@ export async function editPromotion(
   write: () => Promise<void>,
   options: { recount: boolean },
 ): Promise<void> {
+  // Waiting, the lock holds every placement queued behind it: a claim or cancel stuck in flight
+  // (its api cut off from the database) must not stop the shop, so the edit gives up (503, retry).
+  await tx.query(`SET LOCAL lock_timeout = '${EDIT_LOCK_TIMEOUT_MS}ms'`);
   await tx.query(`LOCK TABLE promotion_redemptions IN SHARE MODE`);
+  await tx.query(`SET LOCAL lock_timeout = 0`);
   await write();
   if (options.recount)
     await tx.query(

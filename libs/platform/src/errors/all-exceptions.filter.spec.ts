@@ -40,6 +40,7 @@ describe('toErrorBody: PostgreSQL failures', () => {
     ['its connection released likewise', new QueryRunnerProviderAlreadyReleasedError()],
     ['40P01 deadlock detected', queryFailed(pgError('40P01', 'deadlock detected'))],
     ['40001 serialization failure', pgError('40001', 'could not serialize access')],
+    ['55P03 a lock not taken within lock_timeout', queryFailed(pgError('55P03', 'lock timeout'))],
   ])('%s → 503 DATABASE_UNAVAILABLE', (_name, error) => {
     expect(toErrorBody(error, 'r2')).toMatchObject({
       statusCode: 503,

@@ -37,8 +37,9 @@ export function databaseFailureAsDomainError(exception: unknown): DomainError | 
       return new DomainError('VALIDATION_FAILED', 'A value in the request is not acceptable');
     }
     // Class 40, a deadlock or a serialization failure: the transaction was rolled back because
-    // of a concurrent one (our lock orders should make this rare); retrying it is safe.
-    if (state === '40P01' || state === '40001') {
+    // of a concurrent one (our lock orders should make this rare), or 55P03, a lock a statement
+    // was allowed to wait for only so long (`lock_timeout`) was held longer: retrying is safe.
+    if (state === '40P01' || state === '40001' || state === '55P03') {
       return new DomainError(
         'DATABASE_UNAVAILABLE',
         'A concurrent request got in the way; retry the request',
