@@ -6,6 +6,7 @@ import { startApi, startWorker, type RunningApp } from './harness/apps.js';
 import { CatalogFactory, north } from './harness/catalog-factory.js';
 import { signup, userWithRole, type TestUser } from './harness/factories.js';
 import { expectErrorShape, HttpClient, type HttpResult } from './harness/http-client.js';
+import { sessionsWaitingOnLocks } from './harness/lock-waits.js';
 
 /** The server-side cart: lines, address and store, promo codes, priced on every answer. */
 describe('cart', () => {
@@ -485,17 +486,6 @@ describe('cart', () => {
         );
       const first = await place(a, s.products[0].id);
       expect(first.status).toBe(201);
-      const waitingOnLocks = async (n: number) => {
-        for (let i = 0; i < 200; i++) {
-          const [{ waiting }] = await db.query(
-            `SELECT count(*)::int AS waiting FROM pg_stat_activity
-              WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-          );
-          if (waiting >= n) return;
-          await new Promise((resolve) => setTimeout(resolve, 25));
-        }
-        throw new Error(`fewer than ${n} sessions waiting on a lock`);
-      };
       // The store's counter, held from outside, so that both requests queue on it in turn.
       const holder = db.createQueryRunner();
       await holder.connect();
@@ -511,9 +501,9 @@ describe('cart', () => {
             token: a.accessToken,
           },
         );
-        await waitingOnLocks(1);
+        await sessionsWaitingOnLocks(db, 1);
         const second = place(b, s.products[1].id);
-        await waitingOnLocks(2);
+        await sessionsWaitingOnLocks(db, 2);
         await holder.commitTransaction();
         expect([(await cancel).status, (await second).status]).toEqual([200, 201]);
       } finally {

@@ -8,6 +8,7 @@ import {
 } from '#libs/promotions';
 import type { PromotionInput } from '#libs/promotions';
 import { DomainError, toErrorBody } from '#libs/platform';
+import { sessionsWaitingOnLocks } from './harness/lock-waits.js';
 import { ServiceContext } from './harness/service-context.js';
 
 /** Promotion uses against the real PostgreSQL: limits claimed race-free, given back once. */
@@ -171,7 +172,7 @@ describe('promotion uses (services)', () => {
       return p;
     });
     // The limit waits for the claim in flight (whose snapshot saw no limit) to commit.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sessionsWaitingOnLocks(ctx.db, 1);
     expect(limitSet).toBe(false);
     inFlight.release();
     await inFlight.done;
@@ -205,7 +206,7 @@ describe('promotion uses (services)', () => {
     await inFlight.isClaimed;
     let paused = false;
     const pausing = promotions.update(promo.id, { paused: true }).then(() => (paused = true));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sessionsWaitingOnLocks(ctx.db, 1);
     expect(paused).toBe(false);
     inFlight.release();
     await inFlight.done;
@@ -227,8 +228,9 @@ describe('promotion uses (services)', () => {
       // What the client is answered.
       (e: unknown) => `${toErrorBody(e, 'r').statusCode} ${toErrorBody(e, 'r').code}`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sessionsWaitingOnLocks(ctx.db, 1);
     const queued = claim(second!.orderId, second!.customerId, promo.id);
+    await sessionsWaitingOnLocks(ctx.db, 2); // behind the edit's lock request
     const giveUp = setTimeout(() => stuck.release(), EDIT_LOCK_TIMEOUT_MS + 3_000);
     expect(await editing).toBe('503 DATABASE_UNAVAILABLE');
     expect(await queued).toBe('ok');

@@ -41,8 +41,9 @@ const LIVE = raw(`NOT p.paused
  * claims meet, the second is re-checked against the first's committed row). One without a limit
  * is only read: counting its uses in its row would make every order carrying it queue on that
  * row's lock, one commit at a time, shop-wide; its uses are its unreleased redemptions. An edit
- * waits for the claims in flight, and a limit set later recounts (`editPromotion`). A customer's uses are counted per customer (a lock
- * per customer and promotion: only that customer's orders meet on it).
+ * waits for the claims in flight, and a limit set later recounts (`editPromotion`). A customer's
+ * uses are counted per customer (a lock per customer and promotion: only that customer's orders
+ * meet on it).
  *
  * These CTEs claim one use of each promotion for an order once `gate` (a relation: the order was
  * inserted) has a row, and record the redemption; the caller refuses the statement when
