@@ -3,12 +3,14 @@ import { Logger } from '@nestjs/common';
 import type { OrderEventView } from '../order-view.js';
 import type { OrderEventConsumer } from './order-event-consumer.js';
 import {
+  ADVANCE_EVERY_MS,
   CLAIM_MS,
   HAND_OVER_AFTER,
   HANDLER_TIMEOUT_MS,
   LEASE_MS,
   OrderEventsRelay,
   OUTBOX_POLL_MS,
+  READ_SPACING_MS,
   type OutboxStorage,
 } from './order-events-relay.js';
 import { OutboxSignal } from './outbox-signal.js';
@@ -43,6 +45,20 @@ class MemoryOutbox {
         at: new Date().toISOString(),
       },
     });
+  }
+
+  /** The cursor written for `name`, and the newest event's. */
+  cursor(name: string): OutboxCursor {
+    return this.rows.get(name)!.cursor;
+  }
+
+  head(): OutboxCursor | undefined {
+    return this.events.at(-1)?.cursor;
+  }
+
+  /** When `name`'s lease runs out unless renewed. */
+  until(name: string): number {
+    return this.rows.get(name)!.until;
   }
 
   owner(name: string): string | undefined {
@@ -132,7 +148,11 @@ describe('OrderEventsRelay (fake clock, in-memory outbox)', () => {
    */
   async function startProcess(
     name: string,
-    o: { takes?: (n: number) => number; fails?: (n: number) => boolean } = {},
+    o: {
+      takes?: (n: number) => number;
+      fails?: (n: number) => boolean;
+      storage?: (s: OutboxStorage) => OutboxStorage;
+    } = {},
   ) {
     const state = { frozen: false, calls: 0 };
     const consumer: OrderEventConsumer = {
@@ -151,11 +171,27 @@ describe('OrderEventsRelay (fake clock, in-memory outbox)', () => {
         if (o.fails?.(n)) throw new Error(`${name} cannot deliver`);
       },
     };
-    const relay = new OrderEventsRelay(outbox.view(state), new OutboxSignal(), nudges, [consumer]);
+    const signal = new OutboxSignal();
+    const storage = outbox.view(state);
+    const relay = new OrderEventsRelay(o.storage?.(storage) ?? storage, signal, nudges, [consumer]);
     relays.push(relay);
     await relay.onApplicationBootstrap();
-    return { relay, state };
+    return { relay, state, signal };
   }
+
+  /** Commits one event every millisecond for `ms`, each signalled as a local commit. */
+  async function commitEveryMs(signal: OutboxSignal, ms: number, from = 1): Promise<number> {
+    let seq = from;
+    for (let t = 0; t < ms; t++) {
+      outbox.add('o1', seq++);
+      signal.committed();
+      await jest.advanceTimersByTimeAsync(1);
+    }
+    return seq - 1;
+  }
+
+  const range = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
   const delivered = (by?: string) =>
     calls
@@ -272,5 +308,77 @@ describe('OrderEventsRelay (fake clock, in-memory outbox)', () => {
       [1, 2],
       [1, 2],
     ]);
+  });
+
+  it('under load reads at most once per READ_SPACING_MS and writes its cursor at most once per ADVANCE_EVERY_MS, each event once and in order', async () => {
+    const reads: number[] = [];
+    const advances: number[] = [];
+    const a = await startProcess('a', {
+      takes: () => 2,
+      storage: (s) => ({
+        ...s,
+        read: (after, limit) => (reads.push(Date.now()), s.read(after, limit)),
+        advance: (...args) => (advances.push(Date.now()), s.advance(...args)),
+      }),
+    });
+    reads.length = 0;
+    advances.length = 0;
+    const last = await commitEveryMs(a.signal, 1_000);
+    await jest.advanceTimersByTimeAsync(ADVANCE_EVERY_MS + READ_SPACING_MS);
+
+    expect(delivered()).toEqual(range(1, last));
+    const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]);
+    expect(Math.min(...gaps(reads))).toBeGreaterThanOrEqual(READ_SPACING_MS);
+    expect(reads.length).toBeLessThanOrEqual(1_000 / READ_SPACING_MS + 2);
+    expect(Math.min(...gaps(advances))).toBeGreaterThanOrEqual(ADVANCE_EVERY_MS);
+    expect(advances.length).toBeLessThanOrEqual(1_000 / ADVANCE_EVERY_MS + 2);
+    // Idle afterwards: the last delivery was written.
+    expect(outbox.cursor('c')).toEqual(outbox.head());
+  });
+
+  it('writes what it delivered before handing over at shutdown: the next holder delivers nothing twice', async () => {
+    const a = await startProcess('a');
+    const b = await startProcess('b');
+    const last = await commitEveryMs(a.signal, 100);
+    expect(outbox.cursor('c')).not.toEqual(outbox.head()); // written less often than delivered
+    const stopped = a.relay.onApplicationShutdown(); // it waits for the drain in flight
+    await jest.advanceTimersByTimeAsync(READ_SPACING_MS);
+    await stopped;
+    expect(delivered('a')).toEqual(range(1, last));
+    expect(outbox.cursor('c')).toEqual(outbox.head());
+
+    outbox.add('o1', last + 1);
+    await jest.advanceTimersByTimeAsync(CLAIM_MS + OUTBOX_POLL_MS * 2);
+    expect(b.relay.leading()).toEqual(['c']);
+    expect(delivered('b')).toEqual([last + 1]);
+  });
+
+  it('never delivers a batch read while its lease lapsed (a stalled database) once another process may have taken over', async () => {
+    // While `stall` is pending, a's reads wait for it and its lease renewals fail.
+    let stall: Promise<void> | undefined;
+    const a = await startProcess('a', {
+      storage: (s) => ({
+        ...s,
+        read: (after, limit) => (stall ?? Promise.resolve()).then(() => s.read(after, limit)),
+        claim: (...args) =>
+          stall ? Promise.reject(new Error('database unreachable')) : s.claim(...args),
+      }),
+    });
+    const b = await startProcess('b');
+    await commitEveryMs(a.signal, 10);
+    await jest.advanceTimersByTimeAsync(READ_SPACING_MS);
+    expect(delivered('a')).toEqual(range(1, 10));
+    let resume!: () => void;
+    stall = new Promise<void>((r) => (resume = r));
+    outbox.add('o1', 11);
+    a.signal.committed(); // a reads 11; the answer comes after its lease ran out
+    await jest.advanceTimersByTimeAsync(LEASE_MS + 2 * CLAIM_MS);
+    expect(b.relay.leading()).toEqual(['c']);
+    expect(delivered('b').at(-1)).toBe(11); // from the last cursor a wrote: at least once
+    stall = undefined;
+    resume();
+    await jest.advanceTimersByTimeAsync(CLAIM_MS);
+    expect(delivered('a')).toEqual(range(1, 10)); // its late read was not delivered
+    expect(a.relay.leading()).toEqual([]);
   });
 });

@@ -26,6 +26,19 @@ export const LEASE_MS = 5_000;
 export const CLAIM_MS = 1_000;
 const BATCH = 200;
 /**
+ * Two reads of the outbox by one process start at least this far apart. Idle, a commit is read at
+ * once; under load the commits of those milliseconds go out in one read (and one call of each
+ * consumer) instead of one read each. The price: at most this much latency, and only right after
+ * a read. Nudges to other processes are spaced the same way.
+ */
+export const READ_SPACING_MS = 10;
+/**
+ * A consumer's cursor is written to the database at most this often, and at hand-over and
+ * shutdown. Delivery is at least once: a process that takes over from one that died redelivers at
+ * most this much (consumers deduplicate).
+ */
+export const ADVANCE_EVERY_MS = 250;
+/**
  * A consumer call that takes longer is told to stop (its signal aborts) and then awaited: a retry
  * could only overlap it. Its outcome counts (a late success delivered the batch).
  */
@@ -43,7 +56,14 @@ interface ConsumerState {
   term: number;
   leased: boolean;
   leaseValidUntil: number;
+  /** Where delivery stands: ahead of the database's cursor by `pending`. */
   cursor: OutboxCursor;
+  /** Delivered under this lease but not yet written to the database. */
+  pending?: { to: OutboxCursor; delivered: number };
+  /** When the cursor was last written (or tried). */
+  advancedAt: number;
+  advanceTimer?: NodeJS.Timeout;
+  /** The drain, or the write of the cursor: one at a time. */
   running?: Promise<void>;
   again: boolean;
   failures: number;
@@ -79,6 +99,11 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
   private readonly reads = new Map<string, Promise<OutboxBatch>>();
   private polling = false;
   private stopping = false;
+  /** The next moment reads may start (READ_SPACING_MS), shared by everyone waiting for it. */
+  private readSlot?: Promise<void>;
+  private lastReadAt = -Infinity;
+  private lastNudgeAt = -Infinity;
+  private nudgeTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(OutboxStore) private readonly store: OutboxStorage,
@@ -94,6 +119,7 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
         leased: false,
         leaseValidUntil: 0,
         cursor: { tx: '0', id: '0' },
+        advancedAt: 0,
         again: false,
         failures: 0,
         retryAt: 0,
@@ -110,7 +136,7 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
     this.signal.onCommitted(() => {
       this.poll(true);
       // Consumers led elsewhere: tell their leaders now rather than at their next poll.
-      if (this.leading().length < this.states.size) this.nudges.send(this.owner);
+      if (this.leading().length < this.states.size) this.nudge();
     });
     this.nudges.listen(this.owner, () => this.poll(true));
     this.timers.push(
@@ -124,11 +150,16 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
+    clearTimeout(this.nudgeTimer);
     await this.claiming;
-    await Promise.all([...this.states.values()].map((s) => s.running ?? Promise.resolve()));
-    const held = [...this.states.values()].filter((s) => s.leased).map((s) => s.consumer.name);
-    // Hand over at once rather than after the lease expires.
-    if (held.length > 0) await this.store.release(this.owner, held).catch(() => undefined);
+    const states = [...this.states.values()];
+    for (const state of states) clearTimeout(state.advanceTimer);
+    await Promise.all(states.map((s) => s.running ?? Promise.resolve()));
+    const held = states.filter((s) => s.leased);
+    // What was delivered is written, and the leases handed over at once rather than on expiry.
+    await Promise.all(held.map((s) => this.writeCursor(s).catch(() => undefined)));
+    const names = held.filter((s) => s.leased).map((s) => s.consumer.name);
+    if (names.length > 0) await this.store.release(this.owner, names).catch(() => undefined);
   }
 
   /** Which consumers this process delivers for now (tests, diagnostics). */
@@ -169,6 +200,7 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
         state.term++;
         state.leased = true;
         state.cursor = cursor;
+        state.pending = undefined;
         state.failures = 0;
         state.retryAt = 0;
       }
@@ -209,36 +241,46 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private start(state: ConsumerState): void {
-    state.running = this.drain(state).finally(() => {
+    this.run(state, () => this.drain(state));
+  }
+
+  private run(state: ConsumerState, work: () => Promise<void>): void {
+    state.running = work().finally(() => {
       state.running = undefined;
     });
   }
 
-  /** Delivers batches to one consumer until none is left (or it fails, or the lease is lost). */
+  /**
+   * Whether this process may still deliver for the consumer: its lease was renewed (by claim())
+   * recently enough that no other process can have taken it since.
+   */
+  private holds(state: ConsumerState, term: number): boolean {
+    return term === state.term && state.leased && Date.now() < state.leaseValidUntil;
+  }
+
+  /** Delivers batches to one consumer until none is left (or it fails, or the lease lapses). */
   private async drain(state: ConsumerState): Promise<void> {
     const { term, consumer } = state;
     try {
       for (;;) {
         state.again = false;
+        await this.readSlotOpen();
+        if (this.stopping || !this.holds(state, term)) return;
         const batch = await this.read(state.cursor);
-        if (!batch.last) return await this.heldBack(state);
+        if (!batch.last) {
+          await this.heldBack(state);
+          break;
+        }
         state.heldSince = undefined;
         state.stallWarned = false;
+        if (!this.holds(state, term)) return;
         await this.deliver(consumer, batch.events);
         if (term !== state.term) return;
-        const kept = await this.store.advance(
-          this.owner,
-          consumer.name,
-          batch.last,
-          batch.events.length,
-          LEASE_MS,
-        );
-        if (!kept) {
-          if (term === state.term) state.leased = false;
-          return;
-        }
         state.cursor = batch.last;
-        state.leaseValidUntil = Date.now() + LEASE_MS - CLAIM_MS;
+        state.pending = {
+          to: batch.last,
+          delivered: (state.pending?.delivered ?? 0) + batch.events.length,
+        };
         if (state.failures > 0) {
           this.logger.log(
             { consumer: consumer.name, failures: state.failures },
@@ -246,11 +288,80 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
           );
           state.failures = 0;
         }
-        if (batch.events.length < BATCH && !state.again) return;
+        await this.advanceWhenDue(state);
+        if (batch.events.length < BATCH && !state.again) break;
       }
+      await this.advanceWhenDue(state); // its timer may have fired while this ran
     } catch (err) {
       await this.failed(state, err);
     }
+  }
+
+  /**
+   * Writes the cursor if ADVANCE_EVERY_MS have passed since the last write, and otherwise sets a
+   * timer for when they will have (a drain running then writes it at its next batch or its end).
+   */
+  private async advanceWhenDue(state: ConsumerState): Promise<void> {
+    if (!state.pending) return;
+    const wait = state.advancedAt + ADVANCE_EVERY_MS - Date.now();
+    if (wait <= 0) return this.writeCursor(state);
+    state.advanceTimer ??= setTimeout(() => {
+      state.advanceTimer = undefined;
+      if (state.running === undefined && !this.stopping)
+        this.run(state, () => this.advanceWhenDue(state).catch((err) => this.failed(state, err)));
+    }, wait);
+    state.advanceTimer.unref();
+  }
+
+  /** Writes what was delivered; learns there whether the lease is still this process's. */
+  private async writeCursor(state: ConsumerState): Promise<void> {
+    const { pending, term } = state;
+    if (!pending) return;
+    const sentAt = Date.now();
+    state.advancedAt = sentAt;
+    const kept = await this.store.advance(
+      this.owner,
+      state.consumer.name,
+      pending.to,
+      pending.delivered,
+      LEASE_MS,
+    );
+    if (term !== state.term) return;
+    if (state.pending === pending) state.pending = undefined;
+    if (!kept) state.leased = false;
+    else state.leaseValidUntil = Math.max(state.leaseValidUntil, sentAt + LEASE_MS - CLAIM_MS);
+  }
+
+  /**
+   * Resolves when reads may start: at once if none started in the last READ_SPACING_MS, else when
+   * that much has passed since the last. Everyone waiting starts at the same moment, so consumers
+   * at one position share one read.
+   */
+  private readSlotOpen(): Promise<void> {
+    if (!this.readSlot) {
+      const wait = this.lastReadAt + READ_SPACING_MS - Date.now();
+      const opens =
+        wait > 0 ? new Promise<void>((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
+      this.readSlot = opens.then(() => {
+        this.readSlot = undefined;
+        this.lastReadAt = Date.now();
+      });
+    }
+    return this.readSlot;
+  }
+
+  /** Tells the other processes' lease holders, at most once per READ_SPACING_MS (the last one). */
+  private nudge(): void {
+    if (this.nudgeTimer) return;
+    const wait = this.lastNudgeAt + READ_SPACING_MS - Date.now();
+    const send = () => {
+      this.nudgeTimer = undefined;
+      this.lastNudgeAt = Date.now();
+      this.nudges.send(this.owner);
+    };
+    if (wait <= 0) return send();
+    this.nudgeTimer = setTimeout(send, wait);
+    this.nudgeTimer.unref();
   }
 
   /**
@@ -320,7 +431,9 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
         'order event consumer failed; retrying',
       );
     if (state.failures % HAND_OVER_AFTER === 0) {
-      // Maybe only this process cannot deliver: let another one try for a while.
+      // Maybe only this process cannot deliver: let another one try for a while, from what this
+      // one delivered.
+      await this.writeCursor(state).catch(() => undefined);
       state.leased = false;
       state.pausedUntil = Date.now() + 2 * CLAIM_MS;
       await this.store.release(this.owner, [name]).catch(() => undefined);
