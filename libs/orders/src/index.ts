@@ -20,6 +20,7 @@ export * from './staff-notes/order-staff-note.entity.js';
 export * from './staff-notes/order-staff-notes.js';
 export {
   claimAndLockStatements,
+  customerOpenOrderCount,
   definePlacementWrite,
   PLACEMENT_REFUSALS,
   writePlacementStatement,

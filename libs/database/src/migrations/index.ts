@@ -19,6 +19,7 @@ import { AccountEmails1765001000000 } from './1765001000000-AccountEmails.js';
 import { OrderStaffNotes1765001100000 } from './1765001100000-OrderStaffNotes.js';
 import { StoreClosedNowAndOverview1765001150000 } from './1765001150000-StoreClosedNowAndOverview.js';
 import { PromotionCountedUses1765001200000 } from './1765001200000-PromotionCountedUses.js';
+import { CustomerOpenOrdersIndex1765001300000 } from './1765001300000-CustomerOpenOrdersIndex.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -42,4 +43,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   OrderStaffNotes1765001100000,
   StoreClosedNowAndOverview1765001150000,
   PromotionCountedUses1765001200000,
+  CustomerOpenOrdersIndex1765001300000,
 ];
