@@ -16,8 +16,8 @@ import { BenchStack } from './stack.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 /**
  * BENCH_ONLY=catalog,placement,checkout,tracking runs a subset (e.g. while profiling; it writes
- * neither latest.json nor the docs), BENCH_PLACEMENT=quick only the baseline and one api of the
- * placement scenario, BENCH_PG_DATABASE_ONLY=1 counts only the bench database's PostgreSQL
+ * neither latest.json nor the docs), BENCH_PLACEMENT=quick only the baseline, one api and the
+ * open loop of the placement scenario, BENCH_PG_DATABASE_ONLY=1 counts only the bench database's PostgreSQL
  * backends (bench/cpu.ts): on a shared machine, before/after figures of one change.
  */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'catalog,placement,checkout,tracking').split(','));

@@ -1,4 +1,4 @@
-import { ADDRESS, post, STORES } from '../fixtures.js';
+import { ADDRESS, post, settle, STORES } from '../fixtures.js';
 import type { CpuShare } from '../cpu.js';
 import { measuringCpu, newKey } from '../load.js';
 import { progress, type ScenarioContext } from './context.js';
@@ -14,7 +14,7 @@ const TARGET_CPU_RATIO = 1.5;
  * of the same run, and what building the cart cost per line.
  */
 export async function checkout(ctx: ScenarioContext): Promise<void> {
-  const { db, stores, others, customers } = ctx.data;
+  const { stores, others, customers } = ctx.data;
   const url = ctx.apiA.url;
   // Through the admin route, as an operator would: it invalidates every api's cached promotions.
   // (Inserted behind the apis' backs, carts built on the stale cache were rightly refused at
@@ -26,11 +26,7 @@ export async function checkout(ctx: ScenarioContext): Promise<void> {
     ctx.data.adminToken,
   );
   if (promotion.status !== 201) throw new Error(`promotion ${promotion.status}`);
-  // The stores' capacity: the earlier scenarios' orders are delivered (bench data only).
-  await db.query(
-    `UPDATE orders SET status = 'DELIVERED', rider_id = $1 WHERE status IN ('PLACED', 'PACKED')`,
-    [ctx.data.riderId],
-  );
+  await settle(ctx.data);
   const call = async (
     token: string,
     method: string,
