@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { defineStatement, refusalOf, sql } from '#libs/database';
+import { refusalOf } from '#libs/database';
 import { PlacementRefusalCodes1765000200000 } from '../libs/database/src/migrations/1765000200000-PlacementRefusalCodes.js';
 import { StoresService } from '#libs/inventory';
-import { customerOpenOrderCount, PLACEMENT_REFUSALS, STORE_LIMIT_RULE } from '#libs/orders';
+import { PLACEMENT_REFUSALS, STORE_LIMIT_RULE } from '#libs/orders';
 import { ServiceContext } from './harness/service-context.js';
 
 /**
@@ -71,39 +71,5 @@ describe('placement rules in the database', () => {
     } finally {
       await runner.release();
     }
-  });
-
-  it("counts a customer's open orders by reading those alone, however long their history (orders_customer_open_idx)", async () => {
-    const store = await ctx.newStore();
-    const customer = await ctx.newUser();
-    // A long-standing customer: 2,998 finished orders (cancelled: no rider needed), 2 open.
-    await ctx.db.query(
-      `INSERT INTO orders (id, user_id, store_id, status, address, subtotal_minor, delivery_fee_minor, total_minor, promised_by)
-       SELECT gen_random_uuid(), $1, $2, CASE WHEN i <= 2 THEN 'PLACED' ELSE 'CANCELLED' END, '{}', 0, 0, 0, now()
-         FROM generate_series(1, 3000) AS i`,
-      [customer.id, store.id],
-    );
-    await ctx.db.query('ANALYZE orders');
-    const count = defineStatement<{ userId: string }>('test-customer-open-orders', (p) =>
-      customerOpenOrderCount(sql`${p.userId}::uuid`),
-    );
-    // As placement runs it: a prepared statement, whose plan turns generic after five runs.
-    const [plan, counted] = await ctx.db.transaction(async (m) => {
-      await m.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
-      await m.query(`PREPARE customer_open(uuid) AS ${count.text}`);
-      try {
-        const [explained] = await m.query(
-          `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE customer_open('${customer.id}')`,
-        );
-        const [row] = await m.query(`EXECUTE customer_open('${customer.id}')`);
-        return [explained['QUERY PLAN'][0].Plan, Number(row.count)];
-      } finally {
-        await m.query('DEALLOCATE customer_open');
-      }
-    });
-    expect(counted).toBe(2);
-    expect(JSON.stringify(plan)).toContain('"Index Name":"orders_customer_open_idx"');
-    // The index's pages and its two open orders', not the pages of its 2,998 finished ones.
-    expect(plan['Shared Hit Blocks'] + plan['Shared Read Blocks']).toBeLessThan(20);
   });
 });

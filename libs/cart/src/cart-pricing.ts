@@ -4,7 +4,13 @@ import { DataSource } from 'typeorm';
 import { queryPrepared } from '#libs/database';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { StoresService, type ServiceableStore } from '#libs/inventory';
-import { feeRules, MAX_ORDER_TOTAL_MINOR, promisedBy, StoreCapacity } from '#libs/orders';
+import {
+  feeRules,
+  hasOrdered,
+  MAX_ORDER_TOTAL_MINOR,
+  promisedBy,
+  StoreCapacity,
+} from '#libs/orders';
 import { priceBasket, type PricedBasket } from '#libs/pricing';
 import { money } from '#libs/products';
 import { Promotions } from '#libs/promotions';
@@ -85,10 +91,10 @@ export class CartPricing {
       {
         now: new Date(),
         storeId: store?.id ?? '',
-        // Counted only when a promotion asks (first order only): most reads need no query.
-        customerOrders: found.promotions.some((p) => p.firstOrderOnly)
-          ? await this.ordersOf(userId)
-          : 0,
+        // Asked only when a promotion needs it (first order only): most reads need no query.
+        hasOrdered: found.promotions.some((p) => p.firstOrderOnly)
+          ? await hasOrdered(this.db, userId)
+          : false,
         customerUses: found.customerUses,
         totalUses: found.totalUses,
       },
@@ -250,14 +256,5 @@ export class CartPricing {
         ORDER BY l.added_at, l.product_id`,
       [userId, storeId],
     );
-  }
-
-  /** The customer's orders that count for "first order only" (every one not cancelled). */
-  private async ordersOf(userId: string): Promise<number> {
-    const [row] = await this.db.query(
-      `SELECT count(*)::int AS n FROM orders WHERE user_id = $1 AND status <> 'CANCELLED'`,
-      [userId],
-    );
-    return row.n;
   }
 }

@@ -4,8 +4,14 @@ import type { EntityManager } from 'typeorm';
 const distanceSql = (lat1: string, lng1: string, lat2: string, lng2: string) =>
   `(111320 * sqrt(power(${lat1} - ${lat2}, 2) + power(cos(radians(${lat2})) * (${lng1} - ${lng2}), 2)))`;
 
-/** Orders out for delivery with rider `rs` (the rider's load). */
-const LOAD = `(SELECT count(*) FROM orders o WHERE o.rider_id = rs.rider_id AND o.status = 'OUT_FOR_DELIVERY')`;
+/**
+ * A rider's load: the orders out for delivery with `rider` (a column or a parameter). It reads
+ * those alone (orders_rider_out_idx), not every order the rider ever delivered.
+ */
+export const riderLoadSql = (rider: string) =>
+  `(SELECT count(*)::int FROM orders o WHERE o.rider_id = ${rider} AND o.status = 'OUT_FOR_DELIVERY')`;
+
+const LOAD = riderLoadSql('rs.rider_id');
 
 export interface OfferTarget {
   orderId: string;
@@ -78,9 +84,6 @@ export async function insertOffer(
 
 /** The rider's load (orders out for delivery with them). */
 export async function riderLoad(m: EntityManager, riderId: string): Promise<number> {
-  const [row] = await m.query(
-    `SELECT count(*)::int AS load FROM orders WHERE rider_id = $1 AND status = 'OUT_FOR_DELIVERY'`,
-    [riderId],
-  );
+  const [row] = await m.query(`SELECT ${riderLoadSql('$1')} AS load`, [riderId]);
   return row.load;
 }

@@ -6,3 +6,4 @@ export * from './dispatcher.js';
 export * from './rider-offer.entity.js';
 export * from './rider-shift.entity.js';
 export * from './rider-shifts.js';
+export { riderLoadSql } from './dispatch-statements.js';

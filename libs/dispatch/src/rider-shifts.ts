@@ -5,6 +5,7 @@ import { UsersService } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { StoresService } from '#libs/inventory';
 import { DomainError } from '#libs/platform';
+import { riderLoadSql } from './dispatch-statements.js';
 import { Dispatcher } from './dispatcher.js';
 import { riderState, toOfferView, type OfferView, type RiderView } from './dispatch-views.js';
 import { RiderOffer } from './rider-offer.entity.js';
@@ -32,7 +33,7 @@ interface RiderRow {
 
 const RIDER_COLUMNS = `rs.rider_id, u.name, rs.store_id, rs.on_shift, rs.since, rs.last_lat, rs.last_lng,
   rs.position_at,
-  (SELECT count(*)::int FROM orders o WHERE o.rider_id = rs.rider_id AND o.status = 'OUT_FOR_DELIVERY') AS load,
+  ${riderLoadSql('rs.rider_id')} AS load,
   (SELECT ro.id FROM rider_offers ro WHERE ro.rider_id = rs.rider_id AND ro.status = 'OFFERED') AS open_offer_id`;
 
 /** Riders' shifts: going on and off shift, their last position, their offers. */

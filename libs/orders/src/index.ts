@@ -28,6 +28,7 @@ export {
   type WriteExtension,
   type WriteParams,
 } from './placement/placement-statements.js';
+export * from './first-order.js';
 export * from './order-personal-data.js';
 export * from './overview/order-revenue.js';
 export {

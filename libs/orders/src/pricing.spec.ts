@@ -14,7 +14,7 @@ const fees: FeeRules = {
 const context: PromotionContext = {
   now: new Date(),
   storeId: 's',
-  customerOrders: 0,
+  hasOrdered: false,
   customerUses: new Map(),
   totalUses: new Map(),
 };

@@ -14,7 +14,7 @@ const NOW = new Date('2026-12-07T10:00:00Z');
 const context = (over: Partial<PromotionContext> = {}): PromotionContext => ({
   now: NOW,
   storeId: 'store-1',
-  customerOrders: 3,
+  hasOrdered: true,
   customerUses: new Map(),
   totalUses: new Map(),
   ...over,
@@ -140,7 +140,7 @@ describe('priceBasket', () => {
     expect(flat({ endsAt: NOW })).toBe('EXPIRED');
     expect(flat({ storeIds: ['store-2'] })).toBe('WRONG_STORE');
     expect(flat({ firstOrderOnly: true })).toBe('FIRST_ORDER_ONLY');
-    expect(flat({ firstOrderOnly: true }, { customerOrders: 0 })).toBeUndefined();
+    expect(flat({ firstOrderOnly: true }, { hasOrdered: false })).toBeUndefined();
     expect(flat({ perCustomerLimit: 1 }, { customerUses: new Map([['p1', 1]]) })).toBe(
       'CUSTOMER_LIMIT',
     );

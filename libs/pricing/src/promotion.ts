@@ -46,8 +46,8 @@ export type PromotionRefusal =
 export interface PromotionContext {
   now: Date;
   storeId: string;
-  /** The customer's earlier orders that count (not cancelled). */
-  customerOrders: number;
+  /** Whether the customer has an earlier order that counts (any not cancelled). */
+  hasOrdered: boolean;
   customerUses: ReadonlyMap<string, number>;
   totalUses: ReadonlyMap<string, number>;
 }
@@ -62,7 +62,7 @@ export function refusalBeforePricing(
   if (promotion.startsAt && at < promotion.startsAt.getTime()) return 'NOT_STARTED';
   if (promotion.endsAt && at >= promotion.endsAt.getTime()) return 'EXPIRED';
   if (promotion.storeIds && !promotion.storeIds.includes(context.storeId)) return 'WRONG_STORE';
-  if (promotion.firstOrderOnly && context.customerOrders > 0) return 'FIRST_ORDER_ONLY';
+  if (promotion.firstOrderOnly && context.hasOrdered) return 'FIRST_ORDER_ONLY';
   const mine = context.customerUses.get(promotion.id) ?? 0;
   if (promotion.perCustomerLimit !== null && mine >= promotion.perCustomerLimit)
     return 'CUSTOMER_LIMIT';

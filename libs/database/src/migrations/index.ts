@@ -20,6 +20,7 @@ import { OrderStaffNotes1765001100000 } from './1765001100000-OrderStaffNotes.js
 import { StoreClosedNowAndOverview1765001150000 } from './1765001150000-StoreClosedNowAndOverview.js';
 import { PromotionCountedUses1765001200000 } from './1765001200000-PromotionCountedUses.js';
 import { CustomerOpenOrdersIndex1765001300000 } from './1765001300000-CustomerOpenOrdersIndex.js';
+import { RiderLoadIndex1765001400000 } from './1765001400000-RiderLoadIndex.js';
 
 /** Every migration, in order. Listed explicitly so the CLI, the apps and tests all run the same set. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -44,4 +45,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   StoreClosedNowAndOverview1765001150000,
   PromotionCountedUses1765001200000,
   CustomerOpenOrdersIndex1765001300000,
+  RiderLoadIndex1765001400000,
 ];

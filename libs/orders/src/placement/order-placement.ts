@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { hasOrdered } from '../first-order.js';
 import { PipelinedTransaction, refusalOf, type StatementDefinition } from '#libs/database';
 import { StoresService, type ServiceableStore } from '#libs/inventory';
 import type { PricedBasket } from '#libs/pricing';
@@ -177,9 +178,9 @@ export class OrderPlacement {
     a: Attempt,
   ): Promise<{ status: number; body: OrderView; placedNow: boolean }> {
     const { userId, idempotencyKey, hash, input, lines, store, options } = a;
-    const customerOrders = a.offers.promotions.some((p) => p.firstOrderOnly)
-      ? await this.ordersOf(userId)
-      : 0;
+    const ordered = a.offers.promotions.some((p) => p.firstOrderOnly)
+      ? await hasOrdered(this.dataSource, userId)
+      : false;
     return PipelinedTransaction.run(this.dataSource, async (tx) => {
       const { keyClaimed, stored, products } = await beginAndClaim(tx, {
         userId,
@@ -193,7 +194,7 @@ export class OrderPlacement {
         return { status: earlier.status, body: earlier.body as OrderView, placedNow: false };
       }
       checkAvailability(lines, products);
-      const priced = this.price(a, products, customerOrders);
+      const priced = this.price(a, products, ordered);
       if (options.expectTotal && priced.totalMinor !== options.expectTotal.totalMinor)
         throw await options.expectTotal.changed();
       const refused = priced.refused.find((r) => r.code === a.code);
@@ -239,7 +240,7 @@ export class OrderPlacement {
   private price(
     a: Attempt,
     products: Map<string, ProductForOrder>,
-    customerOrders: number,
+    ordered: boolean,
   ): PricedBasket {
     return priceOrder(
       a.lines.map((l) => {
@@ -257,7 +258,7 @@ export class OrderPlacement {
       {
         now: new Date(),
         storeId: a.store.id,
-        customerOrders,
+        hasOrdered: ordered,
         customerUses: a.offers.customerUses,
         totalUses: a.offers.totalUses,
       },
@@ -360,15 +361,6 @@ export class OrderPlacement {
       },
     });
     return { order, items, event };
-  }
-
-  /** The customer's orders that count for "first order only" (every one not cancelled). */
-  private async ordersOf(userId: string): Promise<number> {
-    const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM orders WHERE user_id = $1 AND status <> 'CANCELLED'`,
-      [userId],
-    );
-    return row.n;
   }
 
   /** The pinned store, or every store serving the address, nearest first. */
