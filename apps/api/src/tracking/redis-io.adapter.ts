@@ -31,7 +31,15 @@ export class RedisIoAdapter extends IoAdapter {
     return server;
   }
 
+  /**
+   * Closes socket.io (its sockets, engine and adapter) but not the HTTP server it is attached to:
+   * Fastify owns that one and closes it next, answering 503 on kept-alive connections. socket.io's
+   * own close waited for that server to close, which clients keeping their connections busy
+   * prevent: the api served on for its whole shutdown timeout and was cut off (exit 1) before its
+   * later hooks ran, the outbox relay's hand-over among them.
+   */
   override async close(server: Server): Promise<void> {
+    server.httpServer = undefined as unknown as Server['httpServer']; // not socket.io's to close
     await super.close(server);
     this.pub.disconnect();
     this.sub.disconnect();
