@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { refusalOf } from '#libs/database';
 import { PlacementRefusalCodes1765000200000 } from '../libs/database/src/migrations/1765000200000-PlacementRefusalCodes.js';
+import { CustomerOpenOrdersIndex1765001300000 } from '../libs/database/src/migrations/1765001300000-CustomerOpenOrdersIndex.js';
 import { StoresService } from '#libs/inventory';
 import { PLACEMENT_REFUSALS, STORE_LIMIT_RULE } from '#libs/orders';
 import { ServiceContext } from './harness/service-context.js';
@@ -69,6 +70,31 @@ describe('placement rules in the database', () => {
       expect(refusalOf(await failure(runner.query(`SELECT refuse_placement('y')`)))).toBe('y');
       await runner.rollbackTransaction();
     } finally {
+      await runner.release();
+    }
+  });
+
+  it('builds again an index that an interrupted concurrent build left invalid (in a rolled-back transaction)', async () => {
+    const runner = ctx.db.createQueryRunner();
+    await runner.connect();
+    const valid = async () =>
+      (
+        await runner.query(
+          `SELECT i.indisvalid AS valid FROM pg_index i
+            WHERE i.indexrelid = 'orders_customer_open_idx'::regclass`,
+        )
+      )[0].valid as boolean;
+    try {
+      await runner.startTransaction();
+      // What CREATE INDEX CONCURRENTLY leaves when it is cancelled: the index, marked invalid.
+      await runner.query(
+        `UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'orders_customer_open_idx'::regclass`,
+      );
+      expect(await valid()).toBe(false);
+      await new CustomerOpenOrdersIndex1765001300000().up(runner);
+      expect(await valid()).toBe(true);
+    } finally {
+      await runner.rollbackTransaction().catch(() => undefined);
       await runner.release();
     }
   });

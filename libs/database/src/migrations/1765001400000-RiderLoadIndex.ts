@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { createIndexUnlessValid } from './create-index-unless-valid.js';
 
 /**
  * `orders_rider_out_idx`: the orders out for delivery with each rider (`riderLoadSql` in
@@ -13,8 +14,10 @@ export class RiderLoadIndex1765001400000 implements MigrationInterface {
   name = 'RiderLoadIndex1765001400000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(
-      `CREATE INDEX IF NOT EXISTS orders_rider_out_idx ON orders (rider_id) WHERE status = 'OUT_FOR_DELIVERY'`,
+    await createIndexUnlessValid(
+      q,
+      'orders_rider_out_idx',
+      `ON orders (rider_id) WHERE status = 'OUT_FOR_DELIVERY'`,
     );
   }
 
