@@ -16,10 +16,11 @@ async function freePort(): Promise<number> {
 }
 
 /** One PING over a plain socket (an ioredis client that failed to connect keeps a 2 s timer). */
-/** Sends one inline command on a plain socket; true when the reply starts with `expect`. */
+/** Sends one inline command on a plain socket; true once the reply contains `expect`. */
 function command(port: number, line: string, expect: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
+    let reply = '';
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);
@@ -27,11 +28,20 @@ function command(port: number, line: string, expect: string, timeoutMs = 1000): 
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write(`${line}\r\n`));
-    socket.once('data', (data) => done(data.toString().startsWith(expect)));
+    socket.on('data', (data) => {
+      reply += data.toString();
+      if (reply.includes(expect)) done(true);
+    });
   });
 }
 
-const answersPing = (port: number) => command(port, 'PING', '+PONG');
+/**
+ * Whether the server on `port` is the process `pid`: a free port can be taken by another suite's
+ * server before ours binds it (ours then exits), and that one answers PING too. A suite whose api
+ * talked to another suite's Redis failed with "Connection is closed" when that one stopped it.
+ */
+const answersAs = (port: number, pid: number) =>
+  command(port, 'INFO server', `process_id:${pid}\r\n`);
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -117,7 +127,7 @@ export class PrivateRedis {
           `PrivateRedis: ${program} exited (${child.exitCode ?? child.signalCode}) before answering on port ${this.port}`,
         );
       }
-      if (await answersPing(this.port)) return;
+      if (child.pid !== undefined && (await answersAs(this.port, child.pid))) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     await this.stop();
