@@ -153,8 +153,9 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
     clearTimeout(this.nudgeTimer);
     await this.claiming;
     const states = [...this.states.values()];
-    for (const state of states) clearTimeout(state.advanceTimer);
     await Promise.all(states.map((s) => s.running ?? Promise.resolve()));
+    // After the drains: one ending meanwhile may have set its timer.
+    for (const state of states) clearTimeout(state.advanceTimer);
     const held = states.filter((s) => s.leased);
     // What was delivered is written, and the leases handed over at once rather than on expiry.
     await Promise.all(held.map((s) => this.writeCursor(s).catch(() => undefined)));
@@ -352,7 +353,7 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
 
   /** Tells the other processes' lease holders, at most once per READ_SPACING_MS (the last one). */
   private nudge(): void {
-    if (this.nudgeTimer) return;
+    if (this.nudgeTimer || this.stopping) return; // a request finishing during shutdown commits
     const wait = this.lastNudgeAt + READ_SPACING_MS - Date.now();
     const send = () => {
       this.nudgeTimer = undefined;
